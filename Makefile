@@ -1,0 +1,42 @@
+# The README's two commands: `make synth` (the main job) and `make test` (the whole suite).
+# Both build what they need first, from pinned versions: a Python venv (uv, requirements.txt)
+# and the CDK CLI (npm, package-lock.json). Nothing else needs installing by hand.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+CONFIG ?= config/example.toml
+
+# Node 20 is end-of-life for jsii; the warning is known and says nothing about this app.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: synth test bench lock clean
+
+synth: $(VENV)/.synced node_modules/.installed
+	rm -rf cdk.out
+	npx --no-install cdk synth --quiet -c config=$(CONFIG)
+	$(PY) -m tooling.report cdk.out
+
+test: $(VENV)/.synced node_modules/.installed
+	$(PY) -m pytest $(ARGS)
+
+bench: $(VENV)/.synced
+	$(PY) benchmarks/synth.py
+
+# Re-resolve requirements.in into exact, hashed pins (run after editing requirements.in).
+lock: $(VENV)/.synced
+	$(VENV)/bin/uv pip compile -q --python-version 3.11 --generate-hashes requirements.in -o requirements.txt
+
+$(VENV)/.synced: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.txt
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf cdk.out $(VENV) node_modules

@@ -1,0 +1,1 @@
+"""The security checks every synthesis must pass."""

@@ -1,0 +1,14 @@
+"""Registers the rule packs that gate every synthesis: an unacknowledged finding fails it."""
+
+from __future__ import annotations
+
+from aws_cdk import Stage, Validations
+from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, NagPack
+
+
+def rule_packs(scope: Stage) -> list[NagPack]:
+    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope)]
+
+
+def add_checks(app: Stage) -> None:
+    Validations.of(app).add_plugins(*rule_packs(app))

@@ -1,0 +1,207 @@
+"""The deployment's typed configuration: every value the stacks read, validated when loaded.
+
+Each validator's message says what is wrong *and how to fix it*, because the loader turns the first
+one into the single line a platform team sees before anything is synthesized.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ACCOUNT_ROLES = ("dev", "test", "prod")
+AccountRole = Literal["dev", "test", "prod"]
+
+# AWS publishes the AWS/Billing EstimatedCharges metric only in us-east-1.
+BILLING_METRICS_REGION = "us-east-1"
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_SLUG = re.compile(r"[a-z][a-z0-9-]{1,30}[a-z0-9]")
+
+
+@cache
+def sagemaker_regions() -> frozenset[str]:
+    """Regions where SageMaker exists, from botocore's bundled endpoint data (no network)."""
+    import botocore.session
+
+    return frozenset(botocore.session.get_session().get_available_regions("sagemaker"))
+
+
+def _account_id(value: str) -> str:
+    if not _ACCOUNT_ID.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a 12-digit AWS account id; "
+            "fix: use the id `aws sts get-caller-identity` prints, as a quoted string"
+        )
+    return value
+
+
+def _region(value: str) -> str:
+    if value not in sagemaker_regions():
+        raise ValueError(
+            f"'{value}' is not an AWS region with SageMaker; fix: use a region code such as 'eu-west-1'"
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise ValueError(f"'{value}' is not an email address; fix: use name@example.com")
+    return value
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a valid name; fix: use 3-32 lowercase letters, digits and hyphens, "
+            "starting with a letter"
+        )
+    return value
+
+
+AccountId = Annotated[str, AfterValidator(_account_id)]
+Region = Annotated[str, AfterValidator(_region)]
+Email = Annotated[str, AfterValidator(_email)]
+Slug = Annotated[str, AfterValidator(_slug)]
+PositiveUsd = Annotated[float, Field(gt=0)]
+Percent = Annotated[float, Field(gt=0, le=1000)]
+
+
+class Frozen(BaseModel):
+    """Immutable, and strict about unknown keys so that a typo is an error, not a silent default."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Budget(Frozen):
+    """An account's spend limits: a monthly budget and a daily spend alert."""
+
+    monthly_limit_usd: PositiveUsd
+    daily_limit_usd: PositiveUsd
+    # Percent of the monthly limit at which actual spend notifies.
+    actual_alert_percents: tuple[Percent, ...] = (80.0, 100.0)
+    # Percent of the monthly limit that forecast spend must reach to notify.
+    forecast_alert_percent: Percent = 100.0
+    # Cost Anomaly Detection notifies for anomalies whose total impact reaches this many dollars.
+    anomaly_alert_usd: PositiveUsd = 50.0
+
+    @model_validator(mode="after")
+    def _daily_below_monthly(self) -> Budget:
+        if self.daily_limit_usd > self.monthly_limit_usd:
+            raise ValueError(
+                f"daily_limit_usd ({self.daily_limit_usd:g}) exceeds monthly_limit_usd "
+                f"({self.monthly_limit_usd:g}); fix: lower the daily limit or raise the monthly one"
+            )
+        return self
+
+
+class Account(Frozen):
+    """One AWS account of the platform: where it is and what it may spend."""
+
+    account_id: AccountId
+    region: Region
+    # Availability zones come from config, never from a lookup, so synthesis stays offline.
+    availability_zones: tuple[str, ...] = Field(min_length=1)
+    budget: Budget
+
+    @model_validator(mode="after")
+    def _zones_in_region(self) -> Account:
+        for zone in self.availability_zones:
+            if not re.fullmatch(re.escape(self.region) + r"[a-z]", zone):
+                raise ValueError(
+                    f"availability zone '{zone}' is not in region {self.region}; "
+                    f"fix: use zones such as '{self.region}a'"
+                )
+        if len(set(self.availability_zones)) != len(self.availability_zones):
+            raise ValueError("availability_zones lists a zone twice; fix: list each zone once")
+        return self
+
+
+class Accounts(Frozen):
+    dev: Account
+    test: Account
+    prod: Account
+
+    def by_role(self) -> dict[AccountRole, Account]:
+        return {"dev": self.dev, "test": self.test, "prod": self.prod}
+
+
+class Billing(Frozen):
+    """Where billing guardrails live and whom they notify."""
+
+    home_region: str = BILLING_METRICS_REGION
+    notification_emails: tuple[Email, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _billing_region(self) -> Billing:
+        if self.home_region != BILLING_METRICS_REGION:
+            raise ValueError(
+                f"home_region '{self.home_region}' has no billing metrics; "
+                f"fix: set it to '{BILLING_METRICS_REGION}', the only region AWS publishes them in"
+            )
+        return self
+
+
+class Network(Frozen):
+    """How jobs and Studio reach AWS services: private endpoints only, or also the internet via NAT."""
+
+    egress: Literal["vpc-endpoints-only", "nat-gateway"] = "vpc-endpoints-only"
+    cidr: str = "10.20.0.0/16"
+
+
+class MetricThreshold(Frozen):
+    """The evaluation metric a model must reach before it is registered for approval."""
+
+    name: str = Field(min_length=1)
+    minimum: float
+
+
+class Project(Frozen):
+    """One ML project: its registry group, instance sizes and quality bar."""
+
+    name: Slug
+    model_package_group: Slug | None = None
+    training_instance_type: str = "ml.m5.large"
+    processing_instance_type: str = "ml.t3.medium"
+    inference_instance_type: str = "ml.m5.large"
+    quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
+    pii_columns: tuple[str, ...] = ()
+
+    @property
+    def package_group_name(self) -> str:
+        return self.model_package_group or f"{self.name}-models"
+
+
+class Platform(Frozen):
+    """Names and tags shared by every account."""
+
+    name: Slug
+    cost_centre: str = Field(min_length=1)
+
+
+class PlatformConfig(Frozen):
+    """The whole deployment, as one file describes it."""
+
+    platform: Platform
+    billing: Billing
+    accounts: Accounts
+    network: Network = Network()
+    projects: tuple[Project, ...] = Field(min_length=1)
+
+    @field_validator("projects")
+    @classmethod
+    def _unique_projects(cls, projects: tuple[Project, ...]) -> tuple[Project, ...]:
+        for attribute, label in (("name", "name"), ("package_group_name", "model package group")):
+            seen: set[str] = set()
+            for project in projects:
+                value = getattr(project, attribute)
+                if value in seen:
+                    raise ValueError(
+                        f"two projects share the {label} '{value}'; fix: give each project its own"
+                    )
+                seen.add(value)
+        return projects

@@ -1,0 +1,1 @@
+"""The platform's stacks and the per-account stages that group them."""

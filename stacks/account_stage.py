@@ -1,0 +1,32 @@
+"""One `cdk.Stage` per AWS account, holding the stacks that account's role needs."""
+
+from __future__ import annotations
+
+from aws_cdk import Environment, Stage, Tags
+from constructs import Construct
+
+from platform_config import AccountRole, PlatformConfig
+from stacks.billing import BillingStack
+
+
+class AccountStage(Stage):
+    """Everything deployed into one of the platform's accounts, tagged for cost allocation."""
+
+    def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
+        account = getattr(config.accounts, role)
+        super().__init__(
+            scope, role, env=Environment(account=account.account_id, region=account.region)
+        )
+        self.billing = BillingStack(
+            self,
+            "Billing",
+            config=config,
+            role=role,
+            account=account,
+        )
+        for key, value in (
+            ("project", config.platform.name),
+            ("account-role", role),
+            ("cost-centre", config.platform.cost_centre),
+        ):
+            Tags.of(self).add(key, value)

@@ -1,0 +1,61 @@
+"""Synthesizes the example platform once per session; every test reads that one assembly."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from aws_cdk.assertions import Template
+
+from platform_config import PlatformConfig, load_config
+from tooling.assembly import SynthesizedStack, read_assembly
+from tooling.synth import ROOT, synthesize
+
+EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
+
+# jsii prints an end-of-life banner for Node 20 on every start; it is known and not ours to act on.
+QUIET_JSII = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+os.environ.update(QUIET_JSII)
+
+
+@pytest.fixture(scope="session")
+def example_config() -> PlatformConfig:
+    return load_config(EXAMPLE_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def example_outdir(example_config, tmp_path_factory) -> Path:
+    """The example platform's cloud assembly, synthesized with every check."""
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    synthesize(example_config, outdir)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def synthesized(example_outdir) -> dict[str, SynthesizedStack]:
+    """The example platform's stacks by construct path, e.g. "dev/Billing"."""
+    return {stack.path: stack for stack in read_assembly(example_outdir)}
+
+
+@pytest.fixture(scope="session")
+def template(synthesized):
+    """`template("dev/Billing")` gives that stack's template for `aws_cdk.assertions`."""
+    cache: dict[str, Template] = {}
+
+    def get(path: str) -> Template:
+        if path not in cache:
+            cache[path] = Template.from_json(synthesized[path].template)
+        return cache[path]
+
+    return get
+
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def normalised(template: dict) -> dict:
+    """The template with content hashes masked: they change with any asset byte, not with intent."""
+    return json.loads(_ASSET_HASH.sub("<asset-hash>", json.dumps(template)))

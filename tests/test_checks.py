@@ -1,0 +1,45 @@
+"""The checks gate every synthesis: cdk-nag packs and cfn-lint find nothing, and would find a flaw."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_cdk import Environment, Stack, Stage
+from aws_cdk import aws_s3 as s3
+
+from compliance.checks import add_checks
+from tooling.assembly import SynthesizedStack
+from tooling.lint import lint_stacks
+from tooling.synth import cdk_app
+
+
+def test_nag_packs_report_no_unacknowledged_finding(example_outdir):
+    report = json.loads((example_outdir / "validation-report.json").read_text())
+    violations = [v for plugin in report["pluginReports"] for v in plugin.get("violations", [])]
+    assert violations == []
+
+
+def test_nag_gate_fails_synthesis_on_a_flaw(tmp_path):
+    """A negative control: an unencrypted, unlogged bucket must stop synthesis with named rules."""
+    app = cdk_app(tmp_path)
+    stage = Stage(app, "dev", env=Environment(account="111111111111", region="eu-west-1"))
+    s3.CfnBucket(Stack(stage, "Flawed"), "Bucket")
+    add_checks(app)
+    with pytest.raises(RuntimeError, match="ValidationFailed"):
+        app.synth()
+    report = (tmp_path / "validation-report.json").read_text()
+    assert "AwsSolutions-S1" in report  # server access logs
+    assert "NIST.800.53.R5-S3DefaultEncryptionKMS" in report
+
+
+def test_cfn_lint_finds_nothing_in_any_template(synthesized):
+    assert lint_stacks(list(synthesized.values())) == []
+
+
+def test_cfn_lint_would_find_a_broken_template(tmp_path):
+    template = tmp_path / "broken.template.json"
+    template.write_text(json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"Nme": "x"}}}}))
+    stack = SynthesizedStack("dev", "dev-Broken", "dev/Broken", "111111111111", "eu-west-1", template)
+    findings = lint_stacks([stack])
+    assert findings and findings[0].startswith("dev-Broken: E3002")

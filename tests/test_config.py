@@ -1,0 +1,152 @@
+"""The config file is validated before synthesis, and a bad value gets one line naming key and fix."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from platform_config import ConfigError, load_config
+from tests.conftest import EXAMPLE_CONFIG, QUIET_JSII
+from tooling.synth import ROOT
+
+EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+
+EXTRA_PROJECT = """
+[[projects]]
+name = "churn"
+model_package_group = "other-group"
+"""
+
+
+def test_example_config_loads(example_config):
+    assert example_config.accounts.dev.account_id == "111111111111"
+    assert example_config.accounts.prod.budget.daily_limit_usd == 250
+    assert example_config.billing.home_region == "us-east-1"
+    assert [p.name for p in example_config.projects] == ["churn"]
+
+
+def test_config_is_immutable(example_config):
+    with pytest.raises(Exception, match="frozen"):
+        example_config.accounts.dev.region = "us-west-2"
+
+
+def _edit(old: str, new: str, count: int = 1) -> str:
+    assert old in EXAMPLE, f"the example config no longer contains {old!r}"
+    return EXAMPLE.replace(old, new, count)
+
+
+@pytest.mark.parametrize(
+    ("config_text", "expected"),
+    [
+        pytest.param(
+            _edit('account_id = "111111111111"', 'account_id = "11111111111"'),
+            "accounts.dev.account_id: '11111111111' is not a 12-digit AWS account id; fix:",
+            id="11-digit-account",
+        ),
+        pytest.param(
+            _edit('account_id = "222222222222"', "account_id = 222222222222"),
+            "accounts.test.account_id must be a string; fix: quote the value",
+            id="unquoted-account",
+        ),
+        pytest.param(
+            _edit('region = "eu-west-1"', 'region = "eu-westish-1"'),
+            "accounts.dev.region: 'eu-westish-1' is not an AWS region with SageMaker; fix:",
+            id="unknown-region",
+        ),
+        pytest.param(
+            EXAMPLE + EXTRA_PROJECT,
+            "projects: two projects share the name 'churn'; fix: give each project its own",
+            id="duplicate-project",
+        ),
+        pytest.param(
+            _edit("monthly_limit_usd = 5000", "monthly_limit_usd = -5"),
+            "accounts.prod.budget.monthly_limit_usd must be greater than 0; fix: use a positive number",
+            id="negative-budget",
+        ),
+        pytest.param(
+            _edit('notification_emails = ["ml-platform-team@example.com"]', "notification_emails = []"),
+            "billing.notification_emails must not be empty; fix: add at least 1 entry",
+            id="no-email",
+        ),
+        pytest.param(
+            _edit('notification_emails = ["ml-platform-team@example.com"]', 'notification_emails = ["team"]'),
+            "billing.notification_emails[0]: 'team' is not an email address; fix:",
+            id="bad-email",
+        ),
+        pytest.param(
+            _edit('cost_centre = "cc-0000-ml"', ""),
+            "platform.cost_centre is missing; fix: add it",
+            id="missing-setting",
+        ),
+        pytest.param(
+            _edit('egress = "vpc-endpoints-only"', 'egres = "vpc-endpoints-only"'),
+            "network.egres is not a known setting; fix: remove it or correct its spelling",
+            id="misspelt-setting",
+        ),
+        pytest.param(
+            _edit('egress = "vpc-endpoints-only"', 'egress = "open"'),
+            "network.egress must be one of 'vpc-endpoints-only' or 'nat-gateway'",
+            id="unknown-choice",
+        ),
+        pytest.param(
+            _edit('availability_zones = ["eu-west-1a", "eu-west-1b"]', 'availability_zones = ["us-east-1a"]'),
+            "accounts.dev: availability zone 'us-east-1a' is not in region eu-west-1; fix:",
+            id="zone-outside-region",
+        ),
+        pytest.param(
+            _edit("daily_limit_usd = 200", "daily_limit_usd = 5000"),
+            "accounts.dev.budget: daily_limit_usd (5000) exceeds monthly_limit_usd (3000); fix:",
+            id="daily-above-monthly",
+        ),
+        pytest.param(
+            _edit('home_region = "us-east-1"', 'home_region = "eu-west-1"'),
+            "billing: home_region 'eu-west-1' has no billing metrics; fix: set it to 'us-east-1'",
+            id="billing-region",
+        ),
+        pytest.param(
+            _edit('name = "churn"', 'name = "Churn Model"'),
+            "projects[0].name: 'Churn Model' is not a valid name; fix:",
+            id="bad-project-name",
+        ),
+        pytest.param("[platform\n", "not valid TOML", id="not-toml"),
+    ],
+)
+def test_bad_config_gives_one_line_naming_key_and_fix(tmp_path, config_text, expected):
+    path = tmp_path / "deployment.toml"
+    path.write_text(config_text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_file_names_the_fix(tmp_path):
+    with pytest.raises(ConfigError, match="no such config file; fix: copy config/example.toml"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_app_stops_before_synthesis_on_bad_config(tmp_path):
+    """`app.py` exits non-zero with the one line on stderr and writes no template."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text(_edit('account_id = "333333333333"', 'account_id = "3333"'), encoding="utf-8")
+    outdir = tmp_path / "cdk.out"
+    result = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={**os.environ, **QUIET_JSII, "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}), "CDK_OUTDIR": str(outdir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        f"config error: {bad}: accounts.prod.account_id: '3333' is not a 12-digit AWS account id; "
+        "fix: use the id `aws sts get-caller-identity` prints, as a quoted string"
+    ]
+    assert not list(outdir.rglob("*.template.json"))

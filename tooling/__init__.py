@@ -1,0 +1,1 @@
+"""Commands around the synthesized cloud assembly: reading it, linting it, summarising it."""

@@ -1,0 +1,48 @@
+"""Reads a synthesized cloud assembly (`cdk.out`) as plain JSON: which stacks, where, which template."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SynthesizedStack:
+    stage: str
+    name: str  # the CloudFormation stack name, e.g. "dev-Billing"
+    path: str  # the construct path, e.g. "dev/Billing"
+    account: str
+    region: str
+    template_file: Path
+
+    @cached_property
+    def template(self) -> dict:
+        return json.loads(self.template_file.read_text(encoding="utf-8"))
+
+
+def read_assembly(outdir: str | Path) -> list[SynthesizedStack]:
+    """Every stack of every stage, in the order the app defined them."""
+    outdir = Path(outdir)
+    stacks: list[SynthesizedStack] = []
+    for stage_artifact in _artifacts(outdir, "cdk:cloud-assembly"):
+        stage_dir = outdir / stage_artifact["properties"]["directoryName"]
+        for artifact in _artifacts(stage_dir, "aws:cloudformation:stack"):
+            account, region = artifact["environment"].removeprefix("aws://").split("/")
+            stacks.append(
+                SynthesizedStack(
+                    stage=stage_artifact["properties"]["displayName"],
+                    name=artifact["properties"].get("stackName", artifact["displayName"]),
+                    path=artifact["displayName"],
+                    account=account,
+                    region=region,
+                    template_file=stage_dir / artifact["properties"]["templateFile"],
+                )
+            )
+    return stacks
+
+
+def _artifacts(directory: Path, kind: str) -> list[dict]:
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    return [a for a in manifest.get("artifacts", {}).values() if a["type"] == kind]

@@ -1,0 +1,44 @@
+"""The main job's last step: lint the synthesized templates and say what each account gets.
+
+Usage: python -m tooling.report [cdk.out]
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from itertools import groupby
+from pathlib import Path
+
+from tooling.assembly import SynthesizedStack, read_assembly
+from tooling.lint import lint_stacks
+
+
+def describe(stacks: list[SynthesizedStack], outdir: Path) -> str:
+    lines = [f"Templates are in {outdir}/ (one folder per account)."]
+    for stage, group in groupby(stacks, key=lambda s: s.stage):
+        group = list(group)
+        lines.append(f"\n{stage} account {group[0].account}:")
+        for stack in group:
+            resources = stack.template.get("Resources", {}).values()
+            counts = Counter(r["Type"].removeprefix("AWS::") for r in resources if r["Type"] != "AWS::CDK::Metadata")
+            lines.append(f"  {stack.name} ({stack.region}): {stack.template.get('Description', '')}")
+            lines.append(f"    template: {stack.template_file}")
+            lines.append(f"    {sum(counts.values())} resources: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
+    return "\n".join(lines)
+
+
+def main(outdir: str = "cdk.out") -> int:
+    path = Path(outdir)
+    stacks = read_assembly(path)
+    findings = lint_stacks(stacks)
+    if findings:
+        print("cfn-lint findings:\n" + "\n".join(findings), file=sys.stderr)
+        return 1
+    print(f"cdk-nag (AwsSolutions, NIST 800-53 R5) and cfn-lint: no findings in {len(stacks)} templates.")
+    print(describe(stacks, path))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:]))

@@ -1,0 +1,28 @@
+"""Synthesizes the platform in process, as `cdk synth` would: for tests and benchmarks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import App
+
+from platform_config import PlatformConfig
+from stacks.platform import build_platform
+from tooling.assembly import SynthesizedStack, read_assembly
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cdk_app(outdir: str | Path) -> App:
+    """An app with the same feature flags and context that `cdk.json` gives the CLI."""
+    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+    return App(context=context, outdir=str(outdir))
+
+
+def synthesize(config: PlatformConfig, outdir: str | Path) -> list[SynthesizedStack]:
+    """Every stack of the platform, synthesized with all checks; raises if a check fails."""
+    app = cdk_app(outdir)
+    build_platform(app, config)
+    app.synth()
+    return read_assembly(outdir)
