@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def cdk_app(outdir: str | Path) -> App:
     """An app with the same feature flags and context that `cdk.json` gives the CLI."""
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
-    return App(context=context, outdir=str(outdir))
+    return App(context=context, outdir=str(outdir), analytics_reporting=False)
 
 
 def synthesize(config: PlatformConfig, outdir: str | Path) -> list[SynthesizedStack]:
