@@ -5,8 +5,14 @@ import sys
 
 from aws_cdk import App
 
+from compliance.report import unacknowledged_findings
 from platform_config import ConfigError, load_config
 from stacks.platform import build_platform
+
+FIX = (
+    "fix each finding, or acknowledge it on the narrowest construct with a reason a security reviewer "
+    "would accept (README, 'Security checks')"
+)
 
 
 def main() -> None:
@@ -18,13 +24,13 @@ def main() -> None:
     build_platform(app, config)
     try:
         app.synth()
-    except RuntimeError as error:
+    except RuntimeError as error:  # in-memory synthesis raises on findings
         if "ValidationFailed" not in str(error):
             raise
-        sys.exit(
-            "checks failed: fix each finding listed above, or acknowledge it on the narrowest construct "
-            "with a reason a security reviewer would accept (see README, 'Security checks')"
-        )
+    findings = unacknowledged_findings(app.outdir)
+    if findings:
+        print("\n".join(findings), file=sys.stderr)
+        sys.exit(f"checks failed: {len(findings)} finding(s) above; {FIX}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,11 @@ def model_build_pipeline(platform: str, project: str) -> str:
     return f"{platform}-{project}-model-build"
 
 
+def model_build_role(platform: str, project: str) -> str:
+    """The role a project's model-build pipeline and its jobs run as (MLOps engineers pass it)."""
+    return f"{platform}-{project}-model-build"
+
+
 def promotion_pipeline(platform: str, project: str) -> str:
     """The CodePipeline that carries a project's approved model package to test and prod."""
     return f"{platform}-{project}-promotion"
@@ -25,3 +30,17 @@ def audit_table(platform: str) -> str:
 def endpoint(platform: str, project: str, role: str) -> str:
     """The SageMaker endpoint serving a project's model in the test or prod account."""
     return f"{platform}-{project}-{role}"
+
+
+def model_execution_role(platform: str, project: str, role: str) -> str:
+    """The role a project's endpoint and monitoring jobs run as in the test or prod account.
+
+    Known by name in dev before it exists, so that dev's bucket and key policies can trust it.
+    """
+    return f"{platform}-{project}-{role}-model"
+
+
+def bucket(platform: str, purpose: str, account_id: str) -> str:
+    """An S3 bucket of the platform. Named, not generated, so that policies in other stacks and
+    accounts, and people, can refer to it without cross-stack references."""
+    return f"{platform}-{purpose}-{account_id}"

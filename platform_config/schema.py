@@ -20,7 +20,8 @@ BILLING_METRICS_REGION = "us-east-1"
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_SLUG = re.compile(r"[a-z][a-z0-9-]{1,30}[a-z0-9]")
+# Short enough that every derived name (IAM roles: 64 characters) fits with two slugs in it.
+_SLUG = re.compile(r"[a-z][a-z0-9-]{1,18}[a-z0-9]")
 
 
 @cache
@@ -57,7 +58,7 @@ def _email(value: str) -> str:
 def _slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise ValueError(
-            f"'{value}' is not a valid name; fix: use 3-32 lowercase letters, digits and hyphens, "
+            f"'{value}' is not a valid name; fix: use 3-20 lowercase letters, digits and hyphens, "
             "starting with a letter"
         )
     return value
@@ -146,11 +147,60 @@ class Billing(Frozen):
         return self
 
 
+# Interface endpoints a VPC without internet needs for Studio and SageMaker jobs to work at all.
+REQUIRED_INTERFACE_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "ecr.api", "ecr.dkr", "kms")
+OPTIONAL_INTERFACE_ENDPOINTS = ("monitoring", "sagemaker.featurestore-runtime", "codecommit", "ssm")
+
+
 class Network(Frozen):
-    """How jobs and Studio reach AWS services: private endpoints only, or also the internet via NAT."""
+    """How Studio and jobs reach AWS: private endpoints only (default), or the internet through NAT.
+
+    Interface endpoints bill per AZ-hour, so their set is config: with `nat-gateway` egress none are
+    needed (one NAT gateway is cheaper than the endpoint set), without it the required ones must be there.
+    """
 
     egress: Literal["vpc-endpoints-only", "nat-gateway"] = "vpc-endpoints-only"
     cidr: str = "10.20.0.0/16"
+    interface_endpoints: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _endpoints(self) -> Network:
+        unknown = set(self.interface_endpoints or ()) - {*REQUIRED_INTERFACE_ENDPOINTS, *OPTIONAL_INTERFACE_ENDPOINTS}
+        if unknown:
+            raise ValueError(
+                f"interface_endpoints has unknown service(s) {sorted(unknown)}; fix: use some of "
+                f"{list(REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS)}"
+            )
+        missing = set(REQUIRED_INTERFACE_ENDPOINTS) - set(self.endpoint_services)
+        if self.egress == "vpc-endpoints-only" and missing:
+            raise ValueError(
+                f"interface_endpoints lacks {sorted(missing)}, without which jobs cannot reach AWS from a VPC "
+                "with no internet path; fix: add them, or set egress = \"nat-gateway\""
+            )
+        return self
+
+    @property
+    def endpoint_services(self) -> tuple[str, ...]:
+        if self.interface_endpoints is not None:
+            return self.interface_endpoints
+        return REQUIRED_INTERFACE_ENDPOINTS if self.egress == "vpc-endpoints-only" else ()
+
+
+class Studio(Frozen):
+    """SageMaker Studio: small notebooks that drive jobs, shut down when idle."""
+
+    idle_timeout_minutes: int = Field(default=60, ge=60, le=525600)
+    default_instance_type: str = "ml.t3.medium"
+
+
+PersonaName = Literal["data-engineer", "data-scientist", "mlops-engineer", "compliance-officer"]
+
+
+class Person(Frozen):
+    """Someone who works in Studio: one user profile, with the execution role of their persona."""
+
+    name: Slug
+    persona: PersonaName
 
 
 class MetricThreshold(Frozen):
@@ -190,18 +240,25 @@ class PlatformConfig(Frozen):
     billing: Billing
     accounts: Accounts
     network: Network = Network()
+    studio: Studio = Studio()
+    people: tuple[Person, ...] = ()
     projects: tuple[Project, ...] = Field(min_length=1)
+
+    @field_validator("people")
+    @classmethod
+    def _unique_people(cls, people: tuple[Person, ...]) -> tuple[Person, ...]:
+        _refuse_duplicates([person.name for person in people], "people share the name")
+        return people
 
     @field_validator("projects")
     @classmethod
     def _unique_projects(cls, projects: tuple[Project, ...]) -> tuple[Project, ...]:
-        for attribute, label in (("name", "name"), ("package_group_name", "model package group")):
-            seen: set[str] = set()
-            for project in projects:
-                value = getattr(project, attribute)
-                if value in seen:
-                    raise ValueError(
-                        f"two projects share the {label} '{value}'; fix: give each project its own"
-                    )
-                seen.add(value)
+        _refuse_duplicates([project.name for project in projects], "projects share the name")
+        _refuse_duplicates([project.package_group_name for project in projects], "projects share the model package group")
         return projects
+
+
+def _refuse_duplicates(values: list[str], what: str) -> None:
+    for value in values:
+        if values.count(value) > 1:
+            raise ValueError(f"two {what} '{value}'; fix: make each one unique")

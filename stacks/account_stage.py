@@ -7,6 +7,10 @@ from constructs import Construct
 
 from platform_config import AccountRole, PlatformConfig
 from stacks.billing import BillingStack
+from stacks.network import NetworkStack
+from stacks.registry import RegistryStack
+from stacks.storage import StorageStack
+from stacks.studio import StudioStack
 
 
 class AccountStage(Stage):
@@ -24,6 +28,11 @@ class AccountStage(Stage):
             role=role,
             account=account,
         )
+        if role == "dev":
+            self.network = NetworkStack(self, "Network", config=config, account=account)
+            self.storage = StorageStack(self, "Storage", config=config)
+            self.registry = RegistryStack(self, "Registry", config=config)
+            self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
         for key, value in (
             ("project", config.platform.name),
             ("account-role", role),

@@ -59,7 +59,7 @@ def _edit(old: str, new: str, count: int = 1) -> str:
         ),
         pytest.param(
             EXAMPLE + EXTRA_PROJECT,
-            "projects: two projects share the name 'churn'; fix: give each project its own",
+            "projects: two projects share the name 'churn'; fix: make each one unique",
             id="duplicate-project",
         ),
         pytest.param(

@@ -1,0 +1,76 @@
+"""Acknowledges the IAM wildcard findings (AwsSolutions-IAM5) of a policy we wrote, after checking
+that every wildcard is one a reviewer would accept.
+
+cdk-nag reports each wildcard separately and needs each acknowledged by its exact id. Rather than
+listing ids by hand, this derives them from the policy itself, but only for wildcards that are
+scoped: a name prefix or child path inside a named ARN, a read-only action family, or `*` for
+actions IAM cannot scope to a resource. Anything broader raises, so it must be fixed, not waved through.
+"""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
+
+# Actions that IAM does not scope to resources: `Resource: "*"` is the only form they accept.
+UNSCOPABLE_ACTIONS = frozenset(
+    {
+        "sagemaker:List*",
+        "sagemaker:Search",
+        "sagemaker:GetSearchSuggestions",
+        "sagemaker:QueryLineage",
+        "ecr:GetAuthorizationToken",
+        "cloudwatch:PutMetricData",
+        "codepipeline:ListPipelines",
+    }
+)
+READ_ONLY_ACTION_FAMILIES = ("List*", "Describe*", "Get*")
+
+
+class BroadWildcardError(ValueError):
+    """A policy grants a wildcard that is not scoped; fix the policy instead of acknowledging it."""
+
+
+def _flatten(value) -> str:
+    """Renders a resolved CloudFormation value the way cdk-nag names it in a finding."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return separator.join(_flatten(part) for part in parts)
+    if isinstance(value, dict) and "Ref" in value:
+        return f"<{value['Ref']}>"
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return f"<{'.'.join(value['Fn::GetAtt'])}>"
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def acknowledge_scoped_wildcards(policy: iam.ManagedPolicy, reason: str) -> None:
+    document = Stack.of(policy).resolve(policy.document.to_json())
+    findings: set[str] = set()
+    for statement in document["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
+        actions = _as_list(statement["Action"])
+        for action in actions:
+            if "*" in action:
+                if action not in UNSCOPABLE_ACTIONS and not action.endswith(READ_ONLY_ACTION_FAMILIES):
+                    raise BroadWildcardError(f"{policy.node.path}: action wildcard {action} is not read-only")
+                findings.add(f"Action::{action}")
+        for resource in map(_flatten, _as_list(statement["Resource"])):
+            if "*" not in resource:
+                continue
+            if resource == "*" and not set(actions) <= UNSCOPABLE_ACTIONS:
+                raise BroadWildcardError(
+                    f"{policy.node.path}: Resource '*' for {sorted(set(actions) - UNSCOPABLE_ACTIONS)}, which IAM can scope"
+                )
+            findings.add(f"Resource::{resource}")
+    Validations.of(policy).acknowledge(
+        *(Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[{finding}]", reason=reason) for finding in sorted(findings))
+    )

@@ -1,0 +1,310 @@
+"""What each persona may do, as IAM statements: the seeds' table, least privilege, scoped by ARN.
+
+| persona            | may                                                                          |
+| ------------------ | ---------------------------------------------------------------------------- |
+| data engineer      | processing jobs, Data Wrangler/Canvas, Feature Store, raw + processed data   |
+| data scientist     | processing + training jobs, experiments, register versions (pending only),   |
+|                    | read the registry, processed data, its projects' artifacts                   |
+| MLOps engineer     | SageMaker Pipelines and their executions, dev endpoints, read the registry   |
+| compliance officer | read the registry, metrics and lineage; approve or reject model versions     |
+
+Every persona also gets the Studio basics (its own apps and spaces, logs, images). Everyone but the
+compliance officer is also denied any approval change by `ApprovalGuard`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+
+from platform_config import PlatformConfig
+from platform_config.schema import PersonaName
+
+PERSONAS: tuple[PersonaName, ...] = ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
+
+
+@dataclass(frozen=True)
+class PersonaScope:
+    """The resources persona policies are scoped to."""
+
+    stack: Stack
+    config: PlatformConfig
+    domain_id: str
+    # Bucket names, not constructs: ARNs built from names are plain strings in this stack, with no
+    # cross-stack reference.
+    raw_data: str
+    processed_data: str
+    model_artifacts: str
+    data_key: kms.IKey
+    artifacts_key: kms.IKey
+    model_build_role_arns: list[str]
+
+    def sagemaker(self, resource: str, name: str = "*") -> str:
+        return self.stack.format_arn(
+            service="sagemaker", resource=resource, resource_name=name, arn_format=ArnFormat.SLASH_RESOURCE_NAME
+        )
+
+    def named(self, resource: str) -> str:
+        """Resources people create by name must carry the platform's prefix."""
+        return self.sagemaker(resource, f"{self.config.platform.name}-*")
+
+    @property
+    def package_groups(self) -> list[str]:
+        return [self.sagemaker("model-package-group", p.package_group_name) for p in self.config.projects]
+
+    @property
+    def packages(self) -> list[str]:
+        return [self.sagemaker("model-package", f"{p.package_group_name}/*") for p in self.config.projects]
+
+    def bucket(self, name: str) -> str:
+        return f"arn:{self.stack.partition}:s3:::{name}"
+
+    @property
+    def project_artifacts(self) -> list[str]:
+        return [f"{self.bucket(self.model_artifacts)}/{p.name}/*" for p in self.config.projects]
+
+
+def _allow(sid: str, actions: list[str], resources: list[str], **conditions) -> iam.PolicyStatement:
+    return iam.PolicyStatement(sid=sid, actions=actions, resources=resources, conditions=conditions or None)
+
+
+_READ = ["s3:GetObject"]
+_READ_WRITE = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+
+
+def _objects(sid: str, bucket_arn: str, actions: list[str], objects: list[str] | None = None) -> list[iam.PolicyStatement]:
+    """List the bucket, and act on its objects (all of them, or the given object ARNs)."""
+    return [
+        _allow(f"{sid}List", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket_arn]),
+        _allow(f"{sid}Objects", actions, objects or [f"{bucket_arn}/*"]),
+    ]
+
+
+def _use_keys(*keys: kms.IKey) -> iam.PolicyStatement:
+    return _allow("UseDataKeys", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], [k.key_arn for k in keys])
+
+
+def _pass_role(sid: str, role_arns: list[str]) -> iam.PolicyStatement:
+    return _allow(
+        sid,
+        ["iam:PassRole"],
+        role_arns,
+        StringEquals={"iam:PassedToService": "sagemaker.amazonaws.com"},
+    )
+
+
+def _read_registry(scope: PersonaScope) -> iam.PolicyStatement:
+    return _allow(
+        "ReadModelRegistry",
+        ["sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+        scope.package_groups + scope.packages,
+    )
+
+
+def _jobs(scope: PersonaScope, *kinds: str) -> iam.PolicyStatement:
+    """Run and watch jobs of the given kinds; names carry the platform prefix."""
+    actions = [
+        f"sagemaker:{verb}{kind.title().replace('-', '')}Job" for kind in kinds for verb in ("Create", "Describe", "Stop")
+    ]
+    return _allow("RunJobs", [*actions, "sagemaker:AddTags"], [scope.named(f"{kind}-job") for kind in kinds])
+
+
+def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatement]:
+    """What any Studio user needs: its apps and spaces in this domain, logs, images, listing."""
+    domain = scope.domain_id
+    return [
+        _allow(
+            "OwnStudioAppsAndSpaces",
+            [
+                "sagemaker:CreateApp",
+                "sagemaker:DeleteApp",
+                "sagemaker:DescribeApp",
+                "sagemaker:CreateSpace",
+                "sagemaker:UpdateSpace",
+                "sagemaker:DeleteSpace",
+                "sagemaker:DescribeSpace",
+                "sagemaker:DescribeUserProfile",
+                "sagemaker:DescribeDomain",
+            ],
+            [
+                scope.sagemaker("app", f"{domain}/*"),
+                scope.sagemaker("space", f"{domain}/*"),
+                scope.sagemaker("user-profile", f"{domain}/*"),
+                scope.sagemaker("domain", domain),
+            ],
+        ),
+        # List and Search actions take no resource ARN in IAM.
+        _allow("ListAndSearch", ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"], ["*"]),
+        _allow(
+            "WriteOwnLogs",
+            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"],
+            [scope.stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*", arn_format=ArnFormat.COLON_RESOURCE_NAME)],
+        ),
+        _allow("PullImagesToken", ["ecr:GetAuthorizationToken"], ["*"]),
+        _allow(
+            "PullImages",
+            ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            [f"arn:{scope.stack.partition}:ecr:{scope.stack.region}:*:repository/*"],
+        ),
+        _allow(
+            "PublishSageMakerMetrics",
+            ["cloudwatch:PutMetricData"],
+            ["*"],
+            StringLike={"cloudwatch:namespace": "/aws/sagemaker/*"},
+        ),
+        _pass_role("PassOwnRoleToSageMaker", [role_arn]),
+    ]
+
+
+def data_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    return [
+        *_objects("RawData", scope.bucket(scope.raw_data), _READ_WRITE),
+        *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ_WRITE),
+        _use_keys(scope.data_key),
+        _jobs(scope, "processing"),
+        _allow(
+            "FeatureStore",
+            [
+                "sagemaker:CreateFeatureGroup",
+                "sagemaker:UpdateFeatureGroup",
+                "sagemaker:DescribeFeatureGroup",
+                "sagemaker:DeleteFeatureGroup",
+                "sagemaker:PutRecord",
+                "sagemaker:GetRecord",
+                "sagemaker:BatchGetRecord",
+                "sagemaker:DeleteRecord",
+                "sagemaker:AddTags",
+            ],
+            [scope.named("feature-group")],
+        ),
+        _allow(
+            "DataWranglerFlows",
+            ["sagemaker:CreateFlowDefinition", "sagemaker:DescribeFlowDefinition", "sagemaker:DeleteFlowDefinition"],
+            [scope.named("flow-definition")],
+        ),
+    ]
+
+
+def data_scientist(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    return [
+        *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
+        *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
+        _use_keys(scope.data_key, scope.artifacts_key),
+        _jobs(scope, "processing", "training", "hyper-parameter-tuning"),
+        _allow(
+            "Experiments",
+            [
+                "sagemaker:CreateExperiment",
+                "sagemaker:UpdateExperiment",
+                "sagemaker:DescribeExperiment",
+                "sagemaker:CreateTrial",
+                "sagemaker:UpdateTrial",
+                "sagemaker:DescribeTrial",
+                "sagemaker:CreateTrialComponent",
+                "sagemaker:UpdateTrialComponent",
+                "sagemaker:DescribeTrialComponent",
+                "sagemaker:AssociateTrialComponent",
+                "sagemaker:DisassociateTrialComponent",
+                "sagemaker:BatchPutMetrics",
+                "sagemaker:AddTags",
+            ],
+            [scope.sagemaker("experiment"), scope.sagemaker("experiment-trial"), scope.sagemaker("experiment-trial-component")],
+        ),
+        _read_registry(scope),
+        _allow(
+            "RegisterModelVersionsPendingApproval",
+            ["sagemaker:CreateModelPackage"],
+            scope.packages + scope.package_groups,
+            StringEqualsIfExists={"sagemaker:ModelApprovalStatus": "PendingManualApproval"},
+        ),
+    ]
+
+
+def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    return [
+        *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
+        *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
+        _use_keys(scope.data_key, scope.artifacts_key),
+        _allow(
+            "Pipelines",
+            [
+                "sagemaker:CreatePipeline",
+                "sagemaker:UpdatePipeline",
+                "sagemaker:DescribePipeline",
+                "sagemaker:DescribePipelineDefinitionForExecution",
+                "sagemaker:StartPipelineExecution",
+                "sagemaker:StopPipelineExecution",
+                "sagemaker:RetryPipelineExecution",
+                "sagemaker:DescribePipelineExecution",
+                "sagemaker:AddTags",
+            ],
+            [scope.named("pipeline"), scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*")],
+        ),
+        _allow(
+            "DevEndpoints",
+            [
+                "sagemaker:CreateModel",
+                "sagemaker:DescribeModel",
+                "sagemaker:DeleteModel",
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:DescribeEndpointConfig",
+                "sagemaker:DeleteEndpointConfig",
+                "sagemaker:CreateEndpoint",
+                "sagemaker:UpdateEndpoint",
+                "sagemaker:DescribeEndpoint",
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:InvokeEndpoint",
+                "sagemaker:AddTags",
+            ],
+            [scope.named("model"), scope.named("endpoint-config"), scope.named("endpoint")],
+        ),
+        _read_registry(scope),
+        _pass_role("PassModelBuildRoles", scope.model_build_role_arns),
+    ]
+
+
+def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    return [
+        _read_registry(scope),
+        _allow(
+            "ApproveOrRejectModelVersions",
+            ["sagemaker:UpdateModelPackage"],
+            scope.packages,
+            StringEquals={"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]},
+        ),
+        *_objects("ModelMetrics", scope.bucket(scope.model_artifacts), _READ, scope.project_artifacts),
+        _allow("ReadModelMetricsKey", ["kms:Decrypt"], [scope.artifacts_key.key_arn]),
+        _allow(
+            "ReadLineage",
+            [
+                "sagemaker:QueryLineage",
+                "sagemaker:DescribeArtifact",
+                "sagemaker:DescribeAction",
+                "sagemaker:DescribeContext",
+                "sagemaker:DescribeTrainingJob",
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:DescribePipeline",
+                "sagemaker:DescribePipelineExecution",
+            ],
+            [
+                scope.sagemaker("artifact"),
+                scope.sagemaker("action"),
+                scope.sagemaker("context"),
+                scope.sagemaker("training-job"),
+                scope.sagemaker("processing-job"),
+                scope.named("pipeline"),
+                scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*"),
+            ],
+        ),
+    ]
+
+
+POLICIES = {
+    "data-engineer": data_engineer,
+    "data-scientist": data_scientist,
+    "mlops-engineer": mlops_engineer,
+    "compliance-officer": compliance_officer,
+}

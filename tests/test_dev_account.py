@@ -1,0 +1,251 @@
+"""The dev account: Studio for every persona, segregation of duties, the registry, and its data."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk.assertions import Match
+
+from tests.iam_policies import decide, statements
+
+PERSONA_ROLES = {
+    "data-engineer": "DataEngineerRole",
+    "data-scientist": "DataScientistRole",
+    "mlops-engineer": "MlopsEngineerRole",
+    "compliance-officer": "ComplianceOfficerRole",
+}
+
+
+def _logical_id(template: dict, prefix: str, resource_type: str) -> str:
+    (logical_id,) = [
+        k for k, v in template["Resources"].items() if v["Type"] == resource_type and k.startswith(prefix)
+    ]
+    return logical_id
+
+
+@pytest.fixture(scope="module")
+def studio(synthesized) -> dict:
+    return synthesized["dev/Studio"].template
+
+
+def test_studio_domain_is_vpc_only_with_iam_auth_and_encrypted_efs(template):
+    template("dev/Studio").has_resource_properties(
+        "AWS::SageMaker::Domain",
+        {
+            "AppNetworkAccessType": "VpcOnly",
+            "AuthMode": "IAM",
+            "KmsKeyId": Match.object_like(
+                {"Fn::GetStackOutput": Match.object_like({"StackName": "dev-Storage", "OutputName": Match.string_like_regexp("DataKey")})}
+            ),
+        },
+    )
+
+
+def test_jupyterlab_shuts_down_when_idle_and_starts_small(template, example_config):
+    template("dev/Studio").has_resource_properties(
+        "AWS::SageMaker::Domain",
+        {
+            "DefaultUserSettings": Match.object_like(
+                {
+                    "JupyterLabAppSettings": {
+                        "AppLifecycleManagement": {
+                            "IdleSettings": Match.object_like(
+                                {
+                                    "LifecycleManagement": "ENABLED",
+                                    "IdleTimeoutInMinutes": example_config.studio.idle_timeout_minutes,
+                                }
+                            )
+                        },
+                        "DefaultResourceSpec": {"InstanceType": "ml.t3.medium"},
+                    }
+                }
+            )
+        },
+    )
+
+
+def test_one_user_profile_per_person_with_their_personas_role(studio, example_config):
+    profiles = {
+        r["Properties"]["UserProfileName"]: r["Properties"]["UserSettings"]["ExecutionRole"]["Fn::GetAtt"][0]
+        for r in studio["Resources"].values()
+        if r["Type"] == "AWS::SageMaker::UserProfile"
+    }
+    assert {name: role_id.rstrip("0123456789ABCDEF") for name, role_id in profiles.items()} == {
+        person.name: PERSONA_ROLES[person.persona] for person in example_config.people
+    }
+
+
+@pytest.mark.parametrize("persona", ["data-engineer", "data-scientist", "mlops-engineer"])
+def test_no_role_but_the_compliance_officers_can_change_approval_status(persona, studio):
+    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
+    assert decide(studio, role, "sagemaker:UpdateModelPackage") == "deny"
+    guard = [s for s in statements(studio, role) if s.get("Sid") == "ModelVersionsAreRegisteredPendingApproval"]
+    assert guard == [
+        {
+            "Sid": "ModelVersionsAreRegisteredPendingApproval",
+            "Effect": "Deny",
+            "Action": "sagemaker:CreateModelPackage",
+            "Resource": "*",
+            "Condition": {"StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}},
+        }
+    ]
+
+
+def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(studio):
+    role = _logical_id(studio, "ComplianceOfficerRole", "AWS::IAM::Role")
+    assert decide(studio, role, "sagemaker:UpdateModelPackage") == "allow"
+    (approve,) = [s for s in statements(studio, role) if s.get("Sid") == "ApproveOrRejectModelVersions"]
+    assert approve["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]}}
+    # Segregation of duties: who approves cannot register, train or deploy.
+    for action in ("sagemaker:CreateModelPackage", "sagemaker:CreateTrainingJob", "sagemaker:CreateEndpoint"):
+        assert decide(studio, role, action) == "implicit-deny", action
+
+
+def test_data_scientists_register_only_pending_versions(studio):
+    role = _logical_id(studio, "DataScientistRole", "AWS::IAM::Role")
+    (register,) = [s for s in statements(studio, role) if s.get("Sid") == "RegisterModelVersionsPendingApproval"]
+    assert register["Condition"] == {"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}}
+    assert decide(studio, role, "sagemaker:CreateTrainingJob") == "allow"
+    assert decide(studio, role, "sagemaker:CreateEndpoint") == "implicit-deny"  # MLOps deploys
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed", "refused"),
+    [
+        ("data-engineer", ["sagemaker:CreateProcessingJob", "sagemaker:PutRecord"], ["sagemaker:CreateTrainingJob"]),
+        ("mlops-engineer", ["sagemaker:StartPipelineExecution", "sagemaker:CreateEndpoint"], ["sagemaker:CreateFeatureGroup"]),
+    ],
+)
+def test_each_persona_gets_its_job(persona, allowed, refused, studio):
+    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
+    assert [decide(studio, role, a) for a in allowed] == ["allow"] * len(allowed)
+    assert [decide(studio, role, a) for a in refused] == ["implicit-deny"] * len(refused)
+
+
+@pytest.mark.parametrize("persona", list(PERSONA_ROLES))
+def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(persona, studio):
+    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
+    assert studio["Resources"][role]["Properties"]["PermissionsBoundary"] == {
+        "Ref": _logical_id(studio, "PersonaBoundary", "AWS::IAM::ManagedPolicy")
+    }
+    for action in ("iam:CreateRole", "iam:AttachRolePolicy", "kms:ScheduleKeyDeletion", "s3:PutBucketPolicy"):
+        assert decide(studio, role, action) != "allow", action
+
+
+def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(synthesized, example_config):
+    registry = synthesized["dev/Registry"].template
+    (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
+    assert group["Properties"]["ModelPackageGroupName"] == "churn-models"
+    assert group["DeletionPolicy"] == "Retain"
+    statements_ = group["Properties"]["ModelPackageGroupPolicy"]["Statement"]
+    accounts = {f"arn:aws:iam::{a}:root" for a in ("222222222222", "333333333333")}
+    assert all(set(s["Principal"]["AWS"]) == accounts for s in statements_)
+    actions = {a for s in statements_ for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    assert actions == {
+        "sagemaker:DescribeModelPackageGroup",
+        "sagemaker:DescribeModelPackage",
+        "sagemaker:ListModelPackages",
+        "sagemaker:CreateModel",
+    }
+    assert not [a for a in actions if a.startswith(("sagemaker:Update", "sagemaker:Delete", "sagemaker:Put"))]
+
+
+def _buckets(storage: dict) -> dict[str, dict]:
+    return {
+        r["Properties"]["BucketName"]: r
+        for r in storage["Resources"].values()
+        if r["Type"] == "AWS::S3::Bucket"
+    }
+
+
+def test_data_buckets_are_encrypted_versioned_private_logged_and_retained(synthesized):
+    storage = synthesized["dev/Storage"].template
+    buckets = _buckets(storage)
+    assert sorted(buckets) == [
+        f"mlplatform-{p}-111111111111" for p in ("access-logs", "model-artifacts", "processed-data", "raw-data")
+    ]
+    for name, bucket in buckets.items():
+        properties = bucket["Properties"]
+        assert bucket["DeletionPolicy"] == "Retain", name
+        assert properties["VersioningConfiguration"] == {"Status": "Enabled"}, name
+        assert properties["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }, name
+        if "access-logs" in name:
+            continue
+        (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", name
+        key = encryption["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Fn::GetAtt"][0]
+        assert storage["Resources"][key]["Properties"]["EnableKeyRotation"] is True
+        assert properties["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("AccessLogsBucket"), name
+
+
+def test_model_artifacts_are_shared_with_the_serving_roles_only(synthesized):
+    storage = synthesized["dev/Storage"].template
+    policy = next(
+        r["Properties"]["PolicyDocument"]
+        for r in storage["Resources"].values()
+        if r["Type"] == "AWS::S3::BucketPolicy" and "ModelArtifacts" in r["Properties"]["Bucket"]["Ref"]
+    )
+    shares = [s for s in policy["Statement"] if s["Effect"] == "Allow"]
+    assert [(s["Principal"], s["Action"], s["Condition"]) for s in shares] == [
+        (
+            {"AWS": f"arn:aws:iam::{account}:root"},
+            ["s3:GetObject", "s3:GetObjectVersion"],
+            {"ArnEquals": {"aws:PrincipalArn": [f"arn:aws:iam::{account}:role/mlplatform-churn-{role}-model"]}},
+        )
+        for account, role in (("222222222222", "test"), ("333333333333", "prod"))
+    ]
+    assert all(s["Resource"]["Fn::Join"][1][-1] == "/churn/*" for s in shares)
+    # The same two roles, and only they, may decrypt the artifacts through S3.
+    key = next(
+        r for k, r in storage["Resources"].items() if r["Type"] == "AWS::KMS::Key" and k.startswith("ModelArtifactsKey")
+    )
+    cross_account = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s["Action"] == "kms:Decrypt"]
+    assert [s["Condition"]["ArnEquals"]["aws:PrincipalArn"] for s in cross_account] == [
+        ["arn:aws:iam::222222222222:role/mlplatform-churn-test-model"],
+        ["arn:aws:iam::333333333333:role/mlplatform-churn-prod-model"],
+    ]
+    assert all(s["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"} for s in cross_account)
+
+
+def test_dev_vpc_has_no_internet_path_and_the_configured_endpoints(synthesized, example_config):
+    network = synthesized["dev/Network"].template
+    types = [r["Type"] for r in network["Resources"].values()]
+    assert "AWS::EC2::InternetGateway" not in types and "AWS::EC2::NatGateway" not in types
+    endpoints = sorted(
+        r["Properties"]["ServiceName"]
+        for r in network["Resources"].values()
+        if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
+    )
+    assert endpoints == sorted(f"com.amazonaws.eu-west-1.{s}" for s in example_config.network.endpoint_services)
+    subnets = [r["Properties"]["AvailabilityZone"] for r in network["Resources"].values() if r["Type"] == "AWS::EC2::Subnet"]
+    assert subnets == list(example_config.accounts.dev.availability_zones)
+
+
+def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path, example_config):
+    """The cheaper option for teams that accept internet egress, with the same checks."""
+    from aws_cdk import Stage
+
+    from compliance.checks import add_checks
+    from stacks.network import NetworkStack
+    from tooling.assembly import read_assembly
+    from tooling.synth import cdk_app
+
+    config = example_config.model_copy(
+        update={"network": example_config.network.model_copy(update={"egress": "nat-gateway", "interface_endpoints": None})}
+    )
+    app = cdk_app(tmp_path)
+    stage = Stage(app, "dev", env={"account": "111111111111", "region": "eu-west-1"})
+    NetworkStack(stage, "Network", config=config, account=config.accounts.dev)
+    add_checks(app)
+    app.synth()
+    (stack,) = read_assembly(tmp_path)
+    types = [r["Type"] for r in stack.template["Resources"].values()]
+    assert types.count("AWS::EC2::NatGateway") == 1
+    assert not [
+        r for r in stack.template["Resources"].values()
+        if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
+    ]
