@@ -1,0 +1,6 @@
+"""A project's model-build SageMaker Pipeline: its definition, the scripts its jobs run, sample data.
+
+`model_build` builds the definition with the SageMaker SDK and commits it as JSON, once for every
+project and deployment; `definition` fills it in per project at synth time without importing the
+SDK, so that `cdk synth` stays fast and offline.
+"""
