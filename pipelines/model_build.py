@@ -21,6 +21,8 @@ stack sets each project's defaults) or a `__Placeholder__` the stack substitutes
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from pathlib import Path
 
 from pipelines.offline_sdk import pipeline_session  # first: it prepares the SDK's environment
@@ -361,6 +363,9 @@ def to_json(document: dict) -> str:
 
 
 def main() -> None:
+    # The SDK's notices are about running jobs, which generating a definition does not do.
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
     DEFINITION_FILE.write_text(to_json(definition()), encoding="utf-8")
     IMAGES_FILE.write_text(to_json(container_images()), encoding="utf-8")
     print(f"wrote {DEFINITION_FILE.relative_to(HERE.parent)} and {IMAGES_FILE.relative_to(HERE.parent)}")
