@@ -61,6 +61,8 @@ from sagemaker.mlops.workflow.quality_check_step import DataQualityCheckConfig
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
+from pipelines.scripts.evaluate import METRIC_NAMES
+
 HERE = Path(__file__).parent
 DEFINITION_FILE = HERE / "model_build.definition.json"
 IMAGES_FILE = HERE / "container_images.json"
@@ -86,7 +88,7 @@ artifacts_uri = ParameterString("ArtifactsUri")
 code_uri = ParameterString("CodeUri")
 pii_columns = ParameterString("PiiColumns")
 model_package_group_name = ParameterString("ModelPackageGroupName")
-quality_metric = ParameterString("QualityMetric")
+quality_metric = ParameterString("QualityMetric", enum_values=list(METRIC_NAMES))  # what evaluate.py reports
 quality_threshold = ParameterFloat("QualityThreshold")
 processing_instance_type = ParameterString("ProcessingInstanceType")
 training_instance_type = ParameterString("TrainingInstanceType")

@@ -14,6 +14,7 @@ import pytest
 
 from pipelines import definition
 from pipelines.definition import PARAMETER_NAMES, PLACEHOLDERS, DefinitionError
+from pipelines.scripts import evaluate
 from tooling.synth import ROOT
 
 COMMITTED = json.loads(definition.DEFINITION_FILE.read_text(encoding="utf-8"))
@@ -175,6 +176,12 @@ def test_parameters_are_the_agreed_names_with_no_deployment_defaults():
         (name, "Float" if name == "QualityThreshold" else "String") for name in PARAMETER_NAMES
     ]
     assert not [parameter for parameter in COMMITTED["Parameters"] if "DefaultValue" in parameter]
+
+
+def test_quality_metric_is_one_evaluate_reports(example_config):
+    (quality_metric,) = [p for p in COMMITTED["Parameters"] if p["Name"] == "QualityMetric"]
+    assert quality_metric["EnumValues"] == list(evaluate.METRIC_NAMES)
+    assert example_config.projects[0].quality_threshold.name in quality_metric["EnumValues"]
 
 
 def test_nothing_deployment_specific_is_written_in():
