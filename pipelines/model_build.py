@@ -1,0 +1,377 @@
+"""The model-build pipeline every project runs: from raw data to a model package awaiting approval.
+
+    preprocess ─► train ─► evaluate ─► baseline ─► quality gate ─┬─► register (PendingManualApproval)
+                                                                 └─► fail
+
+- Preprocess (scikit-learn container, `scripts/preprocess.py`): drop the project's PII columns,
+  encode, split into train/validation/test, and write the Model Monitor baseline dataset.
+- Train: the built-in XGBoost algorithm, binary:logistic.
+- Evaluate (XGBoost container, `scripts/evaluate.py`): test-set metrics into `evaluation.json`.
+- Baseline: Model Monitor's data-quality statistics and constraints of the training data, which
+  production monitoring of the registered model compares live traffic with.
+- Quality gate: `quality.value` of `evaluation.json` >= `QualityThreshold`, then register the
+  model package with its metrics and baselines attached, or fail naming metric and threshold.
+
+One definition serves every project and deployment: what differs is a pipeline parameter (the CDK
+stack sets each project's defaults) or a `__Placeholder__` the stack substitutes with
+`pipelines.definition.render`. `python -m pipelines.model_build` regenerates the committed
+`model_build.definition.json` and `container_images.json`, offline and byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import warnings
+from pathlib import Path
+
+from pipelines.offline_sdk import pipeline_session  # first: it prepares the SDK's environment
+
+import botocore.session
+from sagemaker.core import image_uris
+from sagemaker.core.drift_check_baselines import DriftCheckBaselines
+from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.core.model_monitor.dataset_format import DatasetFormat
+from sagemaker.core.network import NetworkConfig
+from sagemaker.core.processing import Processor
+from sagemaker.core.shapes import (
+    ProcessingInput,
+    ProcessingOutput,
+    ProcessingS3Input,
+    ProcessingS3Output,
+)
+from sagemaker.core.training.configs import Compute, InputData, Networking, OutputDataConfig
+from sagemaker.core.workflow.conditions import ConditionGreaterThanOrEqualTo
+from sagemaker.core.workflow.execution_variables import ExecutionVariables
+from sagemaker.core.workflow.functions import Join, JsonGet
+from sagemaker.core.workflow.parameters import ParameterFloat, ParameterString
+from sagemaker.core.workflow.pipeline_context import PipelineSession
+from sagemaker.core.workflow.properties import PropertyFile
+from sagemaker.mlops.workflow import (
+    CheckJobConfig,
+    ConditionStep,
+    FailStep,
+    ModelStep,
+    Pipeline,
+    ProcessingStep,
+    QualityCheckStep,
+    TrainingStep,
+)
+from sagemaker.mlops.workflow.quality_check_step import DataQualityCheckConfig
+from sagemaker.serve.model_builder import ModelBuilder
+from sagemaker.train.model_trainer import ModelTrainer
+
+from pipelines.scripts.evaluate import METRIC_NAMES
+
+HERE = Path(__file__).parent
+DEFINITION_FILE = HERE / "model_build.definition.json"
+IMAGES_FILE = HERE / "container_images.json"
+
+# Container versions: the SDK's image data gives each one's URI per region (container_images.json).
+SKLEARN_VERSION = "1.2-1"
+XGBOOST_VERSION = "1.7-1"
+
+# Values a pipeline parameter cannot hold. The SDK insists on a role ARN, so it gets one that
+# `definition()` turns into the placeholder; subnets and security groups are plain placeholders.
+ROLE_ARN_PLACEHOLDER = "__RoleArn__"
+_ROLE_ARN_STAND_IN = "arn:aws:iam::000000000000:role/__RoleArn__"
+SUBNET_IDS = ["__SubnetIds__"]
+SECURITY_GROUP_IDS = ["__SecurityGroupIds__"]
+
+# Where the jobs find their inputs and leave their outputs, inside the containers.
+CODE_DIR = "/opt/ml/processing/input/code"
+PROCESSING = "/opt/ml/processing"
+
+# Parameters: the CDK stack sets each project's defaults; an execution may override any of them.
+input_data_uri = ParameterString("InputDataUri")
+artifacts_uri = ParameterString("ArtifactsUri")
+code_uri = ParameterString("CodeUri")
+pii_columns = ParameterString("PiiColumns")
+model_package_group_name = ParameterString("ModelPackageGroupName")
+quality_metric = ParameterString("QualityMetric", enum_values=list(METRIC_NAMES))  # what evaluate.py reports
+quality_threshold = ParameterFloat("QualityThreshold")
+processing_instance_type = ParameterString("ProcessingInstanceType")
+training_instance_type = ParameterString("TrainingInstanceType")
+inference_instance_type = ParameterString("InferenceInstanceType")
+processing_image_uri = ParameterString("ProcessingImageUri")
+training_image_uri = ParameterString("TrainingImageUri")
+monitor_image_uri = ParameterString("MonitorImageUri")
+kms_key_arn = ParameterString("KmsKeyArn")
+
+PARAMETERS = [
+    input_data_uri,
+    artifacts_uri,
+    code_uri,
+    pii_columns,
+    model_package_group_name,
+    quality_metric,
+    quality_threshold,
+    processing_instance_type,
+    training_instance_type,
+    inference_instance_type,
+    processing_image_uri,
+    training_image_uri,
+    monitor_image_uri,
+    kms_key_arn,
+]
+
+
+def artifacts(*parts: str) -> Join:
+    """An S3 URI under this execution's own prefix of ArtifactsUri."""
+    return Join(on="/", values=[artifacts_uri, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts])
+
+
+def s3_input(name: str, s3_uri, local_path: str) -> ProcessingInput:
+    return ProcessingInput(
+        input_name=name,
+        s3_input=ProcessingS3Input(
+            s3_uri=s3_uri,
+            local_path=local_path,
+            s3_data_type="S3Prefix",
+            s3_input_mode="File",
+            s3_data_distribution_type="FullyReplicated",
+        ),
+    )
+
+
+def s3_output(name: str, local_path: str) -> ProcessingOutput:
+    return ProcessingOutput(
+        output_name=name,
+        s3_output=ProcessingS3Output(
+            s3_uri=artifacts(name), local_path=local_path, s3_upload_mode="EndOfJob"
+        ),
+    )
+
+
+def network_config() -> NetworkConfig:
+    """Jobs run in the platform's VPC, isolated from the network, encrypting traffic between nodes."""
+    return NetworkConfig(
+        subnets=SUBNET_IDS,
+        security_group_ids=SECURITY_GROUP_IDS,
+        enable_network_isolation=True,
+        encrypt_inter_container_traffic=True,
+    )
+
+
+def script_processor(name: str, image_uri, session: PipelineSession) -> Processor:
+    """A processing job running `<name>.py` (of `scripts/`, found under CodeUri), KMS-encrypted."""
+    return Processor(
+        base_job_name=name,
+        role=_ROLE_ARN_STAND_IN,
+        image_uri=image_uri,
+        entrypoint=["python3", f"{CODE_DIR}/{name}.py"],
+        instance_count=1,
+        instance_type=processing_instance_type,
+        volume_kms_key=kms_key_arn,
+        output_kms_key=kms_key_arn,
+        network_config=network_config(),
+        sagemaker_session=session,
+    )
+
+
+def json_file(s3_uri) -> MetricsSource:
+    return MetricsSource(content_type="application/json", s3_uri=s3_uri)
+
+
+class DataQualityBaselineStep(QualityCheckStep):
+    """SageMaker's data-quality check step, with two fixes to the job request of SDK 3.27.
+
+    The SDK picks the Model Monitor analyzer image for the session's region (the definition must
+    take it from MonitorImageUri), and puts the NetworkConfig object itself into the request, which
+    does not serialize.
+    """
+
+    @property
+    def arguments(self) -> dict:
+        request = super().arguments
+        request["AppSpecification"]["ImageUri"] = monitor_image_uri
+        request["NetworkConfig"] = network_config()._to_request_dict()
+        return request
+
+
+def build(session: PipelineSession) -> Pipeline:
+    """The pipeline, with every deployment- and project-specific value left open."""
+    preprocess = ProcessingStep(
+        name="Preprocess",
+        step_args=script_processor("preprocess", processing_image_uri, session).run(
+            inputs=[
+                s3_input("code", code_uri, CODE_DIR),
+                s3_input("raw", input_data_uri, f"{PROCESSING}/input/data"),
+            ],
+            outputs=[
+                s3_output(split, f"{PROCESSING}/output/{split}")
+                for split in ("train", "validation", "test", "baseline")
+            ],
+            arguments=["--pii-columns", pii_columns],
+        ),
+    )
+    preprocessed = preprocess.properties.ProcessingOutputConfig.Outputs
+
+    trainer = ModelTrainer(
+        base_job_name="train",
+        role=_ROLE_ARN_STAND_IN,
+        training_image=training_image_uri,
+        compute=Compute(
+            instance_type=training_instance_type, instance_count=1, volume_kms_key_id=kms_key_arn
+        ),
+        networking=Networking(
+            subnets=SUBNET_IDS,
+            security_group_ids=SECURITY_GROUP_IDS,
+            enable_network_isolation=True,
+            enable_inter_container_traffic_encryption=True,
+        ),
+        output_data_config=OutputDataConfig(s3_output_path=artifacts("model"), kms_key_id=kms_key_arn),
+        hyperparameters={
+            "objective": "binary:logistic",
+            "eval_metric": "auc",
+            "num_round": 300,
+            "early_stopping_rounds": 20,
+            "max_depth": 4,
+            "eta": 0.1,
+            "subsample": 0.8,
+        },
+        input_data_config=[
+            InputData(
+                channel_name=split, data_source=preprocessed[split].S3Output.S3Uri, content_type="text/csv"
+            )
+            for split in ("train", "validation")
+        ],
+        sagemaker_session=session,
+    )
+    train = TrainingStep(name="Train", step_args=trainer.train())
+    model_data = train.properties.ModelArtifacts.S3ModelArtifacts
+
+    evaluation_report = PropertyFile(
+        name="EvaluationReport", output_name="evaluation", path="evaluation.json"
+    )
+    evaluate = ProcessingStep(
+        name="Evaluate",
+        step_args=script_processor("evaluate", training_image_uri, session).run(
+            inputs=[
+                s3_input("code", code_uri, CODE_DIR),
+                s3_input("model", model_data, f"{PROCESSING}/model"),
+                s3_input("test", preprocessed["test"].S3Output.S3Uri, f"{PROCESSING}/test"),
+            ],
+            outputs=[s3_output("evaluation", f"{PROCESSING}/evaluation")],
+            arguments=["--quality-metric", quality_metric],
+        ),
+        property_files=[evaluation_report],
+    )
+    evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
+    evaluation_json = Join(on="/", values=[evaluation_uri, "evaluation.json"])
+
+    baseline = DataQualityBaselineStep(
+        name="Baseline",
+        quality_check_config=DataQualityCheckConfig(
+            baseline_dataset=preprocessed["baseline"].S3Output.S3Uri,
+            dataset_format=DatasetFormat.csv(header=True),
+            output_s3_uri=artifacts("data-quality-baseline"),
+        ),
+        check_job_config=CheckJobConfig(
+            role=_ROLE_ARN_STAND_IN,
+            instance_count=1,
+            instance_type=processing_instance_type,
+            volume_kms_key=kms_key_arn,
+            output_kms_key=kms_key_arn,
+            network_config=network_config(),
+            sagemaker_session=session,
+        ),
+        # Each model version gets the baseline of its own training data; nothing to drift from yet.
+        skip_check=True,
+        register_new_baseline=True,
+        model_package_group_name=model_package_group_name,
+        # After evaluation rather than beside training: an execution holds one instance at a time.
+        depends_on=[evaluate],
+    )
+    quality = JsonGet(step_name=evaluate.name, property_file=evaluation_report, json_path="quality.value")
+    register = ModelStep(
+        name="Register",
+        step_args=ModelBuilder(
+            image_uri=training_image_uri,
+            s3_model_data_url=model_data,
+            role_arn=_ROLE_ARN_STAND_IN,
+            # The built-in algorithm serves the model: no inference code, so none of the
+            # script-mode environment (with the session's region) that the SDK adds by default.
+            dependencies={},
+            sagemaker_session=session,
+        ).register(
+            model_package_group_name=model_package_group_name,
+            approval_status="PendingManualApproval",
+            content_types=["text/csv"],
+            response_types=["text/csv"],
+            inference_instances=[inference_instance_type],
+            transform_instances=[inference_instance_type],
+            # Shown in the model registry, and read by production monitoring of this version.
+            model_metrics=ModelMetrics(
+                model_statistics=json_file(evaluation_json),
+                model_data_statistics=json_file(baseline.properties.CalculatedBaselineStatistics),
+                model_data_constraints=json_file(baseline.properties.CalculatedBaselineConstraints),
+            ),
+            drift_check_baselines=DriftCheckBaselines(
+                model_data_statistics=json_file(baseline.properties.BaselineUsedForDriftCheckStatistics),
+                model_data_constraints=json_file(baseline.properties.BaselineUsedForDriftCheckConstraints),
+            ),
+        ),
+    )
+    below_threshold = FailStep(
+        name="QualityBelowThreshold",
+        error_message=Join(
+            on=" ",
+            values=[
+                "Model quality", quality_metric, "=", quality, "is below the threshold", quality_threshold
+            ],
+        ),
+    )
+    gate = ConditionStep(
+        name="QualityGate",
+        conditions=[ConditionGreaterThanOrEqualTo(left=quality, right=quality_threshold)],
+        if_steps=[register],
+        else_steps=[below_threshold],
+        depends_on=[baseline],  # what Register attaches to the model package must exist
+    )
+    return Pipeline(
+        name="model-build",
+        parameters=PARAMETERS,
+        steps=[preprocess, train, evaluate, baseline, gate],
+        # Experiments exist only in some regions, and the SDK adds them by the session's region.
+        pipeline_experiment_config=None,
+        sagemaker_session=session,
+    )
+
+
+def definition() -> dict:
+    """The pipeline definition, deployment-independent, with placeholders where parameters cannot go."""
+    text = build(pipeline_session()).definition().replace(_ROLE_ARN_STAND_IN, ROLE_ARN_PLACEHOLDER)
+    return json.loads(text)
+
+
+def container_images() -> dict[str, dict[str, str]]:
+    """Per SageMaker region with all three images: the URIs the image parameters take."""
+    images = {}
+    for region in sorted(botocore.session.get_session().get_available_regions("sagemaker")):
+        try:
+            images[region] = {
+                "ProcessingImageUri": image_uris.retrieve("sklearn", region, version=SKLEARN_VERSION),
+                "TrainingImageUri": image_uris.retrieve("xgboost", region, version=XGBOOST_VERSION),
+                "MonitorImageUri": image_uris.retrieve("model-monitor", region),
+            }
+        except ValueError:  # the SDK publishes no such image for this region
+            continue
+    return images
+
+
+def to_json(document: dict) -> str:
+    return json.dumps(document, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    # The SDK's notices are about running jobs, which generating a definition does not do.
+    logging.disable(logging.WARNING)
+    warnings.simplefilter("ignore")
+    DEFINITION_FILE.write_text(to_json(definition()), encoding="utf-8")
+    IMAGES_FILE.write_text(to_json(container_images()), encoding="utf-8")
+    print(f"wrote {DEFINITION_FILE.relative_to(HERE.parent)} and {IMAGES_FILE.relative_to(HERE.parent)}")
+
+
+if __name__ == "__main__":
+    main()
