@@ -11,7 +11,7 @@ CONFIG ?= config/example.toml
 # Node 20 is end-of-life for jsii; the warning is known and says nothing about this app.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test bench lock clean
+.PHONY: synth test bench lock pipeline-definition clean
 
 synth: $(VENV)/.synced node_modules/.installed
 	rm -rf cdk.out
@@ -23,6 +23,10 @@ test: $(VENV)/.synced node_modules/.installed
 
 bench: $(VENV)/.synced
 	$(PY) benchmarks/synth.py
+
+# Regenerate pipelines/model_build.definition.json after editing pipelines/model_build.py (offline).
+pipeline-definition: $(VENV)/.synced
+	$(PY) -m pipelines.model_build
 
 # Re-resolve requirements.in into exact, hashed pins (run after editing requirements.in).
 lock: $(VENV)/.synced

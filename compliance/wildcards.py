@@ -18,6 +18,14 @@ from aws_cdk import aws_iam as iam
 UNSCOPABLE_ACTIONS = frozenset(
     {
         "sagemaker:List*",
+        "sagemaker:ListModelPackages",
+        "sagemaker:ListProcessingJobs",
+        "sagemaker:ListTrainingJobs",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeDhcpOptions",
         "sagemaker:Search",
         "sagemaker:GetSearchSuggestions",
         "sagemaker:QueryLineage",

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from platform_config import AccountRole, PlatformConfig
 from stacks.billing import BillingStack
+from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
 from stacks.registry import RegistryStack
 from stacks.storage import StorageStack
@@ -33,6 +34,9 @@ class AccountStage(Stage):
             self.storage = StorageStack(self, "Storage", config=config)
             self.registry = RegistryStack(self, "Registry", config=config)
             self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
+            self.model_build = ModelBuildStack(
+                self, "ModelBuild", config=config, network=self.network, storage=self.storage, studio=self.studio
+            )
         for key, value in (
             ("project", config.platform.name),
             ("account-role", role),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
@@ -28,8 +28,8 @@ class StudioStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, description="SageMaker Studio: domain, persona roles, user profiles (dev)")
         platform = config.platform.name
-        boundary = self._permissions_boundary(platform)
-        guard = ApprovalGuard(self, "ApprovalGuard")
+        self.boundary = boundary = self._permissions_boundary(platform)
+        self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard")
         self.persona_roles = {
             persona: iam.Role(
                 self,
@@ -109,6 +109,7 @@ class StudioStack(Stack):
             if persona != "compliance-officer":
                 guard.guard(role)
 
+        CfnOutput(self, "DomainId", value=self.domain.attr_domain_id, description="Studio domain id, for sign-in")
         for person in config.people:
             sagemaker.CfnUserProfile(
                 self,

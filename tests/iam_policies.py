@@ -14,7 +14,8 @@ def _as_list(value) -> list:
 def _policies_of(template: dict, role_id: str) -> list[dict]:
     resources = template["Resources"]
     role = resources[role_id]["Properties"]
-    attached = {ref["Ref"] for ref in role.get("ManagedPolicyArns", []) if isinstance(ref, dict)}
+    # Policies of this template only; ones from other stacks arrive as cross-stack references.
+    attached = {ref["Ref"] for ref in role.get("ManagedPolicyArns", []) if isinstance(ref, dict) and "Ref" in ref}
     return [
         resource["Properties"]["PolicyDocument"]
         for logical_id, resource in resources.items()
@@ -41,8 +42,8 @@ def decide(template: dict, role_id: str, action: str, *, conditions_hold: bool =
         s["Effect"] == "Allow" and _matches(s, action) and (conditions_hold or "Condition" not in s)
         for s in role_statements
     )
-    boundary = template["Resources"][role_id]["Properties"].get("PermissionsBoundary")
-    if allowed and boundary:
+    boundary = template["Resources"][role_id]["Properties"].get("PermissionsBoundary", {})
+    if allowed and "Ref" in boundary:  # a boundary of this template
         document = template["Resources"][boundary["Ref"]]["Properties"]["PolicyDocument"]
         if any(s["Effect"] == "Deny" and "Condition" not in s and _matches(s, action) for s in document["Statement"]):
             return "deny"

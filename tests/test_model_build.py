@@ -1,0 +1,91 @@
+"""The dev account's model-build pipelines, as deployed: one per project, its role, code and data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.iam_policies import decide
+
+
+@pytest.fixture(scope="module")
+def model_build(synthesized) -> dict:
+    return synthesized["dev/ModelBuild"].template
+
+
+def _pipelines(template: dict) -> dict[str, dict]:
+    return {
+        r["Properties"]["PipelineName"]: r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::SageMaker::Pipeline"
+    }
+
+
+def _definition(properties: dict) -> dict:
+    """The pipeline definition JSON, with CloudFormation references shown as "<ref>"."""
+    body = properties["PipelineDefinition"]["PipelineDefinitionBody"]
+    parts = body["Fn::Join"][1] if isinstance(body, dict) else [body]
+    return json.loads("".join(part if isinstance(part, str) else "<ref>" for part in parts))
+
+
+def test_one_pipeline_per_project_running_as_its_role(model_build, example_config):
+    pipelines = _pipelines(model_build)
+    assert sorted(pipelines) == [f"mlplatform-{p.name}-model-build" for p in example_config.projects]
+    role = pipelines["mlplatform-churn-model-build"]["RoleArn"]["Fn::GetAtt"][0]
+    assert model_build["Resources"][role]["Properties"]["RoleName"] == "mlplatform-churn-model-build"
+
+
+def test_pipeline_steps_run_in_order_and_register_pending_approval(model_build):
+    definition = _definition(_pipelines(model_build)["mlplatform-churn-model-build"])
+    steps = {step["Name"]: step for step in definition["Steps"]}
+    assert [s["Name"] for s in definition["Steps"]] == ["Preprocess", "Train", "Evaluate", "Baseline", "QualityGate"]
+    gate = steps["QualityGate"]["Arguments"]
+    registered = [s for s in gate["IfSteps"] if s["Type"] == "RegisterModel"]
+    assert registered and registered[0]["Arguments"]["ModelApprovalStatus"] == "PendingManualApproval"
+    assert [s["Type"] for s in gate["ElseSteps"]] == ["Fail"]
+
+
+def test_project_settings_become_the_pipeline_defaults(model_build, example_config):
+    project = example_config.projects[0]
+    defaults = {
+        p["Name"]: p["DefaultValue"] for p in _definition(_pipelines(model_build)["mlplatform-churn-model-build"])["Parameters"]
+    }
+    assert defaults["PiiColumns"] == "customer_name,email,phone"
+    assert defaults["QualityMetric"] == project.quality_threshold.name
+    assert defaults["QualityThreshold"] == project.quality_threshold.minimum
+    assert defaults["ModelPackageGroupName"] == "churn-models"
+    assert defaults["InputDataUri"] == "s3://mlplatform-raw-data-111111111111/churn/input"
+    assert defaults["CodeUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/code"
+    assert defaults["KmsKeyArn"] == "<ref>"  # the model-artifacts key
+    assert defaults["TrainingImageUri"].endswith(".amazonaws.com/sagemaker-xgboost:1.7-1")
+
+
+def test_jobs_run_in_the_vpc_with_network_isolation(model_build):
+    definition = _definition(_pipelines(model_build)["mlplatform-churn-model-build"])
+    for step in definition["Steps"][:4]:
+        network = step["Arguments"].get("NetworkConfig") or {
+            "EnableNetworkIsolation": step["Arguments"].get("EnableNetworkIsolation"),
+            "VpcConfig": step["Arguments"].get("VpcConfig"),
+        }
+        vpc = network.get("VpcConfig")
+        assert vpc and vpc["Subnets"] == ["<ref>", "<ref>"] and vpc["SecurityGroupIds"] == ["<ref>"], step["Name"]
+
+
+def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(model_build):
+    role = next(k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("ChurnRole"))
+    (guard,) = model_build["Resources"][role]["Properties"]["ManagedPolicyArns"]
+    assert guard["Fn::GetStackOutput"]["StackName"] == "dev-Studio"
+    assert "ApprovalGuard" in guard["Fn::GetStackOutput"]["OutputName"]
+    assert decide(model_build, role, "sagemaker:UpdateModelPackage") == "implicit-deny"
+    assert decide(model_build, role, "sagemaker:CreateModelPackage", conditions_hold=False) == "implicit-deny"
+    assert decide(model_build, role, "sagemaker:CreateModelPackage") == "allow"  # only when registered pending
+
+
+def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):
+    uploads = sorted(
+        r["Properties"]["DestinationBucketKeyPrefix"]
+        for r in model_build["Resources"].values()
+        if r["Type"] == "Custom::CDKBucketDeployment"
+    )
+    assert uploads == ["churn/code/", "churn/input/"]
