@@ -6,6 +6,7 @@ one into the single line a platform team sees before anything is synthesized.
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from typing import Annotated, Literal
@@ -126,6 +127,19 @@ class Accounts(Frozen):
     dev: Account
     test: Account
     prod: Account
+
+    @field_validator("dev")
+    @classmethod
+    def _dev_region_has_pipeline_images(cls, dev: Account) -> Account:
+        from pipelines.definition import IMAGES_FILE  # the committed table; no SDK import
+
+        regions = json.loads(IMAGES_FILE.read_text(encoding="utf-8"))
+        if dev.region not in regions:
+            raise ValueError(
+                f"region '{dev.region}' lacks the SageMaker images the model-build pipeline uses; "
+                f"fix: choose one of {sorted(regions)}"
+            )
+        return dev
 
     def by_role(self) -> dict[AccountRole, Account]:
         return {"dev": self.dev, "test": self.test, "prod": self.prod}

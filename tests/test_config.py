@@ -112,6 +112,14 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             "projects[0].name: 'Churn Model' is not a valid name; fix:",
             id="bad-project-name",
         ),
+        pytest.param(
+            _edit(
+                'region = "eu-west-1"\navailability_zones = ["eu-west-1a", "eu-west-1b"]',
+                'region = "ap-east-2"\navailability_zones = ["ap-east-2a", "ap-east-2b"]',
+            ),
+            "accounts.dev: region 'ap-east-2' lacks the SageMaker images the model-build pipeline uses; fix:",
+            id="dev-region-without-images",
+        ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],
 )
