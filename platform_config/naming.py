@@ -44,3 +44,13 @@ def bucket(platform: str, purpose: str, account_id: str) -> str:
     """An S3 bucket of the platform. Named, not generated, so that policies in other stacks and
     accounts, and people, can refer to it without cross-stack references."""
     return f"{platform}-{purpose}-{account_id}"
+
+
+def monitoring_bus(platform: str) -> str:
+    """The dev event bus that receives prod's Model Monitor findings (the retraining loop)."""
+    return f"{platform}-model-monitoring"
+
+
+def monitoring_schedule(platform: str, project: str, kind: str) -> str:
+    """A prod Model Monitor schedule (`kind`: data-quality or model-quality)."""
+    return f"{platform}-{project}-{kind}"

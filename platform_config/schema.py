@@ -128,18 +128,19 @@ class Accounts(Frozen):
     test: Account
     prod: Account
 
-    @field_validator("dev")
+    @field_validator("dev", "prod")
     @classmethod
-    def _dev_region_has_pipeline_images(cls, dev: Account) -> Account:
+    def _region_has_platform_images(cls, account: Account) -> Account:
+        """Dev runs the model-build pipeline, prod runs Model Monitor: both need their images."""
         from pipelines.definition import IMAGES_FILE  # the committed table; no SDK import
 
         regions = json.loads(IMAGES_FILE.read_text(encoding="utf-8"))
-        if dev.region not in regions:
+        if account.region not in regions:
             raise ValueError(
-                f"region '{dev.region}' lacks the SageMaker images the model-build pipeline uses; "
+                f"region '{account.region}' lacks the SageMaker images the platform's jobs use; "
                 f"fix: choose one of {sorted(regions)}"
             )
-        return dev
+        return account
 
     def by_role(self) -> dict[AccountRole, Account]:
         return {"dev": self.dev, "test": self.test, "prod": self.prod}
@@ -176,10 +177,14 @@ class Network(Frozen):
     egress: Literal["vpc-endpoints-only", "nat-gateway"] = "vpc-endpoints-only"
     cidr: str = "10.20.0.0/16"
     interface_endpoints: tuple[str, ...] | None = None
+    # Test and prod VPCs host endpoints only: SageMaker pulls images through ECR endpoints and model
+    # artifacts and captures through the free S3 gateway endpoint.
+    serving_interface_endpoints: tuple[str, ...] = ("ecr.api", "ecr.dkr")
 
     @model_validator(mode="after")
     def _endpoints(self) -> Network:
-        unknown = set(self.interface_endpoints or ()) - {*REQUIRED_INTERFACE_ENDPOINTS, *OPTIONAL_INTERFACE_ENDPOINTS}
+        listed = {*(self.interface_endpoints or ()), *self.serving_interface_endpoints}
+        unknown = listed - {*REQUIRED_INTERFACE_ENDPOINTS, *OPTIONAL_INTERFACE_ENDPOINTS}
         if unknown:
             raise ValueError(
                 f"interface_endpoints has unknown service(s) {sorted(unknown)}; fix: use some of "
@@ -217,6 +222,53 @@ class Person(Frozen):
     persona: PersonaName
 
 
+class TestServing(Frozen):
+    """The test account's endpoint: serverless by default, so acceptance testing costs nothing idle."""
+
+    serverless: bool = True
+    memory_mb: Literal[1024, 2048, 3072, 4096, 5120, 6144] = 2048
+    max_concurrency: int = Field(default=5, ge=1, le=200)
+    instance_type: str = "ml.m5.large"  # used when serverless = false
+    instance_count: int = Field(default=1, ge=1)
+
+
+class ProdServing(Frozen):
+    """The prod endpoint: instances in at least two zones, scaled on load, updated blue/green."""
+
+    instance_type: str = "ml.m5.large"
+    min_instances: int = Field(default=2, ge=2)
+    max_instances: int = Field(default=4, ge=2)
+    invocations_per_instance: int = Field(default=100, ge=1)  # target tracking, per minute
+    canary_percent: int = Field(default=10, ge=1, le=50)
+    bake_minutes: int = Field(default=10, ge=1, le=180)
+    data_capture_percent: int = Field(default=20, ge=1, le=100)
+    latency_alarm_ms: int = Field(default=500, ge=1)
+    error_rate_alarm_percent: float = Field(default=1.0, gt=0, le=100)
+
+    @model_validator(mode="after")
+    def _scaling_range(self) -> ProdServing:
+        if self.max_instances < self.min_instances:
+            raise ValueError(
+                f"max_instances ({self.max_instances}) is below min_instances ({self.min_instances}); "
+                "fix: raise max_instances"
+            )
+        return self
+
+
+class Monitoring(Frozen):
+    """Model Monitor in prod, and what happens when it finds drift."""
+
+    schedule: str = "cron(0 * ? * * *)"  # hourly
+    instance_type: str = "ml.m5.large"
+    # Features whose baseline drift raises an alarm (Model Monitor publishes one metric per feature).
+    alarm_features: tuple[str, ...] = ()
+    drift_alarm_threshold: float = Field(default=0.2, gt=0, le=1)
+    # s3:// prefix where labels for served predictions land; enables model-quality monitoring.
+    ground_truth_uri: str | None = Field(default=None, pattern=r"^s3://[a-z0-9.-]{3,63}(/.*)?$")
+    # On drift, start the project's model-build pipeline (true) or only notify (false).
+    retrain_on_drift: bool = False
+
+
 class MetricThreshold(Frozen):
     """The evaluation metric a model must reach before it is registered for approval."""
 
@@ -234,6 +286,9 @@ class Project(Frozen):
     inference_instance_type: str = "ml.m5.large"
     quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
     pii_columns: tuple[str, ...] = ()
+    test_serving: TestServing = TestServing()
+    prod_serving: ProdServing = ProdServing()
+    monitoring: Monitoring = Monitoring()
 
     @property
     def package_group_name(self) -> str:
@@ -241,10 +296,12 @@ class Project(Frozen):
 
 
 class Platform(Frozen):
-    """Names and tags shared by every account."""
+    """Names, tags and the people who hear about the platform's health."""
 
     name: Slug
     cost_centre: str = Field(min_length=1)
+    # Who receives operational alarms (endpoints, monitoring, promotion gates).
+    alert_emails: tuple[Email, ...] = Field(min_length=1)
 
 
 class PlatformConfig(Frozen):

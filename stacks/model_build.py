@@ -11,6 +11,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.retraining_loop import RetrainingLoop
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
 from pipelines.definition import container_images, render
 from platform_config import PlatformConfig, Project, naming
@@ -36,6 +37,7 @@ class ModelBuildStack(Stack):
         self.config, self.network, self.storage, self.studio = config, network, storage, studio
         self.pipelines = {project.name: self._pipeline(project) for project in config.projects}
         self._upload_code_and_sample_data()
+        self.retraining = RetrainingLoop(self, "RetrainingLoop", config=config, pipelines=self.pipelines)
 
     def _s3_uri(self, purpose: str, *parts: str) -> str:
         return "/".join([f"s3://{self.storage.bucket_names[purpose]}", *parts])

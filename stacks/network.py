@@ -1,4 +1,4 @@
-"""The dev VPC where Studio and SageMaker jobs run: no internet path unless config asks for NAT."""
+"""An account's VPC, where Studio, jobs and endpoints run: no internet path unless config asks for NAT."""
 
 from __future__ import annotations
 
@@ -17,8 +17,17 @@ class NetworkStack(Stack):
     gateway (`network.egress = "nat-gateway"`), which costs less than the endpoint set when internet
     egress is acceptable. Zones come from config so synthesis never looks them up."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, account: Account) -> None:
-        super().__init__(scope, construct_id, description="VPC for Studio and SageMaker jobs (dev)")
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: PlatformConfig,
+        account: Account,
+        endpoint_services: tuple[str, ...],
+        description: str,
+    ) -> None:
+        super().__init__(scope, construct_id, description=description)
         self._zones = list(account.availability_zones)
         network = config.network
         with_nat = network.egress == "nat-gateway"
@@ -33,7 +42,7 @@ class NetworkStack(Stack):
         flow_logs_key = kms.Key(
             self,
             "FlowLogsKey",
-            description="Encrypts the dev VPC's flow logs",
+            description="Encrypts the VPC's flow logs",
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -112,7 +121,7 @@ class NetworkStack(Stack):
             allow_all_outbound=False,
         )
         endpoints_security_group.add_ingress_rule(self.jobs_security_group, ec2.Port.HTTPS, "HTTPS from Studio and jobs")
-        for service in network.endpoint_services:
+        for service in endpoint_services:
             self.vpc.add_interface_endpoint(
                 service.replace(".", "-").title().replace("-", ""),
                 service=ec2.InterfaceVpcEndpointAwsService(service),

@@ -117,7 +117,7 @@ def _edit(old: str, new: str, count: int = 1) -> str:
                 'region = "eu-west-1"\navailability_zones = ["eu-west-1a", "eu-west-1b"]',
                 'region = "ap-east-2"\navailability_zones = ["ap-east-2a", "ap-east-2b"]',
             ),
-            "accounts.dev: region 'ap-east-2' lacks the SageMaker images the model-build pipeline uses; fix:",
+            "accounts.dev: region 'ap-east-2' lacks the SageMaker images the platform's jobs use; fix:",
             id="dev-region-without-images",
         ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),

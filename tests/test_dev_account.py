@@ -239,7 +239,14 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
     )
     app = cdk_app(tmp_path)
     stage = Stage(app, "dev", env={"account": "111111111111", "region": "eu-west-1"})
-    NetworkStack(stage, "Network", config=config, account=config.accounts.dev)
+    NetworkStack(
+        stage,
+        "Network",
+        config=config,
+        account=config.accounts.dev,
+        endpoint_services=config.network.endpoint_services,
+        description="test",
+    )
     add_checks(app)
     app.synth()
     (stack,) = read_assembly(tmp_path)

@@ -1,0 +1,250 @@
+"""Model Monitor for a prod endpoint: scheduled data-quality (and, with ground truth, model-quality)
+checks against the baselines registered with the model package, alarms, and the feedback loop.
+
+Findings leave prod as events: a monitoring execution that completes with violations is forwarded
+to the dev account's monitoring bus, where the project's retraining rule decides what happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sagemaker as sagemaker
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from ml_constructs.serving_endpoint import Placement
+from platform_config.schema import Monitoring
+
+_INPUT = "/opt/ml/processing/input/endpoint"
+_OUTPUT = "/opt/ml/processing/output"
+
+
+@dataclass(frozen=True)
+class Baselines:
+    """S3 URIs of the statistics and constraints registered with the model package."""
+
+    statistics_uri: str
+    constraints_uri: str
+
+
+def monitoring_events(schedule_arns: list[str], **detail) -> events.EventPattern:
+    """Processing-job events of the given monitoring schedules' executions."""
+    return events.EventPattern(
+        source=["aws.sagemaker"],
+        detail_type=["SageMaker Processing Job State Change"],
+        detail={"MonitoringScheduleArn": schedule_arns, **detail},
+    )
+
+
+VIOLATIONS = {"ProcessingJobStatus": ["Completed"], "ExitMessage": [{"prefix": "CompletedWithViolations"}]}
+
+
+class ModelMonitor(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        endpoint_name: str,
+        schedule_names: dict[str, str],
+        settings: Monitoring,
+        image_uri: str,
+        role: iam.IRole,
+        key: kms.IKey,
+        placement: Placement,
+        reports_uri: str,
+        baselines: Baselines,
+        alerts: sns.ITopic,
+        findings_bus_arn: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        common = dict(
+            role_arn=role.role_arn,
+            job_resources=sagemaker.CfnDataQualityJobDefinition.MonitoringResourcesProperty(
+                cluster_config=sagemaker.CfnDataQualityJobDefinition.ClusterConfigProperty(
+                    instance_count=1,
+                    instance_type=settings.instance_type,
+                    volume_size_in_gb=20,
+                    volume_kms_key_id=key.key_arn,
+                )
+            ),
+            network_config=sagemaker.CfnDataQualityJobDefinition.NetworkConfigProperty(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=sagemaker.CfnDataQualityJobDefinition.VpcConfigProperty(
+                    subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
+                ),
+            ),
+            stopping_condition=sagemaker.CfnDataQualityJobDefinition.StoppingConditionProperty(
+                max_runtime_in_seconds=3600
+            ),
+        )
+
+        def output(kind: str):
+            return sagemaker.CfnDataQualityJobDefinition.MonitoringOutputConfigProperty(
+                kms_key_id=key.key_arn,
+                monitoring_outputs=[
+                    sagemaker.CfnDataQualityJobDefinition.MonitoringOutputProperty(
+                        s3_output=sagemaker.CfnDataQualityJobDefinition.S3OutputProperty(
+                            local_path=_OUTPUT, s3_uri=f"{reports_uri}/{kind}", s3_upload_mode="EndOfJob"
+                        )
+                    )
+                ],
+            )
+
+        data_quality = sagemaker.CfnDataQualityJobDefinition(
+            self,
+            "DataQualityJob",
+            job_definition_name=schedule_names["data-quality"],
+            data_quality_app_specification=sagemaker.CfnDataQualityJobDefinition.DataQualityAppSpecificationProperty(
+                image_uri=image_uri, environment={"publish_cloudwatch_metrics": "Enabled"}
+            ),
+            data_quality_baseline_config=sagemaker.CfnDataQualityJobDefinition.DataQualityBaselineConfigProperty(
+                constraints_resource=sagemaker.CfnDataQualityJobDefinition.ConstraintsResourceProperty(
+                    s3_uri=baselines.constraints_uri
+                ),
+                statistics_resource=sagemaker.CfnDataQualityJobDefinition.StatisticsResourceProperty(
+                    s3_uri=baselines.statistics_uri
+                ),
+            ),
+            data_quality_job_input=sagemaker.CfnDataQualityJobDefinition.DataQualityJobInputProperty(
+                endpoint_input=sagemaker.CfnDataQualityJobDefinition.EndpointInputProperty(
+                    endpoint_name=endpoint_name, local_path=_INPUT
+                )
+            ),
+            data_quality_job_output_config=output("data-quality"),
+            **common,
+        )
+        jobs = {"data-quality": (data_quality, "DataQuality")}
+        if settings.ground_truth_uri:
+            jobs["model-quality"] = (self._model_quality(schedule_names, endpoint_name, settings, image_uri, output, common), "ModelQuality")
+
+        self.schedules = {}
+        for kind, (job, monitoring_type) in jobs.items():
+            schedule = sagemaker.CfnMonitoringSchedule(
+                self,
+                f"{monitoring_type}Schedule",
+                monitoring_schedule_name=schedule_names[kind],
+                monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
+                    monitoring_job_definition_name=schedule_names[kind],
+                    monitoring_type=monitoring_type,
+                    schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(
+                        schedule_expression=settings.schedule
+                    ),
+                ),
+            )
+            # Job definitions have no name attribute to reference: order them explicitly.
+            schedule.add_resource_dependency(job)
+            self.schedules[kind] = schedule
+
+        schedule_arns = [
+            stack.format_arn(service="sagemaker", resource="monitoring-schedule", resource_name=name)
+            for name in (schedule_names[kind] for kind in self.schedules)
+        ]
+        self.alarms = self._drift_alarms(endpoint_name, schedule_names["data-quality"], settings, alerts)
+        self.alarms.append(self._failure_alarm(endpoint_name, schedule_arns, alerts))
+        # The feedback loop: violations go to dev, where retraining (or a notification) is decided.
+        forwarder = iam.Role(self, "ForwardRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
+        iam.ManagedPolicy(
+            self,
+            "ForwardPolicy",
+            description="Put this endpoint's monitoring findings on the dev account's monitoring bus",
+            statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[findings_bus_arn])],
+            roles=[forwarder],
+        )
+        events.Rule(
+            self,
+            "ForwardViolations",
+            description=f"Model Monitor violations of {endpoint_name}, to the dev account's monitoring bus",
+            event_pattern=monitoring_events(schedule_arns, **VIOLATIONS),
+            targets=[
+                targets.EventBus(
+                    events.EventBus.from_event_bus_arn(self, "FindingsBus", findings_bus_arn),
+                    role=forwarder.without_policy_updates(),
+                )
+            ],
+        )
+
+    def _model_quality(self, schedule_names, endpoint_name, settings, image_uri, output, common):
+        return sagemaker.CfnModelQualityJobDefinition(
+            self,
+            "ModelQualityJob",
+            job_definition_name=schedule_names["model-quality"],
+            model_quality_app_specification=sagemaker.CfnModelQualityJobDefinition.ModelQualityAppSpecificationProperty(
+                image_uri=image_uri, problem_type="BinaryClassification"
+            ),
+            model_quality_job_input=sagemaker.CfnModelQualityJobDefinition.ModelQualityJobInputProperty(
+                endpoint_input=sagemaker.CfnModelQualityJobDefinition.EndpointInputProperty(
+                    endpoint_name=endpoint_name,
+                    local_path=_INPUT,
+                    probability_attribute="0",
+                    probability_threshold_attribute=0.5,
+                ),
+                ground_truth_s3_input=sagemaker.CfnModelQualityJobDefinition.MonitoringGroundTruthS3InputProperty(
+                    s3_uri=settings.ground_truth_uri
+                ),
+            ),
+            model_quality_job_output_config=output("model-quality"),
+            **common,
+        )
+
+    def _drift_alarms(self, endpoint_name, schedule_name, settings: Monitoring, alerts) -> list[cloudwatch.Alarm]:
+        alarms = []
+        for feature in settings.alarm_features:
+            alarm = cloudwatch.Alarm(
+                self,
+                f"Drift{feature.title().replace('_', '')}",
+                alarm_name=f"{schedule_name}-drift-{feature}",
+                alarm_description=f"{endpoint_name}: '{feature}' drifted from its training baseline",
+                metric=cloudwatch.Metric(
+                    namespace="aws/sagemaker/Endpoints/data-metrics",
+                    metric_name=f"feature_baseline_drift_{feature}",
+                    dimensions_map={"Endpoint": endpoint_name, "MonitoringSchedule": schedule_name},
+                    statistic="Maximum",
+                    period=Duration.hours(1),
+                ),
+                threshold=settings.drift_alarm_threshold,
+                evaluation_periods=1,
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+            alarms.append(alarm)
+        return alarms
+
+    def _failure_alarm(self, endpoint_name, schedule_arns, alerts) -> cloudwatch.Alarm:
+        """A monitoring execution that fails is counted by an EventBridge rule, which an alarm watches."""
+        failures = events.Rule(
+            self,
+            "FailedExecutions",
+            description=f"Failed Model Monitor executions of {endpoint_name}",
+            event_pattern=monitoring_events(schedule_arns, ProcessingJobStatus=["Failed"]),
+        )
+        alarm = cloudwatch.Alarm(
+            self,
+            "FailedExecutionsAlarm",
+            alarm_name=f"{endpoint_name}-monitoring-failed",
+            alarm_description=f"{endpoint_name}: a Model Monitor execution failed",
+            metric=cloudwatch.Metric(
+                namespace="AWS/Events",
+                metric_name="TriggeredRules",
+                dimensions_map={"RuleName": failures.rule_name},
+                statistic="Sum",
+                period=Duration.hours(1),
+            ),
+            threshold=0,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+        return alarm

@@ -1,0 +1,151 @@
+"""Serving in test and prod: the approved package as a parameter, safe rollouts, monitoring, feedback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.iam_policies import statements
+
+
+def _resources(template: dict, resource_type: str) -> list[dict]:
+    return [r for r in template["Resources"].values() if r["Type"] == resource_type]
+
+
+def _one(template: dict, resource_type: str) -> dict:
+    (resource,) = _resources(template, resource_type)
+    return resource
+
+
+@pytest.fixture(scope="module")
+def prod(synthesized) -> dict:
+    return synthesized["prod/Serving-churn"].template
+
+
+@pytest.fixture(scope="module")
+def test_serving(synthesized) -> dict:
+    return synthesized["test/Serving-churn"].template
+
+
+@pytest.mark.parametrize("role", ["test", "prod"])
+def test_model_comes_from_the_package_arn_parameter(role, synthesized):
+    template = synthesized[f"{role}/Serving-churn"].template
+    assert template["Parameters"]["ModelPackageArn"]["Default"] == ""
+    model = _one(template, "AWS::SageMaker::Model")
+    assert model["Properties"]["Containers"] == [{"ModelPackageName": {"Ref": "ModelPackageArn"}}]
+    # Nothing serves (or costs) until the promotion pipeline names a package.
+    assert template["Conditions"]["HasModel"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ModelPackageArn"}, ""]}]}
+    for kind in ("AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint", "AWS::CloudWatch::Alarm"):
+        assert all(r.get("Condition") == "HasModel" for r in _resources(template, kind)), kind
+    # Serving resources name the package and version they serve.
+    tags = {t["Key"]: t["Value"] for t in _one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
+    assert tags["model-package-arn"] == {"Ref": "ModelPackageArn"}
+    assert tags["model-package-version"] == {"Ref": "ModelPackageVersion"}
+    # Deployable by the promotion pipeline on its own: no CDK bootstrap rule.
+    assert "CheckBootstrapVersion" not in template.get("Rules", {})
+
+
+def test_prod_runs_in_the_vpc_isolated_with_a_kms_encrypted_config(prod):
+    model = _one(prod, "AWS::SageMaker::Model")["Properties"]
+    assert model["EnableNetworkIsolation"] is True
+    assert len(model["VpcConfig"]["Subnets"]) == 2
+    config = _one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]
+    assert "KmsKeyId" in config
+    (variant,) = config["ProductionVariants"]
+    assert variant["InitialInstanceCount"] == 2 and variant["InstanceType"] == "ml.m5.large"
+
+
+def test_only_prod_captures_data_into_the_retained_encrypted_bucket(prod, test_serving, synthesized):
+    capture = _one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]["DataCaptureConfig"]
+    assert capture["EnableCapture"] is True and capture["InitialSamplingPercentage"] == 20
+    assert capture["DestinationS3Uri"] == "s3://mlplatform-model-monitor-333333333333/churn/capture"
+    assert "KmsKeyId" in capture
+    assert "DataCaptureConfig" not in _one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]
+    buckets = {
+        r["Properties"]["BucketName"]: r
+        for r in _resources(synthesized["prod/ServingFoundation"].template, "AWS::S3::Bucket")
+    }
+    bucket = buckets["mlplatform-model-monitor-333333333333"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+
+
+def test_test_serves_serverless_by_default(test_serving):
+    (variant,) = _one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]["ProductionVariants"]
+    assert variant["ServerlessConfig"] == {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
+    assert "InstanceType" not in variant
+
+
+def test_prod_autoscales_on_invocations_per_instance(prod):
+    target = _one(prod, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 4)
+    assert target["ResourceId"] == "endpoint/mlplatform-churn-prod/variant/AllTraffic"
+    policy = _one(prod, "AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == "SageMakerVariantInvocationsPerInstance"
+    assert tracking["TargetValue"] == 100
+
+
+def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
+    endpoint = _one(prod, "AWS::SageMaker::Endpoint")
+    deployment = endpoint["Properties"]["DeploymentConfig"]
+    routing = deployment["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]
+    assert routing["Type"] == "CANARY" and routing["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
+    rollback = [prod["Resources"][a["AlarmName"]["Ref"]] for a in deployment["AutoRollbackConfiguration"]["Alarms"]]
+    assert [a["Properties"]["AlarmName"] for a in rollback] == ["mlplatform-churn-prod-5xx", "mlplatform-churn-prod-latency"]
+    # The alarms exist before the endpoint that rolls back on them.
+    assert {a["AlarmName"]["Ref"] for a in deployment["AutoRollbackConfiguration"]["Alarms"]} <= set(endpoint["DependsOn"])
+
+
+def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesized):
+    names = {a["Properties"]["AlarmName"] for a in _resources(prod, "AWS::CloudWatch::Alarm")}
+    for kind in ("5xx", "4xx", "latency", "cpu", "memory", "monitoring-failed"):
+        assert f"mlplatform-churn-prod-{kind}" in names
+    assert all(a["Properties"]["AlarmActions"] for a in _resources(prod, "AWS::CloudWatch::Alarm"))
+    topic = _one(synthesized["prod/ServingFoundation"].template, "AWS::SNS::Topic")
+    assert "KmsMasterKeyId" in topic["Properties"]
+
+
+def test_data_quality_monitoring_uses_the_registered_baselines(prod):
+    job = _one(prod, "AWS::SageMaker::DataQualityJobDefinition")["Properties"]
+    assert job["DataQualityBaselineConfig"] == {
+        "ConstraintsResource": {"S3Uri": {"Ref": "BaselineConstraintsUri"}},
+        "StatisticsResource": {"S3Uri": {"Ref": "BaselineStatisticsUri"}},
+    }
+    assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "mlplatform-churn-prod"
+    assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
+    schedule = _one(prod, "AWS::SageMaker::MonitoringSchedule")
+    assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == job["JobDefinitionName"]
+    assert any(d.startswith("MonitoringDataQualityJob") for d in schedule["DependsOn"])
+    drift = [a for a in _resources(prod, "AWS::CloudWatch::Alarm") if a["Properties"].get("Namespace") == "aws/sagemaker/Endpoints/data-metrics"]
+    assert sorted(a["Properties"]["MetricName"] for a in drift) == [
+        "feature_baseline_drift_monthly_charges",
+        "feature_baseline_drift_support_calls",
+        "feature_baseline_drift_tenure_months",
+    ]
+
+
+def test_violations_cross_to_the_dev_monitoring_bus(prod):
+    forward = next(r for r in _resources(prod, "AWS::Events::Rule") if r["Properties"]["EventPattern"]["detail"].get("ExitMessage"))
+    (target,) = forward["Properties"]["Targets"]
+    assert target["Arn"] == "arn:aws:events:eu-west-1:111111111111:event-bus/mlplatform-model-monitoring"
+    assert forward["Properties"]["EventPattern"]["detail"]["ExitMessage"] == [{"prefix": "CompletedWithViolations"}]
+
+
+def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
+    dev = synthesized["dev/ModelBuild"].template
+    policy = _one(dev, "AWS::Events::EventBusPolicy")["Properties"]
+    statement = policy["Statement"]
+    assert statement["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
+    assert statement["Action"] == "events:PutEvents"
+    assert statement["Condition"] == {"StringEquals": {"events:source": "aws.sagemaker"}}
+    rule = next(r for r in _resources(dev, "AWS::Events::Rule") if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"])
+    targets = {t["Id"]: t for t in rule["Properties"]["Targets"]}
+    assert set(targets) == {"Notify", "Retrain"}  # the example config retrains on drift
+    assert targets["Retrain"]["Arn"].endswith(":pipeline/mlplatform-churn-model-build")
+
+
+def test_the_model_role_reads_only_its_projects_artifacts_in_dev(prod):
+    role = next(k for k, r in prod["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("ModelRole"))
+    assert prod["Resources"][role]["Properties"]["RoleName"] == "mlplatform-churn-prod-model"
+    (read,) = [s for s in statements(prod, role) if s.get("Sid") == "ReadProjectArtifactsInDev"]
+    assert read["Resource"] == "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/*"
