@@ -61,12 +61,12 @@ def aws(monkeypatch):
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-        _create_pipeline()
+        create_promotion_pipeline()
         boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
         yield
 
 
-def _create_pipeline() -> None:
+def create_promotion_pipeline() -> None:
     """A minimal V2 promotion pipeline with the `ModelPackageArn` variable, as the construct defines it."""
     role = boto3.client("iam").create_role(
         RoleName="promotion-pipeline",
@@ -138,11 +138,10 @@ def event_for(arn: str, status: str = "Approved", **changes) -> dict:
 def executions() -> list[dict]:
     codepipeline = boto3.client("codepipeline")
     summaries = codepipeline.list_pipeline_executions(pipelineName=PIPELINE)["pipelineExecutionSummaries"]
+    ids = [summary["pipelineExecutionId"] for summary in summaries]
     return [
-        codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=s["pipelineExecutionId"])[
-            "pipelineExecution"
-        ]
-        for s in summaries
+        codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=i)["pipelineExecution"]
+        for i in ids
     ]
 
 
@@ -211,7 +210,8 @@ def test_other_statuses_start_nothing(aws, status):
     arn = register(status)
     result = load_handler().handler(event_for(arn, status), CONTEXT)
 
-    assert result == {"status": "ignored", "reason": f"status is {status}; only Approved deploys", "execution_id": None}
+    reason = f"status is {status}; only Approved deploys"
+    assert result == {"status": "ignored", "reason": reason, "execution_id": None}
     assert executions() == []
 
 
@@ -238,7 +238,8 @@ def test_package_that_no_longer_exists_starts_nothing(aws):
     arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/9"
     result = load_handler().handler(event_for(arn), CONTEXT)
 
-    assert result == {"status": "ignored", "reason": "the model package no longer exists", "execution_id": None}
+    reason = "the model package no longer exists"
+    assert result == {"status": "ignored", "reason": reason, "execution_id": None}
     assert executions() == []
 
 
@@ -309,7 +310,7 @@ def broken_approvals(draw) -> dict:
 
 @pytest.fixture
 def trigger_with_sample_approved(aws) -> ModuleType:
-    """The handler, with the sample event's package registered and Approved: the unbroken event would start."""
+    """The handler, with the sample event's package registered and Approved: the intact event starts."""
     assert register() == EVENT["detail"]["ModelPackageArn"]
     return load_handler()
 

@@ -163,10 +163,12 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
         raise Skipped(f"state {detail['state']} is not an approval decision")
     execution_id = _field(detail, "execution-id")
     execution = CODEPIPELINE.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=execution_id)
-    variables = {v["name"]: v.get("resolvedValue", "") for v in execution["pipelineExecution"].get("variables", [])}
-    arn = variables.get("ModelPackageArn", "")
+    variables = execution["pipelineExecution"].get("variables", [])
+    arn = next((v.get("resolvedValue", "") for v in variables if v.get("name") == "ModelPackageArn"), "")
     run = _approval_execution(pipeline, execution_id, _field(detail, "stage"), _field(detail, "action"))
     result = run.get("output", {}).get("executionResult", {})
+    # The approver's summary; for an approval that timed out, CodePipeline's reason.
+    comment = result.get("externalExecutionSummary") or result.get("errorDetails", {}).get("message", "")
     return {
         "project": project,
         "kind": "promotion-gate",
@@ -174,7 +176,7 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
         "model_package_version": _version(arn),
         "decision": decision,
         "decided_by": run.get("updatedBy") or UNKNOWN,
-        "comment": result.get("externalExecutionSummary") or result.get("errorDetails", {}).get("message", ""),
+        "comment": comment,
         "pipeline_execution_id": execution_id,
     }
 

@@ -188,7 +188,8 @@ def promote(approval: dict[str, str]) -> Result:
         variables=[{"name": PIPELINE_VARIABLE, "value": arn}],
         clientRequestToken=_request_token(approval),
     )["pipelineExecutionId"]
-    logger.info("promotion started", extra={**facts, "pipeline": approval["pipeline"], "execution_id": execution_id})
+    facts |= {"pipeline": approval["pipeline"], "execution_id": execution_id}
+    logger.info("promotion started", extra=facts)
     return {"status": "started", "reason": f"{arn} is Approved", "execution_id": execution_id}
 
 
@@ -203,7 +204,8 @@ def handler(event: Any, context: LambdaContext) -> Result:
     if pipeline is None:
         return _ignored(f"group {change.group} belongs to no project", event_id=change.event_id)
     if change.status != APPROVED:
-        return _ignored(f"status is {change.status}; only Approved deploys", model_package_arn=change.package_arn)
+        reason = f"status is {change.status}; only Approved deploys"
+        return _ignored(reason, model_package_arn=change.package_arn)
     IDEMPOTENCY.register_lambda_context(context)
     approval = {
         "model_package_arn": change.package_arn,
