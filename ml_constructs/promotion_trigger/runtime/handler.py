@@ -46,6 +46,8 @@ class ConfigurationError(Exception):
 
 
 class Result(TypedDict):
+    """What the invocation did, for the Lambda's own record and for tests."""
+
     status: str  # "started" or "ignored"
     reason: str
     execution_id: str | None
@@ -57,6 +59,8 @@ class MalformedEvent(Exception):
 
 @dataclass(frozen=True)
 class StateChange:
+    """The validated fields of a model package state change that this function acts on."""
+
     event_id: str
     group: str
     package_arn: str
@@ -111,7 +115,7 @@ def parse(event: Any) -> StateChange:
     if not isinstance(event, dict):
         raise MalformedEvent(f"the event is a {type(event).__name__}, not a JSON object")
     if event.get("detail-type") != DETAIL_TYPE:
-        raise MalformedEvent(f"detail-type is {event.get('detail-type')!r}, not {DETAIL_TYPE!r}")
+        raise MalformedEvent(f"detail-type is not {DETAIL_TYPE!r}")
     detail = event.get("detail")
     if not isinstance(detail, dict):
         raise MalformedEvent("detail is missing or not a JSON object")
