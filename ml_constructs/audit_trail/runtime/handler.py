@@ -1,0 +1,205 @@
+"""Records every model approval decision and every promotion-gate answer in the audit table.
+
+Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision) and
+"CodePipeline Action Execution State Change" for the manual approval action (the gate before prod).
+One item per event, keyed so that a redelivered event rewrites nothing: the sort key is the event's
+own time and id, and the put is conditional on that key being new. Malformed or foreign events are
+logged and skipped, never raised; AWS failures raise so that Lambda's retries run.
+
+Environment (read once, at cold start; a bad value stops the function with a message naming it):
+    AUDIT_TABLE  the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
+    PROJECTS     JSON: {"groups": {group: project}, "pipelines": {pipeline: project}}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError
+
+REGISTRY_EVENT = "SageMaker Model Package State Change"
+GATE_EVENT = "CodePipeline Action Execution State Change"
+# A manual approval action ends SUCCEEDED when approved and FAILED when rejected (or timed out).
+GATE_DECISIONS = {"SUCCEEDED": "Approved", "FAILED": "Rejected"}
+UNKNOWN = "unknown"
+
+logger = Logger(service="audit-trail")
+
+
+class ConfigurationError(Exception):
+    """The function is deployed with a bad environment: a deployment bug, so it fails loudly."""
+
+
+class Skipped(Exception):
+    """The event is malformed or not a decision this trail records."""
+
+
+def _projects(raw: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    example = '{"groups": {"churn-models": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
+    try:
+        projects = json.loads(raw or "")
+    except json.JSONDecodeError:
+        projects = None
+
+    def mapping(key: str) -> dict[str, str] | None:
+        value = projects.get(key) if isinstance(projects, dict) else None
+        ok = isinstance(value, dict) and all(isinstance(v, str) and k and v for k, v in value.items())
+        return value if ok else None
+
+    groups, pipelines = mapping("groups"), mapping("pipelines")
+    if groups is None or pipelines is None:
+        raise ConfigurationError(f"PROJECTS must be JSON like {example}; got {raw!r}")
+    return groups, pipelines
+
+
+def _table_name() -> str:
+    value = os.environ.get("AUDIT_TABLE", "").strip()
+    if not value:
+        raise ConfigurationError("AUDIT_TABLE must be set to the audit table's name; it is empty or unset")
+    return value
+
+
+GROUPS, PIPELINES = _projects(os.environ.get("PROJECTS"))
+TABLE = boto3.resource("dynamodb").Table(_table_name())
+SAGEMAKER = boto3.client("sagemaker")
+CODEPIPELINE = boto3.client("codepipeline")
+
+
+def _field(mapping: Any, key: str) -> str:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    if not isinstance(value, str) or not value:
+        raise Skipped(f"{key} is missing or not a non-empty string")
+    return value
+
+
+def _recorded_at(event: dict[str, Any]) -> str:
+    """The event's time in UTC ISO-8601, then its id: sorts by time, unique, stable across retries."""
+    try:
+        moment = datetime.fromisoformat(_field(event, "time").replace("Z", "+00:00"))
+    except ValueError:
+        raise Skipped("time is not an ISO-8601 timestamp") from None
+    if moment.tzinfo is None:
+        raise Skipped("time has no time zone")
+    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{utc}#{_field(event, 'id')}"
+
+
+def _version(arn: str) -> int:
+    tail = arn.rsplit("/", 1)[-1]
+    if ":model-package/" not in arn or not tail.isdigit():
+        raise Skipped(f"{arn!r} is not a versioned model package ARN")
+    return int(tail)
+
+
+def _who(context: dict[str, Any]) -> str:
+    """The IAM principal behind a registry change, or the Studio user profile when that is all there is."""
+    iam = context.get("IamIdentity") or {}
+    return iam.get("Arn") or context.get("UserProfileName") or UNKNOWN
+
+
+def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
+    """An approval status set on a model package version, attributed from DescribeModelPackage."""
+    detail = event.get("detail")
+    group = _field(detail, "ModelPackageGroupName")
+    project = GROUPS.get(group)
+    if project is None:
+        raise Skipped(f"group {group} belongs to no project")
+    arn = _field(detail, "ModelPackageArn")
+    decision = _field(detail, "ModelApprovalStatus")
+    item = {
+        "project": project,
+        "kind": "registry-decision",
+        "model_package_arn": arn,
+        "model_package_version": _version(arn),
+        "decision": decision,
+        "decided_by": UNKNOWN,
+        "comment": "",
+    }
+    try:
+        package = SAGEMAKER.describe_model_package(ModelPackageName=arn)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ValidationException":
+            raise
+        logger.warning("the package no longer exists; recording the decision without its author")
+        return item
+    # The package may have changed again since this event; its author then is not this decision's.
+    if package.get("ModelApprovalStatus") == decision:
+        item["decided_by"] = _who(package.get("LastModifiedBy") or package.get("CreatedBy") or {})
+        item["comment"] = package.get("ApprovalDescription", "")
+    return item
+
+
+def _approval_execution(pipeline: str, execution_id: str, stage: str, action: str) -> dict[str, Any]:
+    """The latest run of the approval action in this pipeline execution (a retried stage re-runs it)."""
+    pages = CODEPIPELINE.get_paginator("list_action_executions").paginate(
+        pipelineName=pipeline, filter={"pipelineExecutionId": execution_id}
+    )
+    runs = [
+        run
+        for page in pages
+        for run in page["actionExecutionDetails"]
+        if run.get("stageName") == stage and run.get("actionName") == action
+    ]
+    return max(runs, key=lambda run: str(run.get("lastUpdateTime", "")), default={})
+
+
+def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
+    """An answer to the manual approval before prod, attributed from ListActionExecutions."""
+    detail = event.get("detail")
+    pipeline = _field(detail, "pipeline")
+    project = PIPELINES.get(pipeline)
+    if project is None:
+        raise Skipped(f"pipeline {pipeline} belongs to no project")
+    if not isinstance(detail.get("type"), dict) or detail["type"].get("category") != "Approval":
+        raise Skipped("the action is not a manual approval")
+    decision = GATE_DECISIONS.get(_field(detail, "state"))
+    if decision is None:
+        raise Skipped(f"state {detail['state']} is not an approval decision")
+    execution_id = _field(detail, "execution-id")
+    execution = CODEPIPELINE.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=execution_id)
+    variables = execution["pipelineExecution"].get("variables", [])
+    arn = next((v.get("resolvedValue", "") for v in variables if v.get("name") == "ModelPackageArn"), "")
+    run = _approval_execution(pipeline, execution_id, _field(detail, "stage"), _field(detail, "action"))
+    result = run.get("output", {}).get("executionResult", {})
+    # The approver's summary; for an approval that timed out, CodePipeline's reason.
+    comment = result.get("externalExecutionSummary") or result.get("errorDetails", {}).get("message", "")
+    return {
+        "project": project,
+        "kind": "promotion-gate",
+        "model_package_arn": arn,
+        "model_package_version": _version(arn),
+        "decision": decision,
+        "decided_by": run.get("updatedBy") or UNKNOWN,
+        "comment": comment,
+        "pipeline_execution_id": execution_id,
+    }
+
+
+READERS = {REGISTRY_EVENT: registry_decision, GATE_EVENT: gate_decision}
+
+
+@logger.inject_lambda_context
+def handler(event: Any, context: LambdaContext) -> dict[str, str]:
+    try:
+        if not isinstance(event, dict) or event.get("detail-type") not in READERS:
+            raise Skipped("not a model package state change nor a pipeline action state change")
+        key = _recorded_at(event)
+        item = READERS[event["detail-type"]](event) | {"recorded_at": key, "event_id": event["id"]}
+    except Skipped as reason:
+        logger.warning(f"nothing recorded: {reason}")
+        return {"status": "skipped", "reason": str(reason)}
+    try:
+        TABLE.put_item(Item=item, ConditionExpression="attribute_not_exists(recorded_at)")
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            raise
+        logger.info("already recorded: a redelivery of the same event", extra={"recorded_at": key})
+        return {"status": "duplicate", "project": item["project"], "recorded_at": key}
+    logger.info("decision recorded", extra=item)
+    return {"status": "recorded", "project": item["project"], "recorded_at": key}

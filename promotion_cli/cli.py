@@ -1,0 +1,233 @@
+"""Arguments, commands and exit codes of `python -m promotion_cli`.
+
+Exit codes: 0 done; 1 AWS or the state there refused (credentials, permissions, unknown version,
+wrong approval status, nothing waiting at the gate); 2 the command line, config file or profile is
+wrong. Every failure is one line on stderr that names the problem and the fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timezone
+from typing import NoReturn
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+
+from platform_config import ConfigError, PlatformConfig, Project, load_config, naming
+from platform_config.schema import sagemaker_regions
+from promotion_cli import gate, history, metrics, registry, table
+from promotion_cli.aws import Aws, explain
+from promotion_cli.errors import CliError, UsageError
+
+PROG = "python -m promotion_cli"
+# The API limits: ApprovalDescription 1024 characters, an approval summary 512.
+REGISTRY_COMMENT_MAX = 1024
+GATE_COMMENT_MAX = 512
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a command works on: the deployment, one of its projects, and AWS in the dev account."""
+
+    config: PlatformConfig
+    project: Project
+    aws: Aws
+
+    @property
+    def group(self) -> str:
+        return self.project.package_group_name
+
+    @property
+    def pipeline(self) -> str:
+        return naming.promotion_pipeline(self.config.platform.name, self.project.name)
+
+
+def pending(target: Target, args: argparse.Namespace) -> None:
+    """What awaits the officer, with the evidence (metrics against the project's bar) to decide on."""
+    packages = registry.pending(target.aws, target.group)
+    if not packages:
+        print(f"no version of {target.group} awaits approval")
+        return
+    bar = target.project.quality_threshold
+    rows = [
+        (
+            package.version,
+            package.created.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            metrics.summary(metrics.read(target.aws, package.metrics_uri), bar.name, bar.minimum),
+        )
+        for package in packages
+    ]
+    print(table.render(("VERSION", "CREATED", "KEY METRICS"), rows))
+
+
+def decide(target: Target, args: argparse.Namespace) -> None:
+    """Approve or reject a version in the registry; an approval event starts its promotion."""
+    decision = registry.APPROVED if args.command == "approve" else registry.REJECTED
+    package = registry.get(target.aws, target.group, args.version)
+    registry.decide(target.aws, package, decision, args.comment)
+    if target.aws.dry_run:
+        return
+    print(f"{decision.lower()} {target.group} version {package.version} ({package.arn})")
+    if decision == registry.APPROVED:
+        print(f"the approval event starts {target.pipeline}; follow it with `history {target.project.name}`")
+    elif package.approval == registry.APPROVED:
+        print("it stays deployed wherever it already runs; `rollback` redeploys an earlier approved version")
+
+
+def answer_gate(target: Target, args: argparse.Namespace) -> None:
+    """Answer the prod gate, after saying which model package it would let into prod."""
+    waiting = gate.waiting(target.aws, target.pipeline)
+    status = "Approved" if args.answer == "approve" else "Rejected"
+    print(f"{target.pipeline} waits at {gate.GATE} to promote {waiting.model_package_arn} to prod")
+    gate.answer(target.aws, waiting, status, args.comment)
+    if not target.aws.dry_run:
+        print(f"{status.lower()}: execution {waiting.execution_id}")
+
+
+def show_history(target: Target, args: argparse.Namespace) -> None:
+    """The audit trail of the project's decisions, for reviews and incident timelines."""
+    audit = naming.audit_table(target.config.platform.name)
+    items = history.decisions(target.aws, audit, target.project.name, args.limit)
+    if not items:
+        print(f"no decisions recorded for {target.project.name} yet")
+        return
+    rows = [
+        (
+            item["recorded_at"].split("#")[0],
+            item.get("kind", ""),
+            item.get("model_package_version", ""),
+            item.get("decision", ""),
+            item.get("decided_by", "").rsplit(":", 1)[-1],  # an ARN's principal part fits a terminal
+            item.get("comment", ""),
+        )
+        for item in items
+    ]
+    print(table.render(("RECORDED (UTC)", "KIND", "VERSION", "DECISION", "BY", "COMMENT"), rows))
+
+
+def rollback(target: Target, args: argparse.Namespace) -> None:
+    """Promote an earlier approved version through the same pipeline, so it passes the same checks."""
+    package = registry.get(target.aws, target.group, args.version)
+    if package.approval != registry.APPROVED:
+        raise CliError(
+            f"cannot roll back to {target.group} version {args.version}: it is {package.approval}",
+            "roll back only to a version that is Approved (`history` shows the decisions)",
+        )
+    started = target.aws.change(
+        "codepipeline",
+        "start_pipeline_execution",
+        name=target.pipeline,
+        variables=[{"name": "ModelPackageArn", "value": package.arn}],
+    )
+    if started:
+        print(
+            f"started {target.pipeline} execution {started['pipelineExecutionId']} for {target.group} "
+            f"version {package.version}; it passes the same acceptance test and prod gate"
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line (problem and fix) with exit code 2, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message, f"see `{self.prog} --help`")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _comment(limit: int) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        text = text.strip()
+        if not text or len(text) > limit:
+            raise argparse.ArgumentTypeError(f"must say why, in 1 to {limit} characters")
+        return text
+
+    return parse
+
+
+def parser() -> argparse.ArgumentParser:
+    root = _Parser(
+        prog=PROG,
+        description="Approve model versions, answer the prod gate, read the audit trail, roll back.",
+        epilog="exit codes: 0 done, 1 AWS or its state refused, 2 wrong arguments, config or profile",
+    )
+    root.add_argument("--config", required=True, help="the deployment's TOML file, e.g. config/mine.toml")
+    root.add_argument("--region", help="the registry's region (default: accounts.dev.region of the config)")
+    root.add_argument("--profile", help="AWS profile with credentials for the dev account")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Callable, summary: str, *, changes: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        sub.add_argument("project", metavar="PROJECT", help="a project name from the config")
+        sub.set_defaults(run=run)
+        if changes:
+            sub.add_argument("--dry-run", action="store_true", help="print the change; make none")
+        return sub
+
+    command("pending", pending, "list versions awaiting approval, with their key metrics")
+    for name in ("approve", "reject"):
+        sub = command(name, decide, f"{name} a model package version in the registry", changes=True)
+        sub.add_argument("version", metavar="VERSION", type=_positive, help="the version number in the group")
+        sub.add_argument("--comment", required=True, type=_comment(REGISTRY_COMMENT_MAX), help="why")
+    sub = command("gate", answer_gate, "answer the promotion waiting at ApproveForProd", changes=True)
+    sub.add_argument("answer", choices=("approve", "reject"))
+    sub.add_argument("--comment", required=True, type=_comment(GATE_COMMENT_MAX), help="why")
+    sub = command("history", show_history, "the project's recorded decisions, newest first")
+    sub.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
+    sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
+    sub.add_argument("version", metavar="VERSION", type=_positive, help="the Approved version to promote")
+    return root
+
+
+def _target(args: argparse.Namespace, session_factory: Callable[..., boto3.Session]) -> Target:
+    config = load_config(args.config)
+    project = next((p for p in config.projects if p.name == args.project), None)
+    if project is None:
+        known = ", ".join(p.name for p in config.projects)
+        raise UsageError(f"unknown project {args.project!r} in {args.config}", f"use one of: {known}")
+    args.region = args.region or config.accounts.dev.region
+    if args.region not in sagemaker_regions():
+        raise UsageError(
+            f"--region {args.region!r} is not an AWS region with SageMaker",
+            f"use a region code such as {config.accounts.dev.region} (the dev account's)",
+        )
+    session = session_factory(profile_name=args.profile)
+    aws = Aws(session, args.region, dry_run=getattr(args, "dry_run", False))
+    aws.require_account(config.accounts.dev.account_id)
+    return Target(config, project, aws)
+
+
+def main(
+    argv: Sequence[str] | None = None, *, session_factory: Callable[..., boto3.Session] = boto3.Session
+) -> int:
+    """Run one command; return the exit code. `session_factory` lets tests hand in stubbed clients."""
+    args = argparse.Namespace(region=None)
+    try:
+        args = parser().parse_args(argv)
+        args.run(_target(args, session_factory), args)
+    except CliError as error:
+        return _fail(str(error), error.exit_code)
+    except ConfigError as error:
+        return _fail(f"config error: {error}", UsageError.exit_code)
+    except ProfileNotFound as error:
+        return _fail(f"{error}; fix: pick one from `aws configure list-profiles`", UsageError.exit_code)
+    except NoCredentialsError:
+        return _fail("no AWS credentials found; fix: pass --profile, or run `aws sso login` first", 1)
+    except ClientError as error:
+        return _fail(str(explain(error, args.region)), 1)
+    except BotoCoreError as error:
+        return _fail(f"AWS call failed: {error}; fix: check the network and your credentials (--profile)", 1)
+    return 0
+
+
+def _fail(line: str, code: int) -> int:
+    print(f"error: {line}", file=sys.stderr)
+    return code

@@ -1,0 +1,23 @@
+"""Reads a project's decisions from the audit table that the audit-trail Lambda writes, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from promotion_cli.aws import Aws
+
+
+def decisions(aws: Aws, table: str, project: str, limit: int) -> list[dict[str, Any]]:
+    """The project's latest `limit` items: the sort key starts with the time, so descending is newest."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, Any] = {"KeyConditionExpression": Key("project").eq(project), "ScanIndexForward": False}
+    audit = aws.session.resource("dynamodb", region_name=aws.region).Table(table)
+    while len(items) < limit:
+        page = audit.query(**query, Limit=limit - len(items))
+        items += page["Items"]
+        if "LastEvaluatedKey" not in page:
+            break
+        query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return items

@@ -1,0 +1,393 @@
+"""The audit trail under moto: one item per registry decision and per prod-gate answer, written once.
+
+moto lacks CodePipeline's ListActionExecutions, so the gate tests stub the CodePipeline client with
+botocore's Stubber, expecting exactly the calls the handler must make and answering in the API's shape.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDLER = ROOT / "ml_constructs" / "audit_trail" / "runtime" / "handler.py"
+EVENTS = Path(__file__).parent / "events"
+REGISTRY_EVENT = json.loads((EVENTS / "model_package_state_change.json").read_text())
+GATE_EVENT = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
+REGION, ACCOUNT = "eu-west-1", "111111111111"
+GROUP, PIPELINE, TABLE = "churn-models", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
+PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
+EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
+OFFICER = f"arn:aws:sts::{ACCOUNT}:assumed-role/ComplianceOfficer/jane.doe"
+CONTEXT = SimpleNamespace(
+    function_name="audit-trail",
+    memory_limit_in_mb=256,
+    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:audit-trail",
+    aws_request_id="8f5a1c2e-7b61-11e6-9a41-93e8deadbeef",
+    get_remaining_time_in_millis=lambda: 30_000,
+)
+
+
+def load_handler() -> ModuleType:
+    """A fresh copy of the Lambda module, imported as Lambda does: a cold start reading the environment."""
+    spec = importlib.util.spec_from_file_location("audit_trail_handler", HANDLER)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """Fake credentials, moto, the audit table and the project's model package group."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_ACCOUNT_ID": ACCOUNT,
+        "AUDIT_TABLE": TABLE,
+        "PROJECTS": json.dumps({"groups": {GROUP: "churn"}, "pipelines": {PIPELINE: "churn"}}),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        boto3.client("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[
+                {"AttributeName": "project", "KeyType": "HASH"},
+                {"AttributeName": "recorded_at", "KeyType": "RANGE"},
+            ],
+            AttributeDefinitions=[
+                {"AttributeName": "project", "AttributeType": "S"},
+                {"AttributeName": "recorded_at", "AttributeType": "S"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
+        yield
+
+
+@pytest.fixture
+def audit(aws) -> ModuleType:
+    return load_handler()
+
+
+def register(status: str, comment: str | None = None) -> str:
+    sagemaker = boto3.client("sagemaker")
+    arn = sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification=REGISTRY_EVENT["detail"]["InferenceSpecification"],
+    )["ModelPackageArn"]
+    if status != "PendingManualApproval":
+        described = {"ApprovalDescription": comment} if comment else {}
+        sagemaker.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status, **described)
+    return arn
+
+
+def registry_event(status: str) -> dict:
+    event = copy.deepcopy(REGISTRY_EVENT)
+    event["detail"]["ModelApprovalStatus"] = status
+    return event
+
+
+def gate_event(state: str) -> dict:
+    event = copy.deepcopy(GATE_EVENT)
+    event["detail"]["state"] = state
+    return event
+
+
+def items() -> list[dict]:
+    return boto3.resource("dynamodb").Table(TABLE).scan()["Items"]
+
+
+def test_registry_approval_is_recorded_with_who_and_why(audit):
+    assert register("Approved", "AUC 0.91 on holdout, bias report reviewed") == PACKAGE_ARN
+    result = audit.handler(registry_event("Approved"), CONTEXT)
+
+    key = f"2026-11-20T14:03:27Z#{REGISTRY_EVENT['id']}"
+    assert result == {"status": "recorded", "project": "churn", "recorded_at": key}
+    assert items() == [
+        {
+            "project": "churn",
+            "recorded_at": key,
+            "kind": "registry-decision",
+            "model_package_arn": PACKAGE_ARN,
+            "model_package_version": 1,
+            "decision": "Approved",
+            # moto's LastModifiedBy names a Studio user profile and no IAM identity
+            "decided_by": "fake-user-profile-name",
+            "comment": "AUC 0.91 on holdout, bias report reviewed",
+            "event_id": REGISTRY_EVENT["id"],
+        }
+    ]
+
+
+def test_registry_decision_prefers_the_iam_identity_as_its_author(audit):
+    with Stubber(audit.SAGEMAKER) as sagemaker:
+        sagemaker.add_response(
+            "describe_model_package",
+            {
+                "ModelPackageName": GROUP,
+                "ModelPackageArn": PACKAGE_ARN,
+                "CreationTime": datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc),
+                "ModelPackageStatus": "Completed",
+                "ModelPackageStatusDetails": {"ValidationStatuses": []},
+                "ModelApprovalStatus": "Rejected",
+                "ApprovalDescription": "recall below the bar on the fraud segment",
+                "LastModifiedBy": {
+                    "UserProfileName": "jane-studio",
+                    "IamIdentity": {"Arn": OFFICER, "PrincipalId": "AROAEXAMPLE:jane.doe"},
+                },
+            },
+            {"ModelPackageName": PACKAGE_ARN},
+        )
+        audit.handler(registry_event("Rejected"), CONTEXT)
+        sagemaker.assert_no_pending_responses()
+
+    [item] = items()
+    assert (item["decision"], item["decided_by"]) == ("Rejected", OFFICER)
+    assert item["comment"] == "recall below the bar on the fraud segment"
+
+
+def test_registration_is_recorded_as_pending(audit):
+    register("PendingManualApproval")
+    audit.handler(registry_event("PendingManualApproval"), CONTEXT)
+
+    [item] = items()
+    assert (item["kind"], item["decision"]) == ("registry-decision", "PendingManualApproval")
+
+
+def test_redelivered_event_is_recorded_once(audit):
+    register("Approved", "ok")
+    first = audit.handler(registry_event("Approved"), CONTEXT)
+    second = audit.handler(registry_event("Approved"), CONTEXT)
+
+    assert len(items()) == 1
+    assert second == first | {"status": "duplicate"}
+
+
+def test_decision_changed_since_the_event_is_not_attributed_to_the_later_author(audit):
+    register("Rejected", "changed my mind")
+    audit.handler(registry_event("Approved"), CONTEXT)
+
+    [item] = items()
+    assert (item["decision"], item["decided_by"], item["comment"]) == ("Approved", "unknown", "")
+
+
+def test_decision_on_a_deleted_package_is_still_recorded(audit):
+    audit.handler(registry_event("Approved"), CONTEXT)
+
+    [item] = items()
+    assert (item["model_package_arn"], item["decided_by"]) == (PACKAGE_ARN, "unknown")
+
+
+def _action_run(stage: str, action: str, status: str, updated: datetime, by: str | None, **result) -> dict:
+    """One ActionExecutionDetail as ListActionExecutions returns it."""
+    approval = action == "ApproveForProd"
+    return {
+        "pipelineExecutionId": EXECUTION_ID,
+        "actionExecutionId": f"{action}-{updated:%d%H%M}",
+        "pipelineVersion": 1,
+        "stageName": stage,
+        "actionName": action,
+        "startTime": updated.replace(minute=0),
+        "lastUpdateTime": updated,
+        "status": status,
+        "input": {
+            "actionTypeId": {
+                "category": "Approval" if approval else "Invoke",
+                "owner": "AWS",
+                "provider": "Manual" if approval else "Lambda",
+                "version": "1",
+            },
+            "configuration": {},
+            "region": REGION,
+            "inputArtifacts": [],
+        },
+        "output": {"outputArtifacts": [], "executionResult": result, "outputVariables": {}},
+    } | ({"updatedBy": by} if by else {})
+
+
+def stub_gate(audit: ModuleType, status: str, by: str | None, **result) -> Stubber:
+    """CodePipeline answering exactly the two calls the handler must make for this event."""
+    stubber = Stubber(audit.CODEPIPELINE)
+    stubber.add_response(
+        "get_pipeline_execution",
+        {
+            "pipelineExecution": {
+                "pipelineName": PIPELINE,
+                "pipelineVersion": 1,
+                "pipelineExecutionId": EXECUTION_ID,
+                "status": "InProgress",
+                "variables": [{"name": "ModelPackageArn", "resolvedValue": PACKAGE_ARN}],
+            }
+        },
+        {"pipelineName": PIPELINE, "pipelineExecutionId": EXECUTION_ID},
+    )
+    latest = datetime(2026, 11, 21, 8, 15, tzinfo=timezone.utc)
+    stubber.add_response(
+        "list_action_executions",
+        {
+            "actionExecutionDetails": [
+                _action_run("DeployTest", "Deploy", "Succeeded", latest.replace(hour=7), None),
+                # an earlier run of the gate in the same execution (its stage was retried): not this decision
+                _action_run(
+                    "ApproveForProd",
+                    "ApproveForProd",
+                    "Failed",
+                    latest.replace(day=14),
+                    f"arn:aws:iam::{ACCOUNT}:user/someone-earlier",
+                    externalExecutionSummary="too early",
+                ),
+                _action_run("ApproveForProd", "ApproveForProd", status, latest, by, **result),
+            ]
+        },
+        {"pipelineName": PIPELINE, "filter": {"pipelineExecutionId": EXECUTION_ID}},
+    )
+    return stubber
+
+
+def test_gate_approval_is_recorded_with_who_and_why(audit):
+    with stub_gate(audit, "Succeeded", OFFICER, externalExecutionSummary="acceptance tests green") as stubber:
+        result = audit.handler(gate_event("SUCCEEDED"), CONTEXT)
+        stubber.assert_no_pending_responses()
+
+    key = f"2026-11-21T08:15:42Z#{GATE_EVENT['id']}"
+    assert result == {"status": "recorded", "project": "churn", "recorded_at": key}
+    assert items() == [
+        {
+            "project": "churn",
+            "recorded_at": key,
+            "kind": "promotion-gate",
+            "model_package_arn": PACKAGE_ARN,
+            "model_package_version": 1,
+            "decision": "Approved",
+            "decided_by": OFFICER,
+            "comment": "acceptance tests green",
+            "event_id": GATE_EVENT["id"],
+            "pipeline_execution_id": EXECUTION_ID,
+        }
+    ]
+
+
+def test_gate_rejection_is_recorded_as_rejected(audit):
+    with stub_gate(audit, "Failed", OFFICER, externalExecutionSummary="latency p99 too high in test"):
+        audit.handler(gate_event("FAILED"), CONTEXT)
+
+    [item] = items()
+    assert (item["decision"], item["comment"], item["decided_by"]) == (
+        "Rejected",
+        "latency p99 too high in test",
+        OFFICER,
+    )
+
+
+def test_gate_that_expired_unanswered_is_recorded_without_an_author(audit):
+    with stub_gate(audit, "Failed", None, errorDetails={"code": "Timeout", "message": "Approval timed out"}):
+        audit.handler(gate_event("FAILED"), CONTEXT)
+
+    [item] = items()
+    assert (item["decision"], item["decided_by"]) == ("Rejected", "unknown")
+    assert item["comment"] == "Approval timed out"
+
+
+@pytest.mark.parametrize("state", ["STARTED", "CANCELED", "ABANDONED"])
+def test_gate_states_that_are_not_decisions_record_nothing(audit, state):
+    with Stubber(audit.CODEPIPELINE) as stubber:  # any AWS call would fail: none is expected
+        result = audit.handler(gate_event(state), CONTEXT)
+        stubber.assert_no_pending_responses()
+
+    assert result == {"status": "skipped", "reason": f"state {state} is not an approval decision"}
+    assert items() == []
+
+
+def _event(base: dict, *path_and_value) -> dict:
+    event = copy.deepcopy(base)
+    *path, key, value = path_and_value
+    target = event
+    for step in path:
+        target = target[step]
+    target[key] = value
+    return event
+
+
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [
+        (None, "not a model package state change"),
+        ([REGISTRY_EVENT], "not a model package state change"),
+        (_event(REGISTRY_EVENT, "detail-type", "EC2 Instance State-change Notification"), "not a model"),
+        (_event(REGISTRY_EVENT, "time", "yesterday"), "time is not an ISO-8601 timestamp"),
+        (_event(REGISTRY_EVENT, "time", "2026-11-20T14:03:27"), "time has no time zone"),
+        (_event(REGISTRY_EVENT, "id", 7), "id is missing"),
+        (_event(REGISTRY_EVENT, "detail", "Approved"), "ModelPackageGroupName is missing"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageGroupName", "fraud-models"), "belongs to no project"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", "arn:aws:s3:::b/1"), "not a versioned model"),
+        (_event(REGISTRY_EVENT, "detail", "ModelApprovalStatus", None), "ModelApprovalStatus is missing"),
+        (_event(GATE_EVENT, "detail", "pipeline", "someone-elses-pipeline"), "belongs to no project"),
+        (_event(GATE_EVENT, "detail", "type", "category", "Deploy"), "not a manual approval"),
+        (_event(GATE_EVENT, "detail", "state", ["SUCCEEDED"]), "state is missing"),
+    ],
+)
+def test_malformed_or_foreign_events_record_nothing(audit, caplog, event, reason):
+    result = audit.handler(event, CONTEXT)
+
+    assert result["status"] == "skipped" and reason in result["reason"]
+    assert [r.levelname for r in caplog.records if r.name == "audit-trail"] == ["WARNING"]
+    assert items() == []
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    event=st.one_of(
+        _JSON,
+        st.builds(lambda detail: REGISTRY_EVENT | {"detail": detail}, _JSON),
+        st.builds(lambda detail: GATE_EVENT | {"detail": detail}, _JSON),
+    )
+)
+def test_fuzzed_events_never_raise_and_record_nothing(audit, event):
+    with Stubber(audit.CODEPIPELINE), Stubber(audit.SAGEMAKER):  # garbage must not reach AWS
+        assert audit.handler(event, CONTEXT)["status"] == "skipped"
+    assert items() == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PROJECTS", None),
+        ("PROJECTS", "{"),
+        ("PROJECTS", '{"groups": {"churn-models": "churn"}}'),
+        ("PROJECTS", '{"groups": {}, "pipelines": {"p": null}}'),
+        ("AUDIT_TABLE", None),
+        ("AUDIT_TABLE", ""),
+    ],
+)
+def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(Exception, match=variable) as raised:
+        load_handler()
+    assert type(raised.value).__name__ == "ConfigurationError"

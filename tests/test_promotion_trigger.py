@@ -1,0 +1,330 @@
+"""The promotion trigger under moto: one approval starts one pipeline execution, nothing else starts any."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+ROOT = Path(__file__).resolve().parents[1]
+HANDLER = ROOT / "ml_constructs" / "promotion_trigger" / "runtime" / "handler.py"
+EVENT = json.loads((Path(__file__).parent / "events" / "model_package_state_change.json").read_text())
+REGION, ACCOUNT = "eu-west-1", "111111111111"
+GROUP, PIPELINE, TABLE = "churn-models", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
+CONTEXT = SimpleNamespace(
+    function_name="promotion-trigger",
+    memory_limit_in_mb=256,
+    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:promotion-trigger",
+    aws_request_id="c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+    get_remaining_time_in_millis=lambda: 30_000,
+)
+
+
+def load_handler() -> ModuleType:
+    """A fresh copy of the Lambda module, imported as Lambda does: a cold start reading the environment."""
+    spec = importlib.util.spec_from_file_location("promotion_trigger_handler", HANDLER)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    """Fake credentials and moto: nothing here can reach AWS."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_ACCOUNT_ID": ACCOUNT,
+        "AWS_LAMBDA_FUNCTION_NAME": "promotion-trigger",
+        "PROJECTS": json.dumps({GROUP: PIPELINE}),
+        "IDEMPOTENCY_TABLE": TABLE,
+    }.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "POWERTOOLS_IDEMPOTENCY_DISABLED"):
+        monkeypatch.delenv(name, raising=False)
+    with mock_aws():
+        boto3.client("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        create_promotion_pipeline()
+        boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
+        yield
+
+
+def create_promotion_pipeline() -> None:
+    """A minimal V2 promotion pipeline with the `ModelPackageArn` variable, as the construct defines it."""
+    role = boto3.client("iam").create_role(
+        RoleName="promotion-pipeline",
+        AssumeRolePolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Service": "codepipeline.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }
+                ],
+            }
+        ),
+    )["Role"]["Arn"]
+    approval = {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"}
+    invoke = {"category": "Invoke", "owner": "AWS", "provider": "Lambda", "version": "1"}
+    boto3.client("codepipeline").create_pipeline(
+        pipeline={
+            "name": PIPELINE,
+            "roleArn": role,
+            "artifactStore": {"type": "S3", "location": "mlplatform-dev-pipeline-artifacts"},
+            "pipelineType": "V2",
+            "variables": [{"name": "ModelPackageArn", "description": "the approved model package version"}],
+            "stages": [
+                {
+                    "name": "DeployTest",
+                    "actions": [
+                        {
+                            "name": "Deploy",
+                            "actionTypeId": invoke,
+                            "configuration": {"FunctionName": "deploy"},
+                        }
+                    ],
+                },
+                {"name": "ApproveForProd", "actions": [{"name": "ApproveForProd", "actionTypeId": approval}]},
+            ],
+        }
+    )
+
+
+def register(status: str = "Approved") -> str:
+    """A model package version in the group, moved to `status` as an officer would; returns its ARN."""
+    sagemaker = boto3.client("sagemaker")
+    arn = sagemaker.create_model_package(
+        ModelPackageGroupName=GROUP,
+        ModelApprovalStatus="PendingManualApproval",
+        InferenceSpecification=EVENT["detail"]["InferenceSpecification"],
+        ModelMetrics=EVENT["detail"]["ModelMetrics"],
+        DriftCheckBaselines={
+            "ModelQuality": {
+                "Statistics": {"ContentType": "application/json", "S3Uri": "s3://b/baseline/statistics.json"}
+            }
+        },
+    )["ModelPackageArn"]
+    if status != "PendingManualApproval":
+        sagemaker.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
+    return arn
+
+
+def event_for(arn: str, status: str = "Approved", **changes) -> dict:
+    event = copy.deepcopy(EVENT)
+    event["resources"] = [arn]
+    event["detail"].update(ModelPackageArn=arn, ModelApprovalStatus=status, **changes)
+    return event
+
+
+def executions() -> list[dict]:
+    codepipeline = boto3.client("codepipeline")
+    summaries = codepipeline.list_pipeline_executions(pipelineName=PIPELINE)["pipelineExecutionSummaries"]
+    ids = [summary["pipelineExecutionId"] for summary in summaries]
+    return [
+        codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=i)["pipelineExecution"]
+        for i in ids
+    ]
+
+
+def test_approval_starts_one_execution_with_the_package_arn(aws):
+    arn = register()
+    result = load_handler().handler(event_for(arn), CONTEXT)
+
+    assert result["status"] == "started"
+    [execution] = executions()
+    assert execution["pipelineExecutionId"] == result["execution_id"]
+    assert execution["variables"] == [{"name": "ModelPackageArn", "resolvedValue": arn}]
+
+
+def test_same_event_delivered_twice_starts_one_execution(aws):
+    arn = register()
+    handler = load_handler().handler
+    first = handler(event_for(arn), CONTEXT)
+    second = handler(event_for(arn), CONTEXT)
+
+    assert len(executions()) == 1
+    assert second == first
+
+
+def test_duplicate_emission_with_a_new_event_id_starts_one_execution(aws):
+    """SageMaker may send several events, each with its own id, for one state change."""
+    arn = register()
+    handler = load_handler().handler
+    handler(event_for(arn), CONTEXT)
+    duplicate = event_for(arn) | {"id": "1d3c2b4a-0000-4000-8000-000000000002"}
+    handler(duplicate, CONTEXT)
+
+    assert len(executions()) == 1
+
+
+def test_a_later_re_approval_of_the_same_version_deploys_again(aws):
+    arn = register()
+    handler = load_handler().handler
+    handler(event_for(arn), CONTEXT)
+    handler(event_for(arn, LastModifiedTime="2026-11-22T10:00:00Z") | {"id": "another-event"}, CONTEXT)
+
+    assert len(executions()) == 2
+
+
+def test_a_retry_after_a_lost_idempotency_record_reuses_the_client_request_token(aws):
+    """Lambda's retries and CodePipeline's own token dedupe agree: the token derives from the approval."""
+    arn = register()
+    tokens = []
+    for _ in range(2):  # two cold starts; the idempotency record is gone before the second
+        module = load_handler()
+        module.CODEPIPELINE.meta.events.register(
+            "provide-client-params.codepipeline.StartPipelineExecution",
+            lambda params, **_: tokens.append(params["clientRequestToken"]),
+        )
+        module.handler(event_for(arn), CONTEXT)
+        table = boto3.resource("dynamodb").Table(TABLE)
+        for item in table.scan()["Items"]:
+            table.delete_item(Key={"id": item["id"]})
+
+    assert len(tokens) == 2
+    assert tokens[0] == tokens[1]
+    assert len(tokens[0]) <= 128 and tokens[0].replace("-", "").isalnum()
+
+
+@pytest.mark.parametrize("status", ["Rejected", "PendingManualApproval"])
+def test_other_statuses_start_nothing(aws, status):
+    arn = register(status)
+    result = load_handler().handler(event_for(arn, status), CONTEXT)
+
+    reason = f"status is {status}; only Approved deploys"
+    assert result == {"status": "ignored", "reason": reason, "execution_id": None}
+    assert executions() == []
+
+
+def test_unknown_group_starts_nothing(aws):
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-models/4"
+    result = load_handler().handler(event_for(arn, ModelPackageGroupName="fraud-models"), CONTEXT)
+
+    assert result["status"] == "ignored"
+    assert "fraud-models belongs to no project" in result["reason"]
+    assert executions() == []
+
+
+def test_package_no_longer_approved_starts_nothing(aws):
+    arn = register("Approved")
+    boto3.client("sagemaker").update_model_package(ModelPackageArn=arn, ModelApprovalStatus="Rejected")
+    result = load_handler().handler(event_for(arn), CONTEXT)
+
+    assert result["status"] == "ignored"
+    assert "Rejected now" in result["reason"] and "stale" in result["reason"]
+    assert executions() == []
+
+
+def test_package_that_no_longer_exists_starts_nothing(aws):
+    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/9"
+    result = load_handler().handler(event_for(arn), CONTEXT)
+
+    reason = "the model package no longer exists"
+    assert result == {"status": "ignored", "reason": reason, "execution_id": None}
+    assert executions() == []
+
+
+def test_malformed_event_logs_one_warning_line(aws, caplog):
+    module = load_handler()
+    result = module.handler({"detail-type": EVENT["detail-type"], "detail": "garbage"}, CONTEXT)
+
+    assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
+    records = [r for r in caplog.records if r.name == "promotion-trigger"]
+    assert [r.levelname for r in records] == ["WARNING"]
+    assert "detail is missing or not a JSON object" in records[0].getMessage()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("PROJECTS", None),
+        ("PROJECTS", "not json"),
+        ("PROJECTS", "[]"),
+        ("PROJECTS", "{}"),
+        ("PROJECTS", '{"churn-models": 3}'),
+        ("IDEMPOTENCY_TABLE", None),
+        ("IDEMPOTENCY_TABLE", " "),
+    ],
+)
+def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(Exception, match=variable) as raised:
+        load_handler()
+    assert type(raised.value).__name__ == "ConfigurationError"
+
+
+# Values of any JSON type except a non-empty string: each one makes a required field invalid.
+_NOT_TEXT = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.just(""),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+_REQUIRED = [("id",), ("detail-type",), ("detail",)] + [
+    ("detail", key) for key in ("ModelPackageGroupName", "ModelPackageArn", "ModelApprovalStatus")
+]
+
+
+@st.composite
+def broken_approvals(draw) -> dict:
+    """A real approval event with one required field removed or replaced by a wrong-typed value."""
+    event = copy.deepcopy(EVENT)
+    path = draw(st.sampled_from(_REQUIRED))
+    parent = event["detail"] if len(path) == 2 else event
+    if draw(st.booleans()):
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = draw(_NOT_TEXT)
+    return event
+
+
+@pytest.fixture
+def trigger_with_sample_approved(aws) -> ModuleType:
+    """The handler, with the sample event's package registered and Approved: the intact event starts."""
+    assert register() == EVENT["detail"]["ModelPackageArn"]
+    return load_handler()
+
+
+def test_the_unbroken_sample_event_starts_an_execution(trigger_with_sample_approved):
+    assert trigger_with_sample_approved.handler(copy.deepcopy(EVENT), CONTEXT)["status"] == "started"
+    assert len(executions()) == 1
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(event=st.one_of(broken_approvals(), _JSON, st.dictionaries(st.sampled_from(list(EVENT)), _JSON)))
+def test_malformed_events_never_raise_and_never_start_anything(trigger_with_sample_approved, event):
+    result = trigger_with_sample_approved.handler(event, CONTEXT)
+
+    assert result["status"] == "ignored"
+    assert result["execution_id"] is None
+    assert executions() == []
