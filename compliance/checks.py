@@ -5,9 +5,11 @@ from __future__ import annotations
 from aws_cdk import Stage, Validations
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, NagPack
 
+from compliance.sagemaker_rules import SageMakerChecks
+
 
 def rule_packs(scope: Stage) -> list[NagPack]:
-    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope)]
+    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope), SageMakerChecks(scope)]
 
 
 def add_checks(app: Stage) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, CfnOutput, Stack, Validations
+from aws_cdk import Acknowledgment, CfnOutput, Stack, Tags, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
@@ -41,6 +41,8 @@ class StudioStack(Stack):
             )
             for persona in PERSONAS
         }
+        for persona, role in self.persona_roles.items():
+            Tags.of(role).add("persona", persona)  # how checks tell the compliance officer's role apart
 
         security_groups = [network.jobs_security_group.security_group_id]
         self.domain = sagemaker.CfnDomain(

@@ -35,7 +35,7 @@ def main(outdir: str = "cdk.out") -> int:
     if findings:
         print("cfn-lint findings:\n" + "\n".join(findings), file=sys.stderr)
         return 1
-    print(f"cdk-nag (AwsSolutions, NIST 800-53 R5) and cfn-lint: no findings in {len(stacks)} templates.")
+    print(f"cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker) and cfn-lint: no findings in {len(stacks)} templates.")
     print(describe(stacks, path))
     return 0
 
