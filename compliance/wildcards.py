@@ -59,7 +59,11 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def acknowledge_scoped_wildcards(policy: iam.ManagedPolicy, reason: str) -> None:
+def acknowledge_scoped_wildcards(
+    policy: iam.ManagedPolicy | iam.Policy, reason: str, *, vouched_actions: frozenset[str] = frozenset()
+) -> None:
+    """`vouched_actions`: action wildcards the caller accepts for this policy (e.g. CDK's own grants
+    on one bucket and key), beyond the read-only families."""
     document = Stack.of(policy).resolve(policy.document.to_json())
     findings: set[str] = set()
     for statement in document["Statement"]:
@@ -68,7 +72,10 @@ def acknowledge_scoped_wildcards(policy: iam.ManagedPolicy, reason: str) -> None
         actions = _as_list(statement["Action"])
         for action in actions:
             if "*" in action:
-                if action not in UNSCOPABLE_ACTIONS and not action.endswith(READ_ONLY_ACTION_FAMILIES):
+                if (
+                    action not in UNSCOPABLE_ACTIONS | vouched_actions
+                    and not action.endswith(READ_ONLY_ACTION_FAMILIES)
+                ):
                     raise BroadWildcardError(f"{policy.node.path}: action wildcard {action} is not read-only")
                 findings.add(f"Action::{action}")
         for resource in map(_flatten, _as_list(statement["Resource"])):

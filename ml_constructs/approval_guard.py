@@ -1,4 +1,5 @@
-"""Segregation of duties in the Model Registry: only the compliance officer changes approval status.
+"""Segregation of duties: only the compliance officer changes a model package's approval status in
+the registry, and only the compliance officer answers a promotion pipeline's prod gate.
 
 Attached to every other role that can reach the registry (personas, pipeline roles), as an explicit
 deny, which no allow anywhere else can override.
@@ -24,6 +25,12 @@ class ApprovalGuard(Construct):
                     sid="OnlyTheComplianceOfficerChangesApprovalStatus",
                     effect=iam.Effect.DENY,
                     actions=["sagemaker:UpdateModelPackage"],
+                    resources=["*"],
+                ),
+                iam.PolicyStatement(
+                    sid="OnlyTheComplianceOfficerAnswersTheProdGate",
+                    effect=iam.Effect.DENY,
+                    actions=["codepipeline:PutApprovalResult"],
                     resources=["*"],
                 ),
                 iam.PolicyStatement(

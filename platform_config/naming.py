@@ -54,3 +54,13 @@ def monitoring_bus(platform: str) -> str:
 def monitoring_schedule(platform: str, project: str, kind: str) -> str:
     """A prod Model Monitor schedule (`kind`: data-quality or model-quality)."""
     return f"{platform}-{project}-{kind}"
+
+
+def promotion_check_role(platform: str, project: str, role: str) -> str:
+    """The role in test or prod that the promotion pipeline's checks assume (invoke or describe)."""
+    return f"{platform}-{project}-{role}-check"
+
+
+def promotion_steps_role(platform: str, project: str) -> str:
+    """The dev role of a promotion pipeline's scripted steps; the check roles trust it by name."""
+    return f"{platform}-{project}-promotion-steps"

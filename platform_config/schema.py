@@ -300,8 +300,10 @@ class Platform(Frozen):
 
     name: Slug
     cost_centre: str = Field(min_length=1)
-    # Who receives operational alarms (endpoints, monitoring, promotion gates).
+    # Who receives operational alarms (endpoints, monitoring).
     alert_emails: tuple[Email, ...] = Field(min_length=1)
+    # Who is asked to approve promotions to prod (the promotion pipelines' gate).
+    compliance_officer_emails: tuple[Email, ...] = Field(min_length=1)
 
 
 class PlatformConfig(Frozen):

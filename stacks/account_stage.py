@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from aws_cdk import Environment, Stage, Tags
 from constructs import Construct
 
@@ -9,6 +11,7 @@ from platform_config import AccountRole, PlatformConfig
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
+from stacks.promotion import PromotionStack
 from stacks.registry import RegistryStack
 from stacks.serving import ServingStack
 from stacks.serving_foundation import ServingFoundationStack
@@ -21,56 +24,67 @@ class AccountStage(Stage):
 
     def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
         account = getattr(config.accounts, role)
-        super().__init__(
-            scope, role, env=Environment(account=account.account_id, region=account.region)
-        )
-        self.billing = BillingStack(
-            self,
-            "Billing",
-            config=config,
-            role=role,
-            account=account,
-        )
-        if role == "dev":
-            self.network = NetworkStack(
-                self,
-                "Network",
-                config=config,
-                account=account,
-                endpoint_services=config.network.endpoint_services,
-                description="VPC for Studio and SageMaker jobs (dev)",
-            )
-            self.storage = StorageStack(self, "Storage", config=config)
-            self.registry = RegistryStack(self, "Registry", config=config)
-            self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
-            self.model_build = ModelBuildStack(
-                self, "ModelBuild", config=config, network=self.network, storage=self.storage, studio=self.studio
-            )
-        else:
-            self.network = NetworkStack(
-                self,
-                "Network",
-                config=config,
-                account=account,
-                endpoint_services=config.network.serving_interface_endpoints,
-                description=f"VPC for SageMaker endpoints and monitoring ({role})",
-            )
-            self.foundation = ServingFoundationStack(self, "ServingFoundation", config=config, role=role)
-            self.serving = {
-                project.name: ServingStack(
-                    self,
-                    f"Serving-{project.name}",
-                    config=config,
-                    project=project,
-                    role=role,
-                    network=self.network,
-                    foundation=self.foundation,
-                )
-                for project in config.projects
-            }
+        super().__init__(scope, role, env=Environment(account=account.account_id, region=account.region))
+        self.config, self.account_role, self.platform_account = config, role, account
+        self.billing = BillingStack(self, "Billing", config=config, role=role, account=account)
         for key, value in (
             ("project", config.platform.name),
             ("account-role", role),
             ("cost-centre", config.platform.cost_centre),
         ):
             Tags.of(self).add(key, value)
+
+    def _network(self, endpoint_services: tuple[str, ...], description: str) -> NetworkStack:
+        return NetworkStack(
+            self,
+            "Network",
+            config=self.config,
+            account=self.platform_account,
+            endpoint_services=endpoint_services,
+            description=description,
+        )
+
+
+class DevStage(AccountStage):
+    """Studio, the registry, model-build pipelines, and the promotion of approved models."""
+
+    def __init__(self, scope: Construct, *, config: PlatformConfig, serving_templates: dict[tuple[str, str], Path], workdir: Path) -> None:
+        super().__init__(scope, config=config, role="dev")
+        self.network = self._network(config.network.endpoint_services, "VPC for Studio and SageMaker jobs (dev)")
+        self.storage = StorageStack(self, "Storage", config=config)
+        self.registry = RegistryStack(self, "Registry", config=config)
+        self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
+        self.model_build = ModelBuildStack(
+            self, "ModelBuild", config=config, network=self.network, storage=self.storage, studio=self.studio
+        )
+        self.promotion = PromotionStack(
+            self,
+            "Promotion",
+            config=config,
+            storage=self.storage,
+            serving_templates=serving_templates,
+            workdir=workdir,
+        )
+
+
+class ServingStage(AccountStage):
+    """Test or prod: a VPC, shared serving resources, and one serving stack per project."""
+
+    def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
+        super().__init__(scope, config=config, role=role)
+        self.network = self._network(
+            config.network.serving_interface_endpoints, f"VPC for SageMaker endpoints and monitoring ({role})"
+        )
+        self.foundation = ServingFoundationStack(self, "ServingFoundation", config=config, role=role)
+        self.serving = {
+            project.name: ServingStack(
+                self,
+                f"Serving-{project.name}",
+                config=config,
+                project=project,
+                role=role,
+                network=self.network,
+                foundation=self.foundation,
+            )
+            for project in config.projects
+        }

@@ -20,7 +20,7 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
-from platform_config import PlatformConfig
+from platform_config import PlatformConfig, naming
 from platform_config.schema import PersonaName
 
 PERSONAS: tuple[PersonaName, ...] = ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
@@ -50,6 +50,25 @@ class PersonaScope:
     def named(self, resource: str) -> str:
         """Resources people create by name must carry the platform's prefix."""
         return self.sagemaker(resource, f"{self.config.platform.name}-*")
+
+    @property
+    def promotion_pipelines(self) -> list[str]:
+        platform = self.config.platform.name
+        return [
+            self.stack.format_arn(service="codepipeline", resource=naming.promotion_pipeline(platform, p.name))
+            for p in self.config.projects
+        ]
+
+    @property
+    def promotion_gates(self) -> list[str]:
+        """The ApproveForProd action of each promotion pipeline: only the compliance officer answers it."""
+        return [f"{pipeline}/ApproveForProd/ApproveForProd" for pipeline in self.promotion_pipelines]
+
+    @property
+    def audit_table(self) -> str:
+        return self.stack.format_arn(
+            service="dynamodb", resource="table", resource_name=naming.audit_table(self.config.platform.name)
+        )
 
     @property
     def package_groups(self) -> list[str]:
@@ -263,12 +282,34 @@ def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
         ),
         _read_registry(scope),
         _pass_role("PassModelBuildRoles", scope.model_build_role_arns),
+        *_watch_promotions(scope),
+        # Roll back: start a promotion with an earlier approved version; the same checks run.
+        _allow("StartPromotions", ["codepipeline:StartPipelineExecution"], scope.promotion_pipelines),
+    ]
+
+
+def _watch_promotions(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    return [
+        _allow(
+            "WatchPromotions",
+            [
+                "codepipeline:GetPipeline",
+                "codepipeline:GetPipelineState",
+                "codepipeline:GetPipelineExecution",
+                "codepipeline:ListPipelineExecutions",
+                "codepipeline:ListActionExecutions",
+            ],
+            scope.promotion_pipelines,
+        ),
+        _allow("ReadAuditTrail", ["dynamodb:Query", "dynamodb:DescribeTable"], [scope.audit_table]),
     ]
 
 
 def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
     return [
         _read_registry(scope),
+        *_watch_promotions(scope),
+        _allow("AnswerTheProdGate", ["codepipeline:PutApprovalResult"], scope.promotion_gates),
         _allow(
             "ApproveOrRejectModelVersions",
             ["sagemaker:UpdateModelPackage"],

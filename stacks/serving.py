@@ -147,6 +147,47 @@ class ServingStack(Stack):
             Tags.of(construct).add("model-package-arn", package_arn.value_as_string)
             Tags.of(construct).add("model-package-version", package_version.value_as_string)
         Tags.of(self).add("ml-project", project.name)
+        self._promotion_check_role(config, project, role, endpoint_name)
+
+    def _promotion_check_role(self, config: PlatformConfig, project: Project, role: AccountRole, endpoint_name: str) -> None:
+        """Assumed from dev by the promotion pipeline's checks: see the endpoint (and in test, call it)."""
+        platform = config.platform.name
+        dev = config.accounts.dev
+        steps_role = f"arn:{self.partition}:iam::{dev.account_id}:role/{naming.promotion_steps_role(platform, project.name)}"
+        description = f"The {project.name} promotion pipeline's checks of the {role} endpoint"
+        check = iam.Role(
+            self,
+            "PromotionCheckRole",
+            role_name=naming.promotion_check_role(platform, project.name, role),
+            description=description,
+            assumed_by=iam.AccountPrincipal(dev.account_id).with_conditions(
+                {"ArnEquals": {"aws:PrincipalArn": steps_role}}
+            ),
+        )
+        endpoint_arn = self.format_arn(service="sagemaker", resource="endpoint", resource_name=endpoint_name)
+        statements = [
+            iam.PolicyStatement(
+                sid="SeeTheEndpoint",
+                actions=["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
+                resources=[
+                    endpoint_arn,
+                    self.format_arn(service="sagemaker", resource="endpoint-config", resource_name="*"),
+                    self.format_arn(service="sagemaker", resource="model", resource_name="*"),
+                ],
+            )
+        ]
+        if role == "test":
+            statements.append(
+                iam.PolicyStatement(sid="CallTheEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=[endpoint_arn])
+            )
+        policy = iam.ManagedPolicy(
+            self, "PromotionCheckPolicy", description=description, statements=statements, roles=[check]
+        )
+        acknowledge_scoped_wildcards(
+            policy,
+            "Read-only describes of this account's endpoint configs and models, whose generated names the "
+            "check follows from the endpoint.",
+        )
 
     def _model_role(self, config: PlatformConfig, project: Project, role: AccountRole, foundation) -> iam.Role:
         """What the endpoint's model and the monitoring jobs run as: read this project's artifacts in

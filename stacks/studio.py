@@ -43,6 +43,16 @@ class StudioStack(Stack):
         }
         for persona, role in self.persona_roles.items():
             Tags.of(role).add("persona", persona)  # how checks tell the compliance officer's role apart
+        # Shared spaces and any profile without a persona run as this: Studio itself, nothing more.
+        self.default_role = iam.Role(
+            self,
+            "StudioDefaultRole",
+            role_name=f"{platform}-studio-default",
+            description="Studio execution role of shared spaces: Studio basics only",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            permissions_boundary=boundary,
+        )
+        guard.guard(self.default_role)
 
         security_groups = [network.jobs_security_group.security_group_id]
         self.domain = sagemaker.CfnDomain(
@@ -56,8 +66,8 @@ class StudioStack(Stack):
             kms_key_id=storage.data_key.key_arn,
             tag_propagation="ENABLED",
             default_user_settings=sagemaker.CfnDomain.UserSettingsProperty(
-                # A profile always names its persona's role; the default is the most limited persona.
-                execution_role=self.persona_roles["compliance-officer"].role_arn,
+                # Every profile names its persona's role; the default grants Studio basics only.
+                execution_role=self.default_role.role_arn,
                 security_groups=security_groups,
                 studio_web_portal="ENABLED",
                 default_landing_uri="studio::",
@@ -76,7 +86,7 @@ class StudioStack(Stack):
                 ),
             ),
             default_space_settings=sagemaker.CfnDomain.DefaultSpaceSettingsProperty(
-                execution_role=self.persona_roles["compliance-officer"].role_arn,
+                execution_role=self.default_role.role_arn,
                 security_groups=security_groups,
             ),
         )
@@ -111,6 +121,14 @@ class StudioStack(Stack):
             if persona != "compliance-officer":
                 guard.guard(role)
 
+        basics = iam.ManagedPolicy(
+            self,
+            "StudioDefaultPolicy",
+            description="Studio basics for shared spaces",
+            statements=studio_basics(scope_, self.default_role.role_arn),
+            roles=[self.default_role],
+        )
+        acknowledge_scoped_wildcards(basics, "Studio's own apps and spaces in this domain, logs, images, listing.")
         CfnOutput(self, "DomainId", value=self.domain.attr_domain_id, description="Studio domain id, for sign-in")
         for person in config.people:
             sagemaker.CfnUserProfile(
@@ -134,7 +152,27 @@ class StudioStack(Stack):
             statements=[
                 iam.PolicyStatement(
                     sid="CeilingOfPersonaPermissions",
-                    actions=["sagemaker:*", "s3:*", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "logs:*", "ecr:*", "cloudwatch:PutMetricData", "iam:PassRole"],
+                    actions=[
+                        "sagemaker:*",
+                        "s3:*",
+                        "kms:Decrypt",
+                        "kms:GenerateDataKey",
+                        "kms:DescribeKey",
+                        "logs:*",
+                        "ecr:*",
+                        "cloudwatch:PutMetricData",
+                        "iam:PassRole",
+                        # Watching and answering promotions, and reading their audit trail.
+                        "codepipeline:GetPipeline",
+                        "codepipeline:GetPipelineState",
+                        "codepipeline:GetPipelineExecution",
+                        "codepipeline:ListPipelineExecutions",
+                        "codepipeline:ListActionExecutions",
+                        "codepipeline:PutApprovalResult",
+                        "codepipeline:StartPipelineExecution",
+                        "dynamodb:Query",
+                        "dynamodb:DescribeTable",
+                    ],
                     resources=["*"],
                 ),
                 iam.PolicyStatement(

@@ -23,7 +23,7 @@ class SynthesizedStack:
 
 
 def read_assembly(outdir: str | Path) -> list[SynthesizedStack]:
-    """Every stack of every stage, in the order the app defined them."""
+    """Every stack of every stage, dev first, then test and prod, each in the order defined."""
     outdir = Path(outdir)
     stacks: list[SynthesizedStack] = []
     for stage_artifact in _artifacts(outdir, "cdk:cloud-assembly"):
@@ -40,7 +40,8 @@ def read_assembly(outdir: str | Path) -> list[SynthesizedStack]:
                     template_file=stage_dir / artifact["properties"]["templateFile"],
                 )
             )
-    return stacks
+    order = ("dev", "test", "prod")
+    return sorted(stacks, key=lambda stack: order.index(stack.stage) if stack.stage in order else len(order))
 
 
 def _artifacts(directory: Path, kind: str) -> list[dict]:

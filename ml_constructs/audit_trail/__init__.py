@@ -1,0 +1,110 @@
+"""The audit trail: every model package decision and every promotion gate answer, who, when, which
+version and why, in an encrypted DynamoDB table that outlives the stack (queried by the CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from ml_constructs.platform_function import PlatformFunction
+
+RUNTIME = Path(__file__).parent / "runtime"
+GATE_ACTION = "ApproveForProd"
+
+
+class AuditTrail(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        table_name: str,
+        projects_by_group: dict[str, str],
+        projects_by_pipeline: dict[str, str],
+        key: kms.IKey,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.table = dynamodb.TableV2(
+            self,
+            "Table",
+            table_name=table_name,
+            partition_key=dynamodb.Attribute(name="project", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="recorded_at", type=dynamodb.AttributeType.STRING),
+            encryption=dynamodb.TableEncryptionV2.customer_managed_key(key),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        Validations.of(self.table).acknowledge(
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-DynamoDBInBackupPlan",
+                reason="Point-in-time recovery (35 days), deletion protection and retention on stack deletion "
+                "protect the audit records; an AWS Backup plan is each organisation's own choice.",
+            )
+        )
+        function = PlatformFunction(
+            self,
+            "Recorder",
+            code=RUNTIME,
+            description="Records model package decisions and promotion gate answers",
+            environment={
+                "AUDIT_TABLE": table_name,
+                "PROJECTS": json.dumps({"groups": projects_by_group, "pipelines": projects_by_pipeline}, sort_keys=True),
+            },
+            key=key,
+            statements=[
+                iam.PolicyStatement(
+                    sid="ReadModelPackages",
+                    actions=["sagemaker:DescribeModelPackage"],
+                    resources=[
+                        stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")
+                        for group in projects_by_group
+                    ],
+                ),
+                iam.PolicyStatement(
+                    sid="ReadGateAnswers",
+                    actions=["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
+                    resources=[stack.format_arn(service="codepipeline", resource=name) for name in projects_by_pipeline],
+                ),
+                iam.PolicyStatement(sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]),
+            ],
+            wildcard_reason="Versions of the configured model package groups only.",
+        ).function
+        target = targets.LambdaFunction(function, retry_attempts=8)
+        events.Rule(
+            self,
+            "RegistryDecisions",
+            description="Every state change of the platform's model packages",
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=["SageMaker Model Package State Change"],
+                detail={"ModelPackageGroupName": sorted(projects_by_group)},
+            ),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "GateAnswers",
+            description="Answers at the promotion pipelines' ApproveForProd gate",
+            event_pattern=events.EventPattern(
+                source=["aws.codepipeline"],
+                detail_type=["CodePipeline Action Execution State Change"],
+                detail={
+                    "pipeline": sorted(projects_by_pipeline),
+                    "action": [GATE_ACTION],
+                    "state": ["SUCCEEDED", "FAILED"],
+                },
+            ),
+            targets=[target],
+        )

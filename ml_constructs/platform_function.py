@@ -1,0 +1,119 @@
+"""A Lambda function of the platform: code from a folder beside its construct, Powertools from AWS's
+public layer (pinned to the version the tests use), a managed-policy role, encrypted logs, a
+dead-letter queue and bounded concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from compliance.wildcards import acknowledge_scoped_wildcards
+
+POWERTOOLS_VERSION = "3.37.0"  # = aws-lambda-powertools in requirements.in
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+
+
+class PlatformFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: Path,
+        description: str,
+        environment: Mapping[str, str],
+        statements: Sequence[iam.PolicyStatement],
+        key: kms.IKey,
+        wildcard_reason: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        log_group = logs.LogGroup(
+            self, "Logs", encryption_key=key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN
+        )
+        dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.KMS,
+            encryption_master_key=key,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        Validations.of(dead_letters).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason="This queue is itself the dead-letter queue of the function's failed invocations.",
+            )
+        )
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+        policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description=description,
+            roles=[role],
+            statements=[
+                *statements,
+                iam.PolicyStatement(
+                    sid="WriteOwnLogs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[log_group.log_group_arn],
+                ),
+                iam.PolicyStatement(
+                    sid="DeadLetters", actions=["sqs:SendMessage"], resources=[dead_letters.queue_arn]
+                ),
+                iam.PolicyStatement(
+                    sid="EncryptWithThePlatformKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn]
+                ),
+            ],
+        )
+        acknowledge_scoped_wildcards(policy, wildcard_reason)
+        powertools = lambda_.LayerVersion.from_layer_version_arn(
+            self,
+            "Powertools",
+            # AWS publishes each Powertools release's layer ARN under this public parameter.
+            ssm.StringParameter.value_for_string_parameter(
+                self, f"/aws/service/powertools/python/x86_64/{RUNTIME.name}/{POWERTOOLS_VERSION}"
+            ),
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=description,
+            runtime=RUNTIME,
+            handler="handler.handler",
+            code=lambda_.Code.from_asset(str(code)),
+            role=role.without_policy_updates(),
+            layers=[powertools],
+            environment=dict(environment),
+            environment_encryption=key,
+            log_group=log_group,
+            timeout=Duration.seconds(60),
+            memory_size=256,
+            dead_letter_queue=dead_letters,
+        )
+        self.function.node.add_dependency(policy)
+        Validations.of(self.function).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-L1",
+                reason=f"{RUNTIME.name} is a supported runtime with a published Powertools {POWERTOOLS_VERSION} "
+                "layer; the runtime and the layer are upgraded together, deliberately.",
+            ),
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency",
+                reason="Reserved concurrency fails the deployment in new accounts (a limit of 10 must stay "
+                "unreserved); EventBridge invokes it once per approval or gate decision.",
+            ),
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC",
+                reason="It calls only AWS APIs (SageMaker, CodePipeline, DynamoDB) with IAM authentication over "
+                "TLS; the isolated dev VPC has no endpoint for CodePipeline, and it reaches nothing else.",
+            )
+        )

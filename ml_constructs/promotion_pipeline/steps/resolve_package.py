@@ -1,0 +1,129 @@
+"""Resolve: check that the package the pipeline was started with may be promoted, and say what it is.
+
+Whoever started the pipeline (the approval trigger, or a person with a typo), only an Approved
+version of this project's group, carrying the drift-check baselines prod monitoring needs, goes on.
+
+Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION.
+Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY.
+
+    python3 steps/resolve_package.py > resolved.env
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Mapping
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+try:
+    from . import common  # imported as a package module (tests)
+except ImportError:
+    import common  # run as a script: Python puts this folder first on sys.path
+
+NO_METRICS = "metrics not available"
+
+
+def check_arn(arn: str, group: str, region: str) -> None:
+    """Refuse before any AWS call when the ARN cannot be a version of this project's group."""
+    match = common.PACKAGE_ARN.fullmatch(arn)
+    if not match:
+        raise common.StepError(
+            f"MODEL_PACKAGE_ARN {arn!r} is not a versioned model package ARN "
+            "(arn:aws:sagemaker:REGION:ACCOUNT:model-package/GROUP/VERSION); fix: start the pipeline with one"
+        )
+    if match.group(3).lower() != group.lower():
+        raise common.StepError(
+            f"{arn} is a version of group {match.group(3)}, not of this project's group {group}; "
+            "fix: start this project's pipeline with one of its own packages"
+        )
+    if match.group(1) != region:
+        raise common.StepError(
+            f"{arn} is in {match.group(1)}, not in the registry's region {region}; "
+            f"fix: start the pipeline with a {region} package"
+        )
+
+
+def describe(sagemaker, arn: str) -> dict:
+    try:
+        return sagemaker.describe_model_package(ModelPackageName=arn)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("ValidationException", "ResourceNotFound"):
+            raise common.StepError(
+                f"model package {arn} does not exist; fix: start the pipeline with an existing version"
+            ) from None
+        raise
+
+
+def check_package(package: dict, group: str) -> tuple[str, str]:
+    """The package's (statistics, constraints) baseline URIs, once it is cleared for promotion."""
+    arn = package["ModelPackageArn"]
+    if package.get("ModelPackageGroupName") != group:
+        raise common.StepError(
+            f"{arn} belongs to group {package.get('ModelPackageGroupName')}, not {group}; "
+            "fix: start this project's pipeline with one of its own packages"
+        )
+    status = package.get("ModelApprovalStatus")
+    if status != "Approved":
+        raise common.StepError(
+            f"{arn} is {status}, and only Approved packages deploy; "
+            "fix: have it approved in the model registry"
+        )
+    quality = package.get("DriftCheckBaselines", {}).get("ModelDataQuality", {})
+    statistics = quality.get("Statistics", {}).get("S3Uri")
+    constraints = quality.get("Constraints", {}).get("S3Uri")
+    if not (statistics and constraints):
+        raise common.StepError(
+            f"{arn} has no data-quality drift-check baselines (statistics and constraints), which prod "
+            "monitoring needs; fix: register the version from the model-build pipeline, which adds them"
+        )
+    return statistics, constraints
+
+
+def quality_summary(s3, package: dict) -> str:
+    """The registered quality metrics as one short line; never stops the step, the metrics are for people."""
+    uri = package.get("ModelMetrics", {}).get("ModelQuality", {}).get("Statistics", {}).get("S3Uri", "")
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        return NO_METRICS
+    bucket, key = uri[5:].split("/", 1)
+    try:
+        document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        values = [
+            f"{name} {entry['value']:.2f}"
+            for section, metrics in document.items()
+            if section.endswith("_metrics") and isinstance(metrics, dict)
+            for name, entry in metrics.items()
+            if isinstance(entry, dict) and isinstance(entry.get("value"), (int, float))
+        ]
+    except (ClientError, BotoCoreError, ValueError, AttributeError) as error:
+        common.log(f"quality metrics at {uri} are not readable ({error}); going on without them")
+        return NO_METRICS
+    return ", ".join(values) or NO_METRICS
+
+
+def resolve(environ: Mapping[str, str]) -> str:
+    arn = common.env(environ, "MODEL_PACKAGE_ARN")
+    group = common.env(environ, "MODEL_PACKAGE_GROUP")
+    region = common.env(environ, "AWS_REGION")
+    check_arn(arn, group, region)
+    package = describe(boto3.client("sagemaker", region_name=region), arn)
+    statistics, constraints = check_package(package, group)
+    summary = quality_summary(boto3.client("s3", region_name=region), package)
+    common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
+    return common.assignments(
+        MODEL_PACKAGE_VERSION=package["ModelPackageVersion"],
+        BASELINE_STATISTICS_URI=statistics,
+        BASELINE_CONSTRAINTS_URI=constraints,
+        QUALITY_SUMMARY=summary,
+    )
+
+
+def main(environ: Mapping[str, str] | None = None) -> int:
+    return common.run("resolve_package", lambda: resolve(os.environ if environ is None else environ))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

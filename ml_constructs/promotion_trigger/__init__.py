@@ -1,0 +1,90 @@
+"""Starts a project's promotion pipeline when one of its model package versions is approved.
+
+The rule matches only Approved state changes of the configured groups; the function (runtime/)
+validates again, re-reads the package and starts the pipeline once per approval (idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from ml_constructs.platform_function import PlatformFunction
+
+RUNTIME = Path(__file__).parent / "runtime"
+
+
+def approvals_pattern(groups: list[str]) -> events.EventPattern:
+    return events.EventPattern(
+        source=["aws.sagemaker"],
+        detail_type=["SageMaker Model Package State Change"],
+        detail={"ModelPackageGroupName": groups, "ModelApprovalStatus": ["Approved"]},
+    )
+
+
+class PromotionTrigger(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, pipelines_by_group: dict[str, str], key: kms.IKey) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.idempotency = dynamodb.TableV2(
+            self,
+            "Idempotency",
+            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
+            time_to_live_attribute="expiration",
+            encryption=dynamodb.TableEncryptionV2.customer_managed_key(key),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            removal_policy=RemovalPolicy.DESTROY,  # 48-hour records of approvals already acted on
+        )
+        Validations.of(self.idempotency).acknowledge(
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-DynamoDBInBackupPlan",
+                reason="Holds only 48-hour idempotency records; point-in-time recovery covers it.",
+            )
+        )
+        pipeline_arns = [
+            stack.format_arn(service="codepipeline", resource=name, region=stack.region) for name in pipelines_by_group.values()
+        ]
+        self.function = PlatformFunction(
+            self,
+            "Handler",
+            code=RUNTIME,
+            description="Starts the promotion pipeline of an approved model package version",
+            environment={"PROJECTS": json.dumps(pipelines_by_group, sort_keys=True), "IDEMPOTENCY_TABLE": self.idempotency.table_name},
+            key=key,
+            statements=[
+                iam.PolicyStatement(
+                    sid="ReadModelPackages",
+                    actions=["sagemaker:DescribeModelPackage"],
+                    resources=[
+                        stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")
+                        for group in pipelines_by_group
+                    ],
+                ),
+                iam.PolicyStatement(
+                    sid="StartPromotion", actions=["codepipeline:StartPipelineExecution"], resources=pipeline_arns
+                ),
+                iam.PolicyStatement(
+                    sid="IdempotencyRecords",
+                    actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                    resources=[self.idempotency.table_arn],
+                ),
+            ],
+            wildcard_reason="Versions of the configured model package groups only.",
+        ).function
+        events.Rule(
+            self,
+            "Approvals",
+            description="Approved versions of the platform's model package groups",
+            event_pattern=approvals_pattern(sorted(pipelines_by_group)),
+            targets=[targets.LambdaFunction(self.function, retry_attempts=4)],
+        )

@@ -1,0 +1,181 @@
+"""Promotion: the pipeline's stage order, cross-account deploys, the gate and who may answer it, the
+trigger's rule, and the audit trail."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.event_patterns import matches
+from tests.iam_policies import decide, statements
+
+EVENTS = Path(__file__).parent / "events"
+
+
+@pytest.fixture(scope="module")
+def promotion(synthesized) -> dict:
+    return synthesized["dev/Promotion"].template
+
+
+def _pipeline(template: dict) -> dict:
+    (pipeline,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::CodePipeline::Pipeline"]
+    return pipeline["Properties"]
+
+
+def _action(pipeline: dict, stage: str) -> dict:
+    (action,) = next(s for s in pipeline["Stages"] if s["Name"] == stage)["Actions"]
+    return action
+
+
+def test_stages_run_in_promotion_order(promotion):
+    pipeline = _pipeline(promotion)
+    assert [s["Name"] for s in pipeline["Stages"]] == [
+        "Source",
+        "Resolve",
+        "DeployTest",
+        "AcceptanceTest",
+        "ApproveForProd",
+        "DeployProd",
+        "VerifyProd",
+    ]
+    assert pipeline["Name"] == "mlplatform-churn-promotion"
+    assert pipeline["PipelineType"] == "V2"
+    assert pipeline["Variables"] == [
+        {"Name": "ModelPackageArn", "DefaultValue": "none", "Description": "The approved model package version to promote"}
+    ]
+
+
+def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotion, example_outdir):
+    source = _action(_pipeline(promotion), "Source")
+    assert source["ActionTypeId"]["Provider"] == "S3"
+    folder = example_outdir / "promotion-source-churn"
+    assert sorted(p.name for p in folder.iterdir()) == ["prod.template.json", "steps", "test.template.json"]
+    assert json.loads((folder / "prod.template.json").read_text())["Parameters"]["ModelPackageArn"]["Default"] == ""
+    assert sorted(p.name for p in (folder / "steps").iterdir()) == [
+        "acceptance_test.py", "common.py", "resolve_package.py", "sample_requests.csv", "verify_endpoint.py"
+    ]
+    resolve = _action(_pipeline(promotion), "Resolve")["Configuration"]["EnvironmentVariables"]
+    assert {v["name"]: v["value"] for v in json.loads(resolve)} == {
+        "STEP": "resolve_package",
+        "MODEL_PACKAGE_ARN": "#{variables.ModelPackageArn}",
+        "MODEL_PACKAGE_GROUP": "churn-models",
+    }
+
+
+@pytest.mark.parametrize(("stage", "account", "stack"), [("DeployTest", "222222222222", "test-Serving-churn"), ("DeployProd", "333333333333", "prod-Serving-churn")])
+def test_deploys_go_through_the_target_accounts_bootstrap_roles(promotion, stage, account, stack):
+    action = _action(_pipeline(promotion), stage)
+    assert action["ActionTypeId"]["Provider"] == "CloudFormation"
+    assert action["RoleArn"] == f"arn:aws:iam::{account}:role/cdk-hnb659fds-deploy-role-{account}-eu-west-1"
+    configuration = action["Configuration"]
+    assert configuration["StackName"] == stack
+    assert configuration["RoleArn"] == f"arn:aws:iam::{account}:role/cdk-hnb659fds-cfn-exec-role-{account}-eu-west-1"
+    overrides = json.loads(configuration["ParameterOverrides"])
+    assert overrides["ModelPackageArn"] == "#{variables.ModelPackageArn}"
+    assert overrides["ModelPackageVersion"] == "#{Resolve.MODEL_PACKAGE_VERSION}"
+    if stage == "DeployProd":
+        assert overrides["BaselineConstraintsUri"] == "#{Resolve.BASELINE_CONSTRAINTS_URI}"
+        assert overrides["BaselineStatisticsUri"] == "#{Resolve.BASELINE_STATISTICS_URI}"
+
+
+def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion):
+    gate = _action(_pipeline(promotion), "ApproveForProd")
+    assert gate["ActionTypeId"]["Category"] == "Approval"
+    info = gate["Configuration"]["CustomData"]
+    for shown in ("#{variables.ModelPackageArn}", "#{Resolve.MODEL_PACKAGE_VERSION}", "#{Resolve.QUALITY_SUMMARY}", "#{AcceptanceTest.ACCEPTANCE_SUMMARY}"):
+        assert shown in info
+    topic = promotion["Resources"][gate["Configuration"]["NotificationArn"]["Ref"]]
+    assert "KmsMasterKeyId" in topic["Properties"]
+
+
+def test_artifacts_are_encrypted_with_the_promotion_key(promotion):
+    (region,) = _pipeline(promotion)["ArtifactStores"]
+    store = region["ArtifactStore"]
+    assert store["EncryptionKey"]["Type"] == "KMS"
+    assert store["EncryptionKey"]["Id"]["Fn::GetAtt"][0].startswith("PromotionKey")
+
+
+def test_only_the_compliance_officer_answers_the_gate(synthesized):
+    studio = synthesized["dev/Studio"].template
+    roles = {r["Properties"].get("RoleName"): k for k, r in studio["Resources"].items() if r["Type"] == "AWS::IAM::Role"}
+    assert decide(studio, roles["mlplatform-compliance-officer"], "codepipeline:PutApprovalResult") == "allow"
+    (answer,) = [s for s in statements(studio, roles["mlplatform-compliance-officer"]) if s.get("Sid") == "AnswerTheProdGate"]
+    assert answer["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-churn-promotion/ApproveForProd/ApproveForProd"
+    for name, role in roles.items():
+        if name != "mlplatform-compliance-officer":
+            assert decide(studio, role, "codepipeline:PutApprovalResult") == "deny", name
+
+
+def _rule(template: dict, description_part: str) -> dict:
+    return next(
+        r["Properties"]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::Events::Rule" and description_part in r["Properties"].get("Description", "")
+    )
+
+
+def _event(status: str, group: str = "churn-models") -> dict:
+    event = copy.deepcopy(json.loads((EVENTS / "model_package_state_change.json").read_text()))
+    event["detail"]["ModelApprovalStatus"] = status
+    event["detail"]["ModelPackageGroupName"] = group
+    return event
+
+
+@pytest.mark.parametrize(
+    ("status", "group", "starts"),
+    [
+        ("Approved", "churn-models", True),
+        ("PendingManualApproval", "churn-models", False),
+        ("Rejected", "churn-models", False),
+        ("Approved", "someone-elses-models", False),
+    ],
+)
+def test_the_trigger_rule_matches_only_approvals_of_our_groups(promotion, status, group, starts):
+    pattern = _rule(promotion, "Approved versions")["EventPattern"]
+    assert matches(pattern, _event(status, group)) is starts
+
+
+def test_the_audit_trail_records_every_decision_and_gate_answer(promotion):
+    registry = _rule(promotion, "Every state change")["EventPattern"]
+    for status in ("Approved", "Rejected", "PendingManualApproval"):
+        assert matches(registry, _event(status))
+    gate = _rule(promotion, "ApproveForProd gate")["EventPattern"]
+    answer = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
+    assert matches(gate, answer)
+    (table,) = [
+        r for r in promotion["Resources"].values()
+        if r["Type"] == "AWS::DynamoDB::GlobalTable" and r["Properties"].get("TableName") == "mlplatform-promotion-audit"
+    ]
+    assert table["DeletionPolicy"] == "Retain"
+    properties = table["Properties"]
+    assert properties["TableName"] == "mlplatform-promotion-audit"
+    assert properties["SSESpecification"]["SSEType"] == "KMS"
+    replica = properties["Replicas"][0]
+    assert replica["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert replica["DeletionProtectionEnabled"] is True
+
+
+def test_the_trigger_knows_each_group_and_its_pipeline(promotion):
+    functions = [r["Properties"] for r in promotion["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    trigger = next(f for f in functions if "IDEMPOTENCY_TABLE" in f["Environment"]["Variables"])
+    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {"churn-models": "mlplatform-churn-promotion"}
+    assert trigger["Handler"] == "handler.handler"
+    assert "DeadLetterConfig" in trigger and "KmsKeyArn" in trigger
+
+
+def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized):
+    for role, may_invoke in (("test", True), ("prod", False)):
+        template = synthesized[f"{role}/Serving-churn"].template
+        (check,) = [
+            r for r in template["Resources"].values()
+            if r["Type"] == "AWS::IAM::Role" and r["Properties"].get("RoleName") == f"mlplatform-churn-{role}-check"
+        ]
+        (trust,) = check["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        assert trust["Condition"] == {
+            "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"}
+        }
+        role_id = next(k for k, r in template["Resources"].items() if r is check)
+        assert (decide(template, role_id, "sagemaker:InvokeEndpoint") == "allow") is may_invoke
