@@ -6,9 +6,9 @@ from __future__ import annotations
 from aws_cdk import Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
+from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.model_monitor import VIOLATIONS
 from ml_constructs.notification_topic import NotificationTopic
 from platform_config import PlatformConfig, naming
@@ -21,9 +21,7 @@ class RetrainingLoop(Construct):
         construct_id: str,
         *,
         config: PlatformConfig,
-        pipelines: dict[str, sagemaker.CfnPipeline],
     ) -> None:
-        """`pipelines`: each project's model-build pipeline, which must exist before rules target it."""
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         platform = config.platform.name
@@ -55,18 +53,27 @@ class RetrainingLoop(Construct):
             for p in config.projects
         }
         if retrained:
-            iam.ManagedPolicy(
+            # Rules target only the projects that retrain; the role may start any model-build
+            # pipeline of the platform, so its policy stays one line at any project count.
+            policy = iam.ManagedPolicy(
                 self,
                 "StartPipelinesPolicy",
-                description="Start the model-build pipelines of projects that retrain on drift",
+                description="Start the platform's model-build pipelines (for projects that retrain on drift)",
                 statements=[
                     iam.PolicyStatement(
                         actions=["sagemaker:StartPipelineExecution"],
-                        resources=[pipeline_arns[p.name] for p in retrained],
+                        resources=[
+                            stack.format_arn(
+                                service="sagemaker",
+                                resource="pipeline",
+                                resource_name=naming.model_build_pipeline(platform, "*"),
+                            )
+                        ],
                     )
                 ],
                 roles=[starter],
             )
+            acknowledge_scoped_wildcards(policy, "The platform's model-build pipelines only, by their name pattern.")
         for project in config.projects:
             schedules = [
                 f"arn:{stack.partition}:sagemaker:{prod.region}:{prod.account_id}:monitoring-schedule/"
@@ -87,7 +94,7 @@ class RetrainingLoop(Construct):
                     pipeline_parameter_list=[]
                 ),
             )
-            rule = events.CfnRule(
+            events.CfnRule(
                 self,
                 f"{project.name.title().replace('-', '')}Drift",
                 description=f"Prod drift of {project.name}: "
@@ -96,4 +103,3 @@ class RetrainingLoop(Construct):
                 event_pattern=pattern,
                 targets=[notify, retrain] if project.monitoring.retrain_on_drift else [notify],
             )
-            rule.add_resource_dependency(pipelines[project.name])

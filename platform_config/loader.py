@@ -41,8 +41,8 @@ def _key(location: tuple[str | int, ...]) -> str:
 def _one_line(error: dict) -> str:
     key = _key(error["loc"])
     if error["type"] == "value_error":
-        # Our own validators already word the problem and the fix.
-        return f"{key}: {error['ctx']['error']}"
+        # Our own validators already word the problem and the fix (and name the key, at top level).
+        return f"{key}: {error['ctx']['error']}" if key else str(error["ctx"]["error"])
     template = _FIXES.get(error["type"])
     detail = template.format(**error.get("ctx", {})) if template else error["msg"]
     return f"{key} {detail}"

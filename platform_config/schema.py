@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from functools import cache
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -292,7 +292,8 @@ class Project(Frozen):
 
     @property
     def package_group_name(self) -> str:
-        return self.model_package_group or f"{self.name}-models"
+        assert self.model_package_group, "PlatformConfig fills in each project's default group"
+        return self.model_package_group
 
 
 class Platform(Frozen):
@@ -316,6 +317,31 @@ class PlatformConfig(Frozen):
     studio: Studio = Studio()
     people: tuple[Person, ...] = ()
     projects: tuple[Project, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_package_groups(cls, data: Any) -> Any:
+        """A project's model package group defaults to `<platform>-<project>`."""
+        if not isinstance(data, dict) or not isinstance(data.get("platform"), dict):
+            return data
+        platform = data["platform"].get("name")
+        projects = [
+            {"model_package_group": f"{platform}-{p['name']}", **p} if isinstance(p, dict) and "name" in p else p
+            for p in data.get("projects") or []
+        ]
+        return {**data, "projects": projects} if "projects" in data else data
+
+    @model_validator(mode="after")
+    def _package_groups_carry_the_platform_prefix(self) -> PlatformConfig:
+        """Persona policies scope the registry by this prefix, so they stay small at any project count."""
+        prefix = f"{self.platform.name}-"
+        for index, project in enumerate(self.projects):
+            if not project.package_group_name.startswith(prefix):
+                raise ValueError(
+                    f"projects[{index}].model_package_group '{project.package_group_name}' must start with "
+                    f"'{prefix}', the prefix persona roles are scoped to; fix: rename it to '{prefix}{project.name}'"
+                )
+        return self
 
     @field_validator("people")
     @classmethod

@@ -11,7 +11,8 @@ from platform_config import AccountRole, PlatformConfig
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
-from stacks.promotion import PromotionStack
+from stacks.promotion import PromotionPipelineStack, PromotionStack
+from stacks.retraining_loop import RetrainingLoopStack
 from stacks.registry import RegistryStack
 from stacks.serving import ServingStack
 from stacks.serving_foundation import ServingFoundationStack
@@ -48,23 +49,44 @@ class AccountStage(Stage):
 class DevStage(AccountStage):
     """Studio, the registry, model-build pipelines, and the promotion of approved models."""
 
-    def __init__(self, scope: Construct, *, config: PlatformConfig, serving_templates: dict[tuple[str, str], Path], workdir: Path) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        *,
+        config: PlatformConfig,
+        serving_templates: dict[tuple[str, str], Path],
+        workdir: Path,
+    ) -> None:
+        """`serving_templates`: each (project, "test"|"prod") serving stack's synthesized template."""
         super().__init__(scope, config=config, role="dev")
         self.network = self._network(config.network.endpoint_services, "VPC for Studio and SageMaker jobs (dev)")
         self.storage = StorageStack(self, "Storage", config=config)
         self.registry = RegistryStack(self, "Registry", config=config)
         self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
-        self.model_build = ModelBuildStack(
-            self, "ModelBuild", config=config, network=self.network, storage=self.storage, studio=self.studio
-        )
-        self.promotion = PromotionStack(
-            self,
-            "Promotion",
-            config=config,
-            storage=self.storage,
-            serving_templates=serving_templates,
-            workdir=workdir,
-        )
+        self.retraining = RetrainingLoopStack(self, "RetrainingLoop", config=config)
+        self.promotion = PromotionStack(self, "Promotion", config=config)
+        self.model_build, self.promotion_pipelines = {}, {}
+        for project in config.projects:
+            self.model_build[project.name] = ModelBuildStack(
+                self,
+                f"ModelBuild-{project.name}",
+                config=config,
+                project=project,
+                network=self.network,
+                storage=self.storage,
+                studio=self.studio,
+            )
+            self.retraining.add_stack_dependency(self.model_build[project.name])
+            self.promotion_pipelines[project.name] = PromotionPipelineStack(
+                self,
+                f"Promotion-{project.name}",
+                config=config,
+                project=project,
+                storage=self.storage,
+                shared=self.promotion,
+                serving_templates={role: serving_templates[(project.name, role)] for role in ("test", "prod")},
+                workdir=workdir,
+            )
 
 
 class ServingStage(AccountStage):

@@ -11,7 +11,6 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
-from ml_constructs.retraining_loop import RetrainingLoop
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
 from pipelines.definition import container_images, render
 from platform_config import PlatformConfig, Project, naming
@@ -23,21 +22,23 @@ PIPELINES = Path(__file__).resolve().parent.parent / "pipelines"
 
 
 class ModelBuildStack(Stack):
+    """One project's model-build pipeline: a stack per project keeps every stack small at any count."""
+
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
         config: PlatformConfig,
+        project: Project,
         network: NetworkStack,
         storage: StorageStack,
         studio: StudioStack,
     ) -> None:
-        super().__init__(scope, construct_id, description="SageMaker model-build pipelines, one per project (dev)")
+        super().__init__(scope, construct_id, description=f"SageMaker model-build pipeline of {project.name} (dev)")
         self.config, self.network, self.storage, self.studio = config, network, storage, studio
-        self.pipelines = {project.name: self._pipeline(project) for project in config.projects}
-        self._upload_code_and_sample_data()
-        self.retraining = RetrainingLoop(self, "RetrainingLoop", config=config, pipelines=self.pipelines)
+        self.pipeline = self._pipeline(project)
+        self._upload_code_and_sample_data(project)
 
     def _s3_uri(self, purpose: str, *parts: str) -> str:
         return "/".join([f"s3://{self.storage.bucket_names[purpose]}", *parts])
@@ -46,7 +47,7 @@ class ModelBuildStack(Stack):
         platform = self.config.platform.name
         role = iam.Role(
             self,
-            f"{_id(project)}Role",
+            "Role",
             role_name=naming.model_build_role(platform, project.name),
             description=f"Runs the {project.name} model-build pipeline and its jobs",
             assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
@@ -54,7 +55,7 @@ class ModelBuildStack(Stack):
         )
         policy = iam.ManagedPolicy(
             self,
-            f"{_id(project)}Policy",
+            "Policy",
             description=f"What the {project.name} model-build pipeline may do",
             statements=self._pipeline_permissions(project, role),
             roles=[role],
@@ -89,7 +90,7 @@ class ModelBuildStack(Stack):
         )
         return sagemaker.CfnPipeline(
             self,
-            f"{_id(project)}Pipeline",
+            "Pipeline",
             pipeline_name=naming.model_build_pipeline(platform, project.name),
             pipeline_description=f"Builds, evaluates and registers {project.name} model versions for approval",
             role_arn=role.role_arn,
@@ -195,7 +196,7 @@ class ModelBuildStack(Stack):
             ),
         ]
 
-    def _upload_code_and_sample_data(self) -> None:
+    def _upload_code_and_sample_data(self, project: Project) -> None:
         """Scripts and the synthetic sample go up on deploy, so each pipeline can run at once."""
         code = s3_deployment.Source.asset(str(PIPELINES / "scripts"), exclude=["__init__.py", "__pycache__"])
         sample = s3_deployment.Source.asset(str(PIPELINES / "data"), exclude=["*.py", "__pycache__"])
@@ -204,15 +205,8 @@ class ModelBuildStack(Stack):
             self,
             "Uploads",
             uploads=[
-                upload
-                for project in self.config.projects
-                for upload in (
-                    Upload(f"{_id(project)}Code", code, storage.model_artifacts, storage.bucket_names["model-artifacts"], storage.artifacts_key, f"{project.name}/code"),
-                    Upload(f"{_id(project)}SampleData", sample, storage.raw_data, storage.bucket_names["raw-data"], storage.data_key, f"{project.name}/input"),
-                )
+                Upload("Code", code, storage.model_artifacts, storage.bucket_names["model-artifacts"], storage.artifacts_key, f"{project.name}/code"),
+                Upload("SampleData", sample, storage.raw_data, storage.bucket_names["raw-data"], storage.data_key, f"{project.name}/input"),
             ],
         )
 
-
-def _id(project: Project) -> str:
-    return project.name.title().replace("-", "")

@@ -53,15 +53,12 @@ class PersonaScope:
 
     @property
     def promotion_pipelines(self) -> list[str]:
-        platform = self.config.platform.name
-        return [
-            self.stack.format_arn(service="codepipeline", resource=naming.promotion_pipeline(platform, p.name))
-            for p in self.config.projects
-        ]
+        pattern = naming.promotion_pipeline(self.config.platform.name, "*")
+        return [self.stack.format_arn(service="codepipeline", resource=pattern)]
 
     @property
     def promotion_gates(self) -> list[str]:
-        """The ApproveForProd action of each promotion pipeline: only the compliance officer answers it."""
+        """The ApproveForProd action of every promotion pipeline: only the compliance officer answers it."""
         return [f"{pipeline}/ApproveForProd/ApproveForProd" for pipeline in self.promotion_pipelines]
 
     @property
@@ -72,18 +69,20 @@ class PersonaScope:
 
     @property
     def package_groups(self) -> list[str]:
-        return [self.sagemaker("model-package-group", p.package_group_name) for p in self.config.projects]
+        """Every project's group: they all carry the platform's prefix (config enforces it)."""
+        return [self.named("model-package-group")]
 
     @property
     def packages(self) -> list[str]:
-        return [self.sagemaker("model-package", f"{p.package_group_name}/*") for p in self.config.projects]
+        return [self.sagemaker("model-package", f"{self.config.platform.name}-*/*")]
 
     def bucket(self, name: str) -> str:
         return f"arn:{self.stack.partition}:s3:::{name}"
 
     @property
     def project_artifacts(self) -> list[str]:
-        return [f"{self.bucket(self.model_artifacts)}/{p.name}/*" for p in self.config.projects]
+        """The artifacts bucket holds only project prefixes; personas work across all projects."""
+        return [f"{self.bucket(self.model_artifacts)}/*"]
 
 
 def _allow(sid: str, actions: list[str], resources: list[str], **conditions) -> iam.PolicyStatement:

@@ -1,9 +1,8 @@
-"""Promotion in dev: per project, the pipeline that carries an approved model package to test and
-prod; the trigger that starts it on approval; the audit trail of every decision."""
+"""Promotion in dev: what all projects share (key, gate topic, approval trigger, audit trail), and per
+project a stack with the pipeline that carries an approved model package to test and prod."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -20,18 +19,8 @@ from stacks.storage import StorageStack
 
 
 class PromotionStack(Stack):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        config: PlatformConfig,
-        storage: StorageStack,
-        serving_templates: dict[tuple[str, str], Path],
-        workdir: Path,
-    ) -> None:
-        """`serving_templates`: each (project, "test"|"prod") serving stack's synthesized template."""
-        super().__init__(scope, construct_id, description="Promotion of approved model packages to test and prod (dev)")
+    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
+        super().__init__(scope, construct_id, description="Approval trigger, audit trail and gate notifications (dev)")
         platform = config.platform.name
         self.key = kms.Key(
             self,
@@ -41,20 +30,13 @@ class PromotionStack(Stack):
             enable_key_rotation=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        gate = NotificationTopic(
+        self.gate = NotificationTopic(
             self,
             "GateNotifications",
             display_name=f"{platform} promotion gate",
             emails=config.platform.compliance_officer_emails,
             publishing_services=(),
         )
-        self.pipelines = {
-            project.name: self._pipeline(config, project, storage, serving_templates, workdir, gate)
-            for project in config.projects
-        }
-        for pipeline in self.pipelines.values():
-            gate.topic.grant_publish(pipeline.pipeline.role)
-            gate.key.grant(pipeline.pipeline.role, "kms:GenerateDataKey*", "kms:Decrypt")
         self.trigger = PromotionTrigger(
             self,
             "Trigger",
@@ -70,7 +52,24 @@ class PromotionStack(Stack):
             key=self.key,
         )
 
-    def _pipeline(self, config, project: Project, storage, serving_templates, workdir: Path, gate) -> PromotionPipeline:
+
+class PromotionPipelineStack(Stack):
+    """One project's promotion pipeline, fed the serving templates this app synthesized for it."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: PlatformConfig,
+        project: Project,
+        storage: StorageStack,
+        shared: PromotionStack,
+        serving_templates: dict[str, Path],
+        workdir: Path,
+    ) -> None:
+        """`serving_templates`: the project's synthesized "test" and "prod" serving templates."""
+        super().__init__(scope, construct_id, description=f"Promotion pipeline of {project.name} (dev)")
         platform = config.platform.name
         source = workdir / f"promotion-source-{project.name}"
         if source.exists():
@@ -80,7 +79,7 @@ class PromotionStack(Stack):
         for role in ("test", "prod"):
             account = getattr(config.accounts, role)
             template = f"{role}.template.json"
-            shutil.copyfile(serving_templates[(project.name, role)], source / template)
+            shutil.copyfile(serving_templates[role], source / template)
             targets[role] = Target(
                 role=role,
                 account_id=account.account_id,
@@ -92,9 +91,9 @@ class PromotionStack(Stack):
                 + naming.promotion_check_role(platform, project.name, role),
             )
         artifacts = storage.bucket_names["model-artifacts"]
-        return PromotionPipeline(
+        self.promotion = PromotionPipeline(
             self,
-            f"{project.name.title().replace('-', '')}Promotion",
+            "Promotion",
             pipeline_name=naming.promotion_pipeline(platform, project.name),
             steps_role_name=naming.promotion_steps_role(platform, project.name),
             source_dir=source,
@@ -104,6 +103,9 @@ class PromotionStack(Stack):
             test=targets["test"],
             prod=targets["prod"],
             max_p95_latency_ms=project.prod_serving.latency_alarm_ms,
-            gate_topic=gate.topic,
-            key=self.key,
+            gate_topic=shared.gate.topic,
+            key=shared.key,
         )
+        role = self.promotion.pipeline.role
+        shared.gate.topic.grant_publish(role)
+        shared.gate.key.grant(role, "kms:GenerateDataKey*", "kms:Decrypt")

@@ -50,34 +50,35 @@ class StorageStack(Stack):
         )
 
     def _share_artifacts_with_serving_accounts(self, config: PlatformConfig) -> None:
-        """Each project's test and prod model roles may read that project's artifacts, and nothing else.
+        """The test and prod model roles may read model artifacts, and nothing else.
 
-        The roles do not exist yet when dev deploys, and S3 and KMS reject policies naming unknown
-        roles, so each statement trusts the account and narrows it with `aws:PrincipalArn`.
+        Cross-account reads need both this policy and the reader's own: this one admits the platform's
+        model roles of each serving account (by name pattern, so its size is independent of the
+        project count), and each role's own policy narrows it to its project's prefix. The roles do
+        not exist yet when dev deploys, and S3 and KMS reject policies naming unknown roles, so each
+        statement trusts the account and narrows it with `aws:PrincipalArn`.
         """
-        for project in config.projects:
-            by_account: dict[str, list[str]] = {}
-            for role in ("test", "prod"):
-                account_id = getattr(config.accounts, role).account_id
-                role_name = naming.model_execution_role(config.platform.name, project.name, role)
-                by_account.setdefault(account_id, []).append(f"arn:{self.partition}:iam::{account_id}:role/{role_name}")
-            for account_id, role_arns in by_account.items():
-                principal = iam.AccountPrincipal(account_id).with_conditions(
-                    {"ArnEquals": {"aws:PrincipalArn": role_arns}}
+        platform = config.platform.name
+        roles_by_account: dict[str, list[str]] = {}
+        for role in ("test", "prod"):
+            account_id = getattr(config.accounts, role).account_id
+            pattern = naming.model_execution_role(platform, "*", role)
+            roles_by_account.setdefault(account_id, []).append(f"arn:{self.partition}:iam::{account_id}:role/{pattern}")
+        for account_id, role_arns in roles_by_account.items():
+            principal = iam.AccountPrincipal(account_id).with_conditions({"ArnLike": {"aws:PrincipalArn": role_arns}})
+            self.model_artifacts.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid=f"ServingAccount{account_id}ReadsModels",
+                    principals=[principal],
+                    actions=["s3:GetObject", "s3:GetObjectVersion"],
+                    resources=[self.model_artifacts.arn_for_objects("*")],
                 )
-                self.model_artifacts.add_to_resource_policy(
-                    iam.PolicyStatement(
-                        sid=f"ServingReads{project.name.title().replace('-', '')}{account_id}",
-                        principals=[principal],
-                        actions=["s3:GetObject", "s3:GetObjectVersion"],
-                        resources=[self.model_artifacts.arn_for_objects(f"{project.name}/*")],
-                    )
+            )
+            self.artifacts_key.add_to_resource_policy(
+                iam.PolicyStatement(
+                    principals=[principal],
+                    actions=["kms:Decrypt"],
+                    resources=["*"],
+                    conditions={"StringEquals": {"kms:ViaService": f"s3.{self.region}.amazonaws.com"}},
                 )
-                self.artifacts_key.add_to_resource_policy(
-                    iam.PolicyStatement(
-                        principals=[principal],
-                        actions=["kms:Decrypt"],
-                        resources=["*"],
-                        conditions={"StringEquals": {"kms:ViaService": f"s3.{self.region}.amazonaws.com"}},
-                    )
-                )
+            )

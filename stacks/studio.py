@@ -101,8 +101,7 @@ class StudioStack(Stack):
             data_key=storage.data_key,
             artifacts_key=storage.artifacts_key,
             model_build_role_arns=[
-                self.format_arn(service="iam", region="", resource="role", resource_name=naming.model_build_role(platform, p.name))
-                for p in config.projects
+                self.format_arn(service="iam", region="", resource="role", resource_name=naming.model_build_role(platform, "*"))
             ],
         )
         for persona, role in self.persona_roles.items():

@@ -27,7 +27,7 @@ EVENTS = Path(__file__).parent / "events"
 REGISTRY_EVENT = json.loads((EVENTS / "model_package_state_change.json").read_text())
 GATE_EVENT = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
 REGION, ACCOUNT = "eu-west-1", "111111111111"
-GROUP, PIPELINE, TABLE = "churn-models", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
+GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
 PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
 EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
 OFFICER = f"arn:aws:sts::{ACCOUNT}:assumed-role/ComplianceOfficer/jane.doe"
@@ -377,7 +377,7 @@ def test_fuzzed_events_never_raise_and_record_nothing(audit, event):
     [
         ("PROJECTS", None),
         ("PROJECTS", "{"),
-        ("PROJECTS", '{"groups": {"churn-models": "churn"}}'),
+        ("PROJECTS", '{"groups": {"mlplatform-churn": "churn"}}'),
         ("PROJECTS", '{"groups": {}, "pipelines": {"p": null}}'),
         ("AUDIT_TABLE", None),
         ("AUDIT_TABLE", ""),

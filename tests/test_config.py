@@ -18,7 +18,7 @@ EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 EXTRA_PROJECT = """
 [[projects]]
 name = "churn"
-model_package_group = "other-group"
+model_package_group = "mlplatform-other"
 """
 
 
@@ -119,6 +119,12 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             ),
             "accounts.dev: region 'ap-east-2' lacks the SageMaker images the platform's jobs use; fix:",
             id="dev-region-without-images",
+        ),
+        pytest.param(
+            _edit('model_package_group = "mlplatform-churn"', 'model_package_group = "churn-models"'),
+            "projects[0].model_package_group 'churn-models' must start with 'mlplatform-', the prefix persona "
+            "roles are scoped to; fix: rename it to 'mlplatform-churn'",
+            id="group-without-platform-prefix",
         ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],

@@ -11,7 +11,7 @@ from tests.iam_policies import decide
 
 @pytest.fixture(scope="module")
 def model_build(synthesized) -> dict:
-    return synthesized["dev/ModelBuild"].template
+    return synthesized["dev/ModelBuild-churn"].template
 
 
 def _pipelines(template: dict) -> dict[str, dict]:
@@ -54,7 +54,7 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
     assert defaults["PiiColumns"] == "customer_name,email,phone"
     assert defaults["QualityMetric"] == project.quality_threshold.name
     assert defaults["QualityThreshold"] == project.quality_threshold.minimum
-    assert defaults["ModelPackageGroupName"] == "churn-models"
+    assert defaults["ModelPackageGroupName"] == "mlplatform-churn"
     assert defaults["InputDataUri"] == "s3://mlplatform-raw-data-111111111111/churn/input"
     assert defaults["CodeUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/code"
     assert defaults["KmsKeyArn"] == "<ref>"  # the model-artifacts key
@@ -73,7 +73,7 @@ def test_jobs_run_in_the_vpc_with_network_isolation(model_build):
 
 
 def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(model_build):
-    role = next(k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("ChurnRole"))
+    role = next(k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("Role"))
     (guard,) = model_build["Resources"][role]["Properties"]["ManagedPolicyArns"]
     assert guard["Fn::GetStackOutput"]["StackName"] == "dev-Studio"
     assert "ApprovalGuard" in guard["Fn::GetStackOutput"]["OutputName"]

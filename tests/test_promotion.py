@@ -17,6 +17,13 @@ EVENTS = Path(__file__).parent / "events"
 
 @pytest.fixture(scope="module")
 def promotion(synthesized) -> dict:
+    """The churn project's promotion pipeline stack."""
+    return synthesized["dev/Promotion-churn"].template
+
+
+@pytest.fixture(scope="module")
+def shared(synthesized) -> dict:
+    """The trigger, audit trail and gate topic all pipelines share."""
     return synthesized["dev/Promotion"].template
 
 
@@ -61,7 +68,7 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
     assert {v["name"]: v["value"] for v in json.loads(resolve)} == {
         "STEP": "resolve_package",
         "MODEL_PACKAGE_ARN": "#{variables.ModelPackageArn}",
-        "MODEL_PACKAGE_GROUP": "churn-models",
+        "MODEL_PACKAGE_GROUP": "mlplatform-churn",
     }
 
 
@@ -81,21 +88,23 @@ def test_deploys_go_through_the_target_accounts_bootstrap_roles(promotion, stage
         assert overrides["BaselineStatisticsUri"] == "#{Resolve.BASELINE_STATISTICS_URI}"
 
 
-def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion):
+def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shared):
     gate = _action(_pipeline(promotion), "ApproveForProd")
     assert gate["ActionTypeId"]["Category"] == "Approval"
     info = gate["Configuration"]["CustomData"]
     for shown in ("#{variables.ModelPackageArn}", "#{Resolve.MODEL_PACKAGE_VERSION}", "#{Resolve.QUALITY_SUMMARY}", "#{AcceptanceTest.ACCEPTANCE_SUMMARY}"):
         assert shown in info
-    topic = promotion["Resources"][gate["Configuration"]["NotificationArn"]["Ref"]]
-    assert "KmsMasterKeyId" in topic["Properties"]
+    topic = gate["Configuration"]["NotificationArn"]["Fn::GetStackOutput"]
+    assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
+    (gate_topic,) = [r for r in shared["Resources"].values() if r["Type"] == "AWS::SNS::Topic"]
+    assert "KmsMasterKeyId" in gate_topic["Properties"]
 
 
 def test_artifacts_are_encrypted_with_the_promotion_key(promotion):
     (region,) = _pipeline(promotion)["ArtifactStores"]
     store = region["ArtifactStore"]
     assert store["EncryptionKey"]["Type"] == "KMS"
-    assert store["EncryptionKey"]["Id"]["Fn::GetAtt"][0].startswith("PromotionKey")
+    assert "PromotionKey" in store["EncryptionKey"]["Id"]["Fn::GetStackOutput"]["OutputName"]
 
 
 def test_only_the_compliance_officer_answers_the_gate(synthesized):
@@ -103,7 +112,7 @@ def test_only_the_compliance_officer_answers_the_gate(synthesized):
     roles = {r["Properties"].get("RoleName"): k for k, r in studio["Resources"].items() if r["Type"] == "AWS::IAM::Role"}
     assert decide(studio, roles["mlplatform-compliance-officer"], "codepipeline:PutApprovalResult") == "allow"
     (answer,) = [s for s in statements(studio, roles["mlplatform-compliance-officer"]) if s.get("Sid") == "AnswerTheProdGate"]
-    assert answer["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-churn-promotion/ApproveForProd/ApproveForProd"
+    assert answer["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-*-promotion/ApproveForProd/ApproveForProd"
     for name, role in roles.items():
         if name != "mlplatform-compliance-officer":
             assert decide(studio, role, "codepipeline:PutApprovalResult") == "deny", name
@@ -117,7 +126,7 @@ def _rule(template: dict, description_part: str) -> dict:
     )
 
 
-def _event(status: str, group: str = "churn-models") -> dict:
+def _event(status: str, group: str = "mlplatform-churn") -> dict:
     event = copy.deepcopy(json.loads((EVENTS / "model_package_state_change.json").read_text()))
     event["detail"]["ModelApprovalStatus"] = status
     event["detail"]["ModelPackageGroupName"] = group
@@ -127,26 +136,26 @@ def _event(status: str, group: str = "churn-models") -> dict:
 @pytest.mark.parametrize(
     ("status", "group", "starts"),
     [
-        ("Approved", "churn-models", True),
-        ("PendingManualApproval", "churn-models", False),
-        ("Rejected", "churn-models", False),
+        ("Approved", "mlplatform-churn", True),
+        ("PendingManualApproval", "mlplatform-churn", False),
+        ("Rejected", "mlplatform-churn", False),
         ("Approved", "someone-elses-models", False),
     ],
 )
-def test_the_trigger_rule_matches_only_approvals_of_our_groups(promotion, status, group, starts):
-    pattern = _rule(promotion, "Approved versions")["EventPattern"]
+def test_the_trigger_rule_matches_only_approvals_of_our_groups(shared, status, group, starts):
+    pattern = _rule(shared, "Approved versions")["EventPattern"]
     assert matches(pattern, _event(status, group)) is starts
 
 
-def test_the_audit_trail_records_every_decision_and_gate_answer(promotion):
-    registry = _rule(promotion, "Every state change")["EventPattern"]
+def test_the_audit_trail_records_every_decision_and_gate_answer(shared):
+    registry = _rule(shared, "Every state change")["EventPattern"]
     for status in ("Approved", "Rejected", "PendingManualApproval"):
         assert matches(registry, _event(status))
-    gate = _rule(promotion, "ApproveForProd gate")["EventPattern"]
+    gate = _rule(shared, "ApproveForProd gate")["EventPattern"]
     answer = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
     assert matches(gate, answer)
     (table,) = [
-        r for r in promotion["Resources"].values()
+        r for r in shared["Resources"].values()
         if r["Type"] == "AWS::DynamoDB::GlobalTable" and r["Properties"].get("TableName") == "mlplatform-promotion-audit"
     ]
     assert table["DeletionPolicy"] == "Retain"
@@ -158,10 +167,10 @@ def test_the_audit_trail_records_every_decision_and_gate_answer(promotion):
     assert replica["DeletionProtectionEnabled"] is True
 
 
-def test_the_trigger_knows_each_group_and_its_pipeline(promotion):
-    functions = [r["Properties"] for r in promotion["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+def test_the_trigger_knows_each_group_and_its_pipeline(shared):
+    functions = [r["Properties"] for r in shared["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     trigger = next(f for f in functions if "IDEMPOTENCY_TABLE" in f["Environment"]["Variables"])
-    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {"churn-models": "mlplatform-churn-promotion"}
+    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {"mlplatform-churn": "mlplatform-churn-promotion"}
     assert trigger["Handler"] == "handler.handler"
     assert "DeadLetterConfig" in trigger and "KmsKeyArn" in trigger
 

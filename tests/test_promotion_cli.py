@@ -25,7 +25,7 @@ from tests.test_promotion_trigger import create_promotion_pipeline
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "example.toml"
 REGION, ACCOUNT = "eu-west-1", "111111111111"
-GROUP, PIPELINE, AUDIT = "churn-models", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
+GROUP, PIPELINE, AUDIT = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
 BUCKET = "mlplatform-dev-artifacts"
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 # Parsed AWS service models, shared by the sessions of all runs: parsing them is most of a run's time.
@@ -182,7 +182,7 @@ def test_pending_lists_waiting_versions_newest_first_with_key_metrics(aws, cli):
 
 def test_pending_says_so_when_nothing_waits(aws, cli):
     register("Approved")
-    assert cli("pending", "churn") == (0, "no version of churn-models awaits approval\n", "")
+    assert cli("pending", "churn") == (0, "no version of mlplatform-churn awaits approval\n", "")
 
 
 # approve / reject

@@ -27,7 +27,7 @@ from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
 
 REGION = "eu-west-1"
-GROUP = "churn-models"
+GROUP = "mlplatform-churn"
 TARGET_ROLE = "arn:aws:iam::222222222222:role/mlplatform-deploy"
 ENDPOINT = "churn-test"
 STEPS_DIR = Path(make_sample_requests.__file__).parent
@@ -167,7 +167,7 @@ def test_resolve_goes_on_without_unreadable_metrics(register, capsys):
     [
         ("Rejected", "is Rejected, and only Approved packages deploy"),
         ("PendingManualApproval", "is PendingManualApproval, and only Approved packages deploy"),
-        ("other group", "is a version of group fraud-models, not of this project's group churn-models"),
+        ("other group", "is a version of group fraud-models, not of this project's group mlplatform-churn"),
         ("unversioned", "is not a versioned model package ARN"),
         ("not an ARN", "is not a versioned model package ARN"),
         ("other region", "is in us-east-1, not in the registry's region eu-west-1"),
@@ -181,7 +181,7 @@ def test_resolve_refuses_what_must_not_deploy(register, capsys, case, message):
         "PendingManualApproval": lambda: register("PendingManualApproval"),
         "other group": lambda: register(group="fraud-models"),
         "unversioned": lambda: register().rsplit("/", 1)[0].replace("model-package/", "model-package-group/"),
-        "not an ARN": lambda: "churn-models/1",
+        "not an ARN": lambda: "mlplatform-churn/1",
         "other region": lambda: register().replace(REGION, "us-east-1"),
         "no baselines": lambda: register(with_baselines=False),
         "no such version": lambda: register()[:-1] + "7",
@@ -323,7 +323,7 @@ def test_acceptance_refuses_an_endpoint_serving_another_package(register, capsys
     ],
 )
 def test_acceptance_names_a_missing_variable_in_one_line(capsys, name):
-    environ = acceptance_env("arn:aws:sagemaker:eu-west-1:123456789012:model-package/churn-models/1")
+    environ = acceptance_env("arn:aws:sagemaker:eu-west-1:123456789012:model-package/mlplatform-churn/1")
     del environ[name]
 
     code, assignments, err = run(acceptance_test.main, environ, capsys)

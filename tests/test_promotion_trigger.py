@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "promotion_trigger" / "runtime" / "handler.py"
 EVENT = json.loads((Path(__file__).parent / "events" / "model_package_state_change.json").read_text())
 REGION, ACCOUNT = "eu-west-1", "111111111111"
-GROUP, PIPELINE, TABLE = "churn-models", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
+GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
 CONTEXT = SimpleNamespace(
     function_name="promotion-trigger",
     memory_limit_in_mb=256,
@@ -260,7 +260,7 @@ def test_malformed_event_logs_one_warning_line(aws, caplog):
         ("PROJECTS", "not json"),
         ("PROJECTS", "[]"),
         ("PROJECTS", "{}"),
-        ("PROJECTS", '{"churn-models": 3}'),
+        ("PROJECTS", '{"mlplatform-churn": 3}'),
         ("IDEMPOTENCY_TABLE", None),
         ("IDEMPOTENCY_TABLE", " "),
     ],

@@ -132,7 +132,7 @@ def test_violations_cross_to_the_dev_monitoring_bus(prod):
 
 
 def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
-    dev = synthesized["dev/ModelBuild"].template
+    dev = synthesized["dev/RetrainingLoop"].template
     policy = _one(dev, "AWS::Events::EventBusPolicy")["Properties"]
     statement = policy["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}

@@ -11,6 +11,7 @@ from itertools import groupby
 from pathlib import Path
 
 from tooling.assembly import SynthesizedStack, read_assembly
+from tooling.costs import estimate, format_costs
 from tooling.lint import lint_stacks
 
 
@@ -37,6 +38,8 @@ def main(outdir: str = "cdk.out") -> int:
         return 1
     print(f"cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker) and cfn-lint: no findings in {len(stacks)} templates.")
     print(describe(stacks, path))
+    print("\nWhat costs money while idle, per account:")
+    print(format_costs(estimate(stacks)))
     return 0
 
 

@@ -41,7 +41,7 @@ class Skipped(Exception):
 
 
 def _projects(raw: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    example = '{"groups": {"churn-models": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
+    example = '{"groups": {"mlplatform-churn": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
     try:
         projects = json.loads(raw or "")
     except json.JSONDecodeError:

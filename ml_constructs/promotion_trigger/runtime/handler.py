@@ -69,7 +69,7 @@ class StateChange:
 
 
 def _projects(raw: str | None) -> dict[str, str]:
-    example = '{"churn-models": "mlplatform-churn-promotion"}'
+    example = '{"mlplatform-churn": "mlplatform-churn-promotion"}'
     try:
         projects = json.loads(raw or "")
     except json.JSONDecodeError:

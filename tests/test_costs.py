@@ -1,0 +1,614 @@
+"""tooling/costs.py: idle cost per account, read from synthetic templates (no synthesis, fast).
+
+Most tests price against TEST_PRICES below, whose numbers are chosen so that a wrong multiplication
+(a missing AZ, hour or instance factor) gives a different figure; one test pins the real price table
+to the figures the README quotes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from itertools import count
+
+import pytest
+
+from tooling.assembly import SynthesizedStack
+from tooling.costs import (
+    PRICES_FILE,
+    AccountCost,
+    CostLine,
+    PriceTable,
+    estimate,
+    format_costs,
+    parse_schedule,
+)
+
+TEST_PRICES = PriceTable(
+    tomllib.loads(
+        """
+hours_per_month = 730
+[assumptions]
+monitoring_run_minutes = 10
+[global]
+kms_key_month = 1.00
+kms_rotation_month = 1.00
+public_ipv4_hour = 0.005
+[fallback]
+base_region = "us-east-1"
+multiplier = 1.2
+[regions.us-east-1]
+interface_endpoint_az_hour = 0.01
+nat_gateway_hour = 0.045
+cloudwatch_alarm_metric_month = 0.10
+cloudwatch_alarm_metric_high_res_month = 0.30
+cloudwatch_composite_alarm_month = 0.50
+[regions.us-east-1.sagemaker_hosting]
+"ml.m5.large" = 0.115
+[regions.us-east-1.sagemaker_processing]
+"ml.m5.large" = 0.115
+[regions.eu-west-1]
+interface_endpoint_az_hour = 0.011
+nat_gateway_hour = 0.048
+cloudwatch_alarm_metric_month = 0.10
+cloudwatch_alarm_metric_high_res_month = 0.30
+cloudwatch_composite_alarm_month = 0.50
+[regions.eu-west-1.sagemaker_hosting]
+"ml.m5.large" = 0.128
+"ml.m5.xlarge" = 0.256
+[regions.eu-west-1.sagemaker_processing]
+"ml.m5.large" = 0.128
+"ml.m5.xlarge" = 0.256
+"""
+    )
+)
+
+_ids = count()
+
+
+@pytest.fixture
+def make_stack(tmp_path):
+    """`make_stack(resources, stage=..., region=...)`: a SynthesizedStack whose template is a tmp file."""
+
+    def make(resources: dict, *, stage="prod", region="eu-west-1", account="333333333333", parameters=None):
+        n = next(_ids)
+        template = {"Resources": resources, "Parameters": parameters or {}}
+        path = tmp_path / f"stack{n}.template.json"
+        path.write_text(json.dumps(template), encoding="utf-8")
+        return SynthesizedStack(stage, f"{stage}-Stack{n}", f"{stage}/Stack{n}", account, region, path)
+
+    return make
+
+
+def only(accounts: list[AccountCost]) -> AccountCost:
+    assert len(accounts) == 1
+    return accounts[0]
+
+
+def line(account: AccountCost, starts: str) -> CostLine:
+    matches = [candidate for candidate in account.lines if candidate.what.startswith(starts)]
+    assert len(matches) == 1, [candidate.what for candidate in account.lines]
+    return matches[0]
+
+
+def endpoint(config: str = "Config", name: str | None = "churn-prod", condition: str | None = None) -> dict:
+    props = {"EndpointConfigName": {"Fn::GetAtt": [config, "EndpointConfigName"]}}
+    if name:
+        props["EndpointName"] = name
+    resource = {"Type": "AWS::SageMaker::Endpoint", "Properties": props}
+    if condition:
+        resource["Condition"] = condition
+    return resource
+
+
+def endpoint_config(*variants: dict, condition: str | None = None) -> dict:
+    resource = {
+        "Type": "AWS::SageMaker::EndpointConfig",
+        "Properties": {"ProductionVariants": list(variants)},
+    }
+    if condition:
+        resource["Condition"] = condition
+    return resource
+
+
+def instances(instance_type="ml.m5.large", initial=1, name="AllTraffic") -> dict:
+    return {
+        "VariantName": name,
+        "InstanceType": instance_type,
+        "InitialInstanceCount": initial,
+        "ModelName": "m",
+    }
+
+
+def scalable_target(resource_id, minimum=2, maximum=4) -> dict:
+    return {
+        "Type": "AWS::ApplicationAutoScaling::ScalableTarget",
+        "Properties": {
+            "ServiceNamespace": "sagemaker",
+            "ScalableDimension": "sagemaker:variant:DesiredInstanceCount",
+            "ResourceId": resource_id,
+            "MinCapacity": minimum,
+            "MaxCapacity": maximum,
+        },
+    }
+
+
+def interface_endpoint(azs: int) -> dict:
+    return {
+        "Type": "AWS::EC2::VPCEndpoint",
+        "Properties": {
+            "VpcEndpointType": "Interface",
+            "SubnetIds": [{"Ref": f"Subnet{i}"} for i in range(azs)],
+        },
+    }
+
+
+def monitoring(schedule: str | None, instance_type="ml.m5.large", job_props: dict | None = None) -> dict:
+    schedule_config = {"ScheduleExpression": schedule} if schedule is not None else {}
+    return {
+        "Job": {
+            "Type": "AWS::SageMaker::DataQualityJobDefinition",
+            "Condition": "HasModel",
+            "Properties": {
+                "JobDefinitionName": "churn-data-quality",
+                "JobResources": {
+                    "ClusterConfig": {"InstanceCount": 1, "InstanceType": instance_type, "VolumeSizeInGB": 20}
+                },
+                **(job_props or {}),
+            },
+        },
+        "Schedule": {
+            "Type": "AWS::SageMaker::MonitoringSchedule",
+            "Condition": "HasModel",
+            "Properties": {
+                "MonitoringScheduleName": "churn-data-quality",
+                "MonitoringScheduleConfig": {
+                    "MonitoringJobDefinitionName": "churn-data-quality",
+                    "MonitoringType": "DataQuality",
+                    "ScheduleConfig": schedule_config,
+                },
+            },
+        },
+    }
+
+
+# --- SageMaker endpoints -----------------------------------------------------------------------------
+
+
+def test_instance_endpoint_costs_its_initial_instances_around_the_clock(make_stack):
+    stack = make_stack(
+        {"Endpoint": endpoint(), "Config": endpoint_config(instances("ml.m5.xlarge", initial=3))}
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    served = line(account, "endpoint churn-prod/AllTraffic: ml.m5.xlarge")
+    assert served.quantity == 3
+    assert served.monthly_usd == 560.64  # 3 × $0.256 × 730 h
+    assert "InitialInstanceCount" in served.note
+    assert account.total == 560.64
+
+
+def test_autoscaling_minimum_replaces_the_initial_count(make_stack):
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(),
+            "Config": endpoint_config(instances(initial=1)),
+            "Scaling": scalable_target("endpoint/churn-prod/variant/AllTraffic", minimum=2, maximum=6),
+        }
+    )
+
+    served = line(only(estimate([stack], TEST_PRICES)), "endpoint churn-prod/AllTraffic")
+
+    assert served.quantity == 2
+    assert served.monthly_usd == 186.88  # 2 × $0.128 × 730 h, not 1 (initial) nor 6 (maximum)
+    assert "MinCapacity" in served.note
+
+
+def test_autoscaling_target_found_through_intrinsics_and_parameter_defaults(make_stack):
+    # No literal endpoint name: the target names it with Fn::Join + GetAtt; MinCapacity is a parameter.
+    resource_id = {
+        "Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "EndpointName"]}, "/variant/Blue"]]
+    }
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(name=None),
+            "Config": endpoint_config(instances(initial=1, name="Blue")),
+            "Scaling": scalable_target(resource_id, minimum={"Ref": "MinInstances"}),
+        },
+        parameters={"MinInstances": {"Type": "Number", "Default": 4}},
+    )
+
+    served = line(only(estimate([stack], TEST_PRICES)), "endpoint <Endpoint>/Blue")
+
+    assert served.quantity == 4
+    assert served.monthly_usd == 373.76  # 4 × $0.128 × 730 h
+
+
+def test_serverless_endpoint_costs_nothing_idle_and_says_so(make_stack):
+    serverless = {
+        "VariantName": "AllTraffic",
+        "ServerlessConfig": {"MaxConcurrency": 5, "MemorySizeInMB": 2048},
+    }
+    stack = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(serverless)}, stage="test")
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    served = line(account, "endpoint churn-prod/AllTraffic: serverless")
+    assert served.monthly_usd == 0.0
+    assert "serverless" in served.note and "$0 idle" in served.note
+    assert account.total == 0.0 and not account.unpriced
+
+
+def test_serverless_with_provisioned_concurrency_is_not_called_free(make_stack):
+    variant = {
+        "VariantName": "AllTraffic",
+        "ServerlessConfig": {"MaxConcurrency": 5, "ProvisionedConcurrency": 2},
+    }
+    stack = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(variant)})
+
+    served = line(only(estimate([stack], TEST_PRICES)), "endpoint churn-prod/AllTraffic: serverless")
+
+    assert served.monthly_usd is None
+    assert "price unknown" in served.note and "provisioned concurrency 2" in served.note
+
+
+def test_unknown_instance_type_gives_a_price_unknown_line_not_a_crash(make_stack):
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(),
+            "Config": endpoint_config(instances("ml.p5.48xlarge", initial=2)),
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+        }
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    served = line(account, "endpoint churn-prod/AllTraffic: ml.p5.48xlarge")
+    assert served.monthly_usd is None and served.quantity == 2
+    assert "price unknown" in served.note and "ml.p5.48xlarge" in served.note
+    assert account.unpriced == (served,)
+    assert account.total == 1.00  # the key only; the unknown line adds nothing
+    text = format_costs([account])
+    assert re.search(r"ml\.p5\.48xlarge\s+2\s+\?", text)
+    assert "at least: 1 line(s) not priced" in text
+
+
+def test_endpoint_whose_config_is_elsewhere_is_reported_unpriced(make_stack):
+    stack = make_stack(
+        {
+            "Endpoint": {
+                "Type": "AWS::SageMaker::Endpoint",
+                "Properties": {"EndpointConfigName": "made-elsewhere"},
+            }
+        }
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    assert [(u.what, u.monthly_usd) for u in account.unpriced] == [("endpoint <Endpoint>", None)]
+
+
+def test_serving_resources_under_has_model_are_counted_and_labelled(make_stack):
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(condition="HasModel"),
+            "Config": endpoint_config(instances(initial=2), condition="HasModel"),
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": True}},
+        }
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    served = line(account, "endpoint churn-prod/AllTraffic")
+    assert served.condition == "HasModel"
+    assert served.note.endswith("once a model is promoted")
+    assert account.total == 187.88  # 2 × $0.128 × 730 + one $1 key
+    assert account.total_unconditional == 1.00  # before any promotion only the key exists
+    text = format_costs([account])
+    assert " *endpoint churn-prod/AllTraffic" in text
+    assert "total ≈ $1.00/month now; ≈ $187.88/month with the * lines (once a model is promoted)" in text
+
+
+# --- network ------------------------------------------------------------------------------------------
+
+
+def test_interface_endpoints_bill_per_az_they_span_and_gateways_are_free(make_stack):
+    stack = make_stack(
+        {
+            "SageMakerApi": interface_endpoint(azs=2),
+            "Sts": interface_endpoint(azs=2),
+            "Logs": interface_endpoint(azs=3),
+            "S3": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcEndpointType": "Gateway"}},
+            "DynamoDb": {
+                "Type": "AWS::EC2::VPCEndpoint",
+                "Properties": {},
+            },  # CloudFormation's default: Gateway
+        },
+        stage="dev",
+    )
+
+    endpoints = line(only(estimate([stack], TEST_PRICES)), "interface VPC endpoint-AZs (eu-west-1)")
+
+    assert endpoints.quantity == 7  # 2 + 2 + 3 endpoint-AZs, gateways not among them
+    assert endpoints.monthly_usd == 56.21  # 7 × $0.011 × 730 h = 56.21
+    assert "3 endpoints" in endpoints.note
+
+
+def test_interface_endpoint_with_unknown_subnets_is_flagged(make_stack):
+    odd = {
+        "Type": "AWS::EC2::VPCEndpoint",
+        "Properties": {"VpcEndpointType": "Interface", "SubnetIds": {"Ref": "Subnets"}},
+    }
+    stack = make_stack({"Odd": odd, "Known": interface_endpoint(azs=1)})
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    assert line(account, "interface VPC endpoint-AZs").monthly_usd == 8.03  # 1 × $0.011 × 730
+    unknown = line(account, "interface VPC endpoints (eu-west-1)")
+    assert unknown.monthly_usd is None and "AZ count is unknown" in unknown.note
+
+
+def test_nat_gateway_and_its_public_address(make_stack):
+    stack = make_stack(
+        {
+            "Nat": {"Type": "AWS::EC2::NatGateway", "Properties": {}},
+            "NatIp": {"Type": "AWS::EC2::EIP", "Properties": {"Domain": "vpc"}},
+        },
+        stage="dev",
+        region="us-east-1",
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    assert line(account, "NAT gateways (us-east-1)").monthly_usd == 32.85  # $0.045 × 730 h
+    assert line(account, "public IPv4").monthly_usd == 3.65  # $0.005 × 730 h
+    assert account.total == 36.50
+
+
+# --- keys, alarms, pipelines, Studio, the rest ---------------------------------------------------------
+
+
+def test_kms_keys_cost_a_dollar_a_month_each_rotation_noted(make_stack):
+    keys = {
+        f"Key{i}": {"Type": "AWS::KMS::Key", "Properties": {"EnableKeyRotation": i < 2}} for i in range(3)
+    }
+    keys["Alias"] = {"Type": "AWS::KMS::Alias", "Properties": {}}
+
+    kms = line(only(estimate([make_stack(keys)], TEST_PRICES)), "KMS customer-managed keys")
+
+    assert (kms.quantity, kms.monthly_usd) == (3, 3.00)
+    assert "2 rotate yearly" in kms.note
+
+
+def test_alarms_bill_per_metric_they_read(make_stack):
+    single = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"MetricName": "Latency", "Period": 60}}
+    high_res = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"MetricName": "Latency", "Period": 10}}
+    ratio = {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "Metrics": [
+                {"Id": "rate", "Expression": "100 * errors / invocations"},
+                {"Id": "errors", "MetricStat": {"Period": 60, "Metric": {}}},
+                {"Id": "invocations", "MetricStat": {"Period": 60, "Metric": {}}},
+            ]
+        },
+    }
+    composite = {"Type": "AWS::CloudWatch::CompositeAlarm", "Properties": {"AlarmRule": "ALARM(a)"}}
+    tracking = {
+        "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "Properties": {"PolicyType": "TargetTrackingScaling", "TargetTrackingScalingPolicyConfiguration": {}},
+    }
+    stack = make_stack({"A": single, "B": high_res, "C": ratio, "D": composite, "Policy": tracking})
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    alarms = line(account, "CloudWatch alarms (eu-west-1)")
+    assert alarms.quantity == 4
+    assert alarms.monthly_usd == 1.10  # 3 standard × $0.10 + 1 high-res × $0.30 + 1 composite × $0.50
+    assert "3 alarm metrics" in alarms.note
+    tracked = line(account, "CloudWatch alarms by target tracking")
+    assert (tracked.quantity, tracked.monthly_usd) == (2, 0.20)  # the high and the low alarm
+
+
+def test_codepipeline_v2_and_studio_cost_nothing_idle(make_stack):
+    domain = {
+        "Type": "AWS::SageMaker::Domain",
+        "Properties": {
+            "DomainName": "mlplatform",
+            "DefaultUserSettings": {
+                "JupyterLabAppSettings": {
+                    "AppLifecycleManagement": {
+                        "IdleSettings": {"LifecycleManagement": "ENABLED", "IdleTimeoutInMinutes": 45}
+                    },
+                    "DefaultResourceSpec": {"InstanceType": "ml.t3.medium"},
+                }
+            },
+        },
+    }
+    pipeline = {"Type": "AWS::CodePipeline::Pipeline", "Properties": {"PipelineType": "V2"}}
+    account = only(estimate([make_stack({"Domain": domain, "Pipeline": pipeline}, stage="dev")], TEST_PRICES))
+
+    studio = line(account, "SageMaker Studio domain mlplatform")
+    assert studio.monthly_usd == 0.0
+    assert "shut down after 45 min idle" in studio.note and "ml.t3.medium" in studio.note
+    codepipeline = line(account, "CodePipeline pipelines")
+    assert codepipeline.monthly_usd == 0.0 and "per action-minute" in codepipeline.note
+    assert account.total == 0.0
+
+
+def test_usage_based_no_charge_and_unknown_types(make_stack):
+    stack = make_stack(
+        {
+            "Bucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
+            "Table": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"BillingMode": "PAY_PER_REQUEST"}},
+            "Fn": {"Type": "AWS::Lambda::Function", "Properties": {}},
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+            "Custom": {"Type": "Custom::VpcRestrictDefaultSG", "Properties": {}},
+            "Box": {"Type": "AWS::EC2::Instance", "Properties": {"InstanceType": "t3.micro"}},
+            "Provisioned": {
+                "Type": "AWS::DynamoDB::Table",
+                "Properties": {
+                    "BillingMode": "PROVISIONED",
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 5},
+                },
+            },
+        }
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    usage = line(account, "usage-based")
+    assert (usage.quantity, usage.monthly_usd) == (3, 0.0)
+    assert "S3 1" in usage.note and "DynamoDB 1" in usage.note and "Lambda 1" in usage.note
+    assert line(account, "no charge of their own").quantity == 2
+    unassessed = line(account, "not assessed")
+    assert unassessed.monthly_usd is None and "EC2::Instance" in unassessed.note
+    assert line(account, "DynamoDB table").monthly_usd is None  # provisioned capacity bills idle
+
+
+# --- Model Monitor --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs", "label"),
+    [
+        ("cron(0 * ? * * *)", 730.0, "hourly"),
+        ("cron(0 0 ? * * *)", 730 / 24, "daily"),
+        ("cron(0 */6 ? * * *)", 4 * 730 / 24, "every 6 hours"),
+        ("cron(30 0/12 ? * * *)", 2 * 730 / 24, "every 12 hours"),
+        ("cron(0 8 ? * MON-FRI *)", 5 / 7 * 730 / 24, "daily, 5 days a week"),
+        ("cron(0 6 1 * ? *)", 1.0, "daily, on 1 days a month"),
+        ("cron(0,30 * ? * * *)", 2 * 730.0, "48 times a day"),
+        ("rate(2 hours)", 365.0, "every 2 hours"),
+    ],
+)
+def test_schedule_expressions(expression, runs, label):
+    schedule = parse_schedule(expression)
+
+    assert schedule.runs_per_month == pytest.approx(runs)
+    assert schedule.label == label
+    assert schedule.understood
+
+
+@pytest.mark.parametrize("expression", [None, "", "cron(0 L ? * * *)", "cron(0 25 ? * * *)", "every hour"])
+def test_unreadable_schedules_default_to_hourly_and_say_so(expression):
+    schedule = parse_schedule(expression)
+
+    assert schedule.runs_per_month == 730.0
+    assert not schedule.understood and "assumed" in schedule.label
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs", "usd"),
+    [
+        ("cron(0 * ? * * *)", 730, 15.57),  # 730 runs × 10/60 h × $0.128
+        ("cron(0 0 ? * * *)", 30.4, 0.65),  # 30.42 runs × 10/60 h × $0.128 = 0.649
+        ("cron(0 */6 ? * * *)", 121.7, 2.60),  # 121.67 runs × 10/60 h × $0.128 = 2.596
+        (None, 730, 15.57),  # no expression: hourly, flagged
+    ],
+)
+def test_monitoring_schedule_prices_runs_times_assumed_length(make_stack, expression, runs, usd):
+    stack = make_stack(monitoring(expression))
+
+    monitor = line(only(estimate([stack], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large")
+
+    assert monitor.quantity == runs
+    assert monitor.monthly_usd == usd
+    assert "10 min a run (assumed)" in monitor.note
+    assert monitor.condition == "HasModel" and monitor.note.endswith("once a model is promoted")
+
+
+def test_monitoring_run_capped_by_the_jobs_max_runtime_and_unknown_instance(make_stack):
+    capped = make_stack(
+        monitoring("cron(0 * ? * * *)", job_props={"StoppingCondition": {"MaxRuntimeInSeconds": 300}})
+    )
+    unknown = make_stack(monitoring("cron(0 * ? * * *)", instance_type="ml.r7i.large"))
+
+    assert (
+        line(only(estimate([capped], TEST_PRICES)), "Model Monitor").monthly_usd == 7.79
+    )  # 730 × 5/60 × 0.128
+    odd = line(only(estimate([unknown], TEST_PRICES)), "Model Monitor")
+    assert odd.monthly_usd is None and "price unknown" in odd.note
+
+
+# --- regions, accounts, formatting ----------------------------------------------------------------------
+
+
+def test_unknown_region_uses_the_flagged_fallback(make_stack):
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(),
+            "Config": endpoint_config(instances(initial=1)),
+            "Nat": {"Type": "AWS::EC2::NatGateway"},
+        },
+        region="ap-southeast-4",
+    )
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    served = line(account, "endpoint churn-prod/AllTraffic")
+    assert served.monthly_usd == 100.74  # $0.115 (us-east-1) × 1.2 × 730 h
+    assert "FALLBACK" in served.note and "ap-southeast-4" in served.note
+    assert line(account, "NAT gateways").monthly_usd == 39.42  # $0.045 × 1.2 × 730
+    assert account.fallback_regions == ("ap-southeast-4",)
+    assert "FALLBACK prices (approximate) for ap-southeast-4" in format_costs([account])
+
+
+def test_accounts_by_role_in_stack_order_and_regions_kept_apart(make_stack):
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"MetricName": "X", "Period": 300}}
+    stacks = [
+        make_stack({"Key": {"Type": "AWS::KMS::Key"}}, stage="dev", account="111111111111"),
+        make_stack(
+            {"Key": {"Type": "AWS::KMS::Key"}}, stage="dev", account="111111111111", region="us-east-1"
+        ),
+        make_stack({"Alarm": alarm}, stage="prod", region="us-east-1"),
+        make_stack({"Alarm": alarm, "Other": alarm}, stage="prod"),
+    ]
+
+    dev, prod = estimate(stacks, TEST_PRICES)
+
+    assert (dev.role, dev.account, prod.role) == ("dev", "111111111111", "prod")
+    assert line(dev, "KMS").quantity == 2  # keys cost the same everywhere: one line across regions
+    assert line(prod, "CloudWatch alarms (us-east-1)").quantity == 1
+    assert line(prod, "CloudWatch alarms (eu-west-1)").quantity == 2
+
+
+def test_format_costs_says_what_the_numbers_are(make_stack):
+    stack = make_stack({"Nat": {"Type": "AWS::EC2::NatGateway"}}, stage="dev", account="111111111111")
+
+    text = format_costs(estimate([stack], TEST_PRICES))
+
+    first = text.splitlines()[0]
+    assert (
+        "estimates" in first and "list prices" in first and "idle" in first and "tooling/prices.toml" in first
+    )
+    assert "dev account 111111111111" in text
+    assert re.search(r"NAT gateways \(eu-west-1\)\s+1\s+35\.04", text)  # $0.048 × 730
+    assert "total ≈ $35.04/month" in text
+
+
+# --- the real price table ------------------------------------------------------------------------------
+
+
+def test_real_price_table_is_documented_complete_and_matches_the_readme(make_stack):
+    text = PRICES_FILE.read_text(encoding="utf-8")
+    assert "source:" in text and re.search(r"date: .*\d{4}-\d{2}-\d{2}", text)
+    assert "FALLBACK" in text
+    prices = PriceTable.load()
+    regions = prices.data["regions"]
+    assert {"us-east-1", "eu-west-1"} <= set(regions)
+    assert prices.multiplier > 1
+    for table in ("sagemaker_hosting", "sagemaker_processing"):  # the same types priced in every region
+        assert len({frozenset(r[table]) for r in regions.values()}) == 1
+    assert {frozenset(k for k in r if not isinstance(r[k], dict)) for r in regions.values()} == {
+        frozenset(regions["us-east-1"]) - {"sagemaker_hosting", "sagemaker_processing"}
+    }
+
+    # The README: "the default 7 endpoints × 2 zones cost about $112 a month", "2 × ml.m5.large ≈ $190".
+    dev = make_stack({f"E{i}": interface_endpoint(azs=2) for i in range(7)}, stage="dev")
+    prod = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(instances(initial=2))})
+    dev_cost, prod_cost = estimate([dev, prod])
+    assert dev_cost.total == 112.42  # 14 × $0.011 × 730
+    assert prod_cost.total == 186.88  # 2 × $0.128 × 730
