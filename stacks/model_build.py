@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from aws_cdk import ArnFormat, Stack
@@ -19,6 +20,15 @@ from stacks.storage import StorageStack
 from stacks.studio import StudioStack
 
 PIPELINES = Path(__file__).resolve().parent.parent / "pipelines"
+
+
+def code_version() -> str:
+    """The version of what the pipeline runs: a digest of its definition and scripts, recorded as the
+    pipeline's `code-version` tag for lineage (synthesis reads no git, so no commit id)."""
+    digest = hashlib.sha256()
+    for path in [PIPELINES / "model_build.definition.json", *sorted((PIPELINES / "scripts").glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"sha256:{digest.hexdigest()[:16]}"
 
 
 class ModelBuildStack(Stack):
@@ -95,7 +105,7 @@ class ModelBuildStack(Stack):
             pipeline_description=f"Builds, evaluates and registers {project.name} model versions for approval",
             role_arn=role.role_arn,
             pipeline_definition={"PipelineDefinitionBody": self.to_json_string(definition)},
-            tags=[{"key": "ml-project", "value": project.name}],
+            tags=[{"key": "ml-project", "value": project.name}, {"key": "code-version", "value": code_version()}],
         )
 
     def _pipeline_permissions(self, project: Project, role: iam.Role) -> list[iam.PolicyStatement]:

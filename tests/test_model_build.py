@@ -89,3 +89,11 @@ def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):
         if r["Type"] == "Custom::CDKBucketDeployment"
     )
     assert uploads == ["churn/code/", "churn/input/"]
+
+
+def test_the_pipeline_records_the_version_of_its_code_for_lineage(model_build):
+    from stacks.model_build import code_version
+
+    tags = {t["Key"]: t["Value"] for t in _pipelines(model_build)["mlplatform-churn-model-build"]["Tags"]}
+    assert tags["code-version"] == code_version()
+    assert tags["code-version"].startswith("sha256:") and len(tags["code-version"]) == 23

@@ -1,0 +1,49 @@
+"""At 50 projects every stack stays well inside CloudFormation's limits (500 resources, 1 MB), and
+names never collide across projects."""
+
+from __future__ import annotations
+
+import pytest
+
+from platform_config import load_config
+from tooling.scale import config_with_projects
+from tooling.synth import synthesize
+
+PROJECTS = 50
+
+
+@pytest.fixture(scope="module")
+def fifty_projects(tmp_path_factory):
+    path = tmp_path_factory.mktemp("config") / "fifty.toml"
+    path.write_text(config_with_projects(PROJECTS), encoding="utf-8")
+    return synthesize(load_config(path), tmp_path_factory.mktemp("cdk.out"))
+
+
+def test_every_stack_stays_under_400_resources_and_800_kb(fifty_projects):
+    too_big = [
+        (stack.name, len(stack.template["Resources"]), stack.template_file.stat().st_size)
+        for stack in fifty_projects
+        if len(stack.template["Resources"]) >= 400 or stack.template_file.stat().st_size >= 800 * 1024
+    ]
+    assert too_big == []
+
+
+def test_each_project_gets_its_own_stacks(fifty_projects):
+    names = [stack.name for stack in fifty_projects]
+    assert len(names) == len(set(names))
+    for kind in ("dev-ModelBuild", "dev-Promotion", "test-Serving", "prod-Serving"):
+        assert len([n for n in names if n.startswith(f"{kind}-project")]) == PROJECTS, kind
+
+
+def test_physical_names_never_collide_across_projects(fifty_projects):
+    named = {}
+    for stack in fifty_projects:
+        for logical_id, resource in stack.template["Resources"].items():
+            properties = resource.get("Properties", {})
+            for key in ("RoleName", "PipelineName", "EndpointName", "BucketName", "TableName", "MonitoringScheduleName", "AlarmName"):
+                name = properties.get(key)
+                if isinstance(name, str):
+                    place = (stack.account, resource["Type"], name)
+                    assert place not in named, f"{name} in {stack.name} and {named[place]}"
+                    named[place] = stack.name
+    assert len(named) > 10 * PROJECTS  # the check saw the per-project names
