@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
+
+from ml_constructs.platform_key import platform_key
 
 
 class NotificationTopic(Construct):
@@ -29,13 +30,7 @@ class NotificationTopic(Construct):
         publishing_services: Sequence[str],
     ) -> None:
         super().__init__(scope, construct_id)
-        self.key = kms.Key(
-            self,
-            "Key",
-            description=f"Encrypts the {display_name} topic",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        self.key = platform_key(self, "Key", description=f"Encrypts the {display_name} topic")
         self.topic = sns.Topic(
             self,
             "Topic",

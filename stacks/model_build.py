@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from aws_cdk import ArnFormat, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3_deployment as s3_deployment
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.sagemaker_job_permissions import vpc_job_statements
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
 from pipelines.definition import container_images, render
 from platform_config import PlatformConfig, Project, naming
@@ -158,46 +159,7 @@ class ModelBuildStack(Stack):
                 actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
                 resources=[self.storage.data_key.key_arn, self.storage.artifacts_key.key_arn],
             ),
-            iam.PolicyStatement(
-                sid="JobsInTheVpc",
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                resources=[
-                    self.format_arn(service="ec2", resource=kind, resource_name="*")
-                    for kind in ("network-interface", "subnet", "security-group")
-                ],
-                conditions={"ArnEqualsIfExists": {"ec2:Vpc": self.network.vpc.vpc_arn}},
-            ),
-            iam.PolicyStatement(
-                sid="DescribeTheNetwork",
-                actions=[
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                    "ec2:DescribeDhcpOptions",
-                ],
-                resources=["*"],
-            ),
-            iam.PolicyStatement(
-                sid="JobLogs",
-                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[
-                    self.format_arn(
-                        service="logs", resource="log-group", resource_name="/aws/sagemaker/*", arn_format=ArnFormat.COLON_RESOURCE_NAME
-                    )
-                ],
-            ),
-            iam.PolicyStatement(sid="PullImagesToken", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
-            iam.PolicyStatement(
-                sid="PullImages",
-                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                resources=[f"arn:{self.partition}:ecr:{self.region}:*:repository/*"],
-            ),
+            *vpc_job_statements(self, self.network.vpc.vpc_arn),
             iam.PolicyStatement(
                 sid="PassOwnRoleToJobs",
                 actions=["iam:PassRole"],

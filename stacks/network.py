@@ -5,10 +5,10 @@ from __future__ import annotations
 from aws_cdk import Acknowledgment, ArnFormat, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from ml_constructs.platform_key import platform_key
 from platform_config import Account, PlatformConfig
 
 
@@ -39,13 +39,7 @@ class NetworkStack(Stack):
         public_subnets = ec2.SubnetConfiguration(
             name="Egress", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=26, map_public_ip_on_launch=False
         )
-        flow_logs_key = kms.Key(
-            self,
-            "FlowLogsKey",
-            description="Encrypts the VPC's flow logs",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
+        flow_logs_key = platform_key(self, "FlowLogsKey", description="Encrypts the VPC's flow logs")
         flow_logs = logs.LogGroup(
             self,
             "FlowLogs",

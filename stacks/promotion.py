@@ -6,12 +6,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from aws_cdk import RemovalPolicy, Stack
-from aws_cdk import aws_kms as kms
+from aws_cdk import Stack
 from constructs import Construct
 
 from ml_constructs.audit_trail import AuditTrail
 from ml_constructs.notification_topic import NotificationTopic
+from ml_constructs.platform_key import platform_key
 from ml_constructs.promotion_pipeline import STEPS, PromotionPipeline, Target
 from ml_constructs.promotion_trigger import PromotionTrigger
 from platform_config import PlatformConfig, Project, naming
@@ -22,13 +22,11 @@ class PromotionStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
         super().__init__(scope, construct_id, description="Approval trigger, audit trail and gate notifications (dev)")
         platform = config.platform.name
-        self.key = kms.Key(
+        self.key = platform_key(
             self,
             "PromotionKey",
             alias=f"alias/{platform}/promotion",
             description="Encrypts promotion artifacts, the audit trail and the promotion functions' data",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
         )
         self.gate = NotificationTopic(
             self,

@@ -24,6 +24,7 @@ import jsii
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.model_monitor import Baselines, ModelMonitor
+from ml_constructs.sagemaker_job_permissions import vpc_job_statements
 from ml_constructs.serving_endpoint import DataCapture, Placement, ServingEndpoint
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
@@ -80,7 +81,7 @@ class ServingStack(Stack):
         has_model = CfnCondition(self, "HasModel", expression=Fn.condition_not(Fn.condition_equals(package_arn.value_as_string, "")))
 
         dev = config.accounts.dev
-        self.model_role = self._model_role(config, project, role, foundation)
+        self.model_role = self._model_role(config, project, role, foundation, network)
         placement = Placement(
             subnet_ids=network.job_subnets.subnet_ids, security_group_ids=[network.jobs_security_group.security_group_id]
         )
@@ -189,7 +190,9 @@ class ServingStack(Stack):
             "check follows from the endpoint.",
         )
 
-    def _model_role(self, config: PlatformConfig, project: Project, role: AccountRole, foundation) -> iam.Role:
+    def _model_role(
+        self, config: PlatformConfig, project: Project, role: AccountRole, foundation, network: NetworkStack
+    ) -> iam.Role:
         """What the endpoint's model and the monitoring jobs run as: read this project's artifacts in
         dev (dev's bucket and key policies trust this role by name), write monitoring output here."""
         platform = config.platform.name
@@ -219,43 +222,7 @@ class ServingStack(Stack):
                 actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
                 resources=[foundation.key.key_arn],
             ),
-            iam.PolicyStatement(
-                sid="RunInTheVpc",
-                actions=[
-                    "ec2:CreateNetworkInterface",
-                    "ec2:CreateNetworkInterfacePermission",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:DeleteNetworkInterfacePermission",
-                ],
-                resources=[
-                    self.format_arn(service="ec2", resource=kind, resource_name="*")
-                    for kind in ("network-interface", "subnet", "security-group")
-                ],
-            ),
-            iam.PolicyStatement(
-                sid="DescribeTheNetwork",
-                actions=[
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeVpcs",
-                    "ec2:DescribeSubnets",
-                    "ec2:DescribeSecurityGroups",
-                    "ec2:DescribeDhcpOptions",
-                ],
-                resources=["*"],
-            ),
-            iam.PolicyStatement(sid="PullImagesToken", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
-            iam.PolicyStatement(
-                sid="PullImages",
-                actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-                resources=[f"arn:{self.partition}:ecr:{self.region}:*:repository/*"],
-            ),
-            iam.PolicyStatement(
-                sid="Logs",
-                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[
-                    f"arn:{self.partition}:logs:{self.region}:{self.account}:log-group:/aws/sagemaker/*"
-                ],
-            ),
+            *vpc_job_statements(self, network.vpc.vpc_arn),
             iam.PolicyStatement(
                 sid="PublishMonitoringMetrics",
                 actions=["cloudwatch:PutMetricData"],

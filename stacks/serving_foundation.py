@@ -3,11 +3,11 @@ prod the bucket for captured requests and monitoring reports."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
-from aws_cdk import aws_kms as kms
+from aws_cdk import Stack
 from constructs import Construct
 
 from ml_constructs.notification_topic import NotificationTopic
+from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
 from platform_config import AccountRole, PlatformConfig, naming
 
@@ -17,13 +17,11 @@ class ServingFoundationStack(Stack):
         super().__init__(scope, construct_id, description=f"Key, alerts and monitoring storage for serving ({role})")
         platform = config.platform.name
         account_id = getattr(config.accounts, role).account_id
-        self.key = kms.Key(
+        self.key = platform_key(
             self,
             "ServingKey",
             alias=f"alias/{platform}/serving",
             description="Encrypts endpoint volumes, captured requests and monitoring reports",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
         )
         self.alerts = NotificationTopic(
             self,

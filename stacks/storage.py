@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
+from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
 from platform_config import PlatformConfig, naming
 
@@ -18,9 +19,14 @@ class StorageStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
         super().__init__(scope, construct_id, description="Keys and buckets for data and models (dev)")
         name = config.platform.name
-        self.data_key = self._key("DataKey", f"alias/{name}/data", "Encrypts raw and processed data and Studio's EFS")
-        self.artifacts_key = self._key(
-            "ModelArtifactsKey", f"alias/{name}/model-artifacts", "Encrypts model artifacts shared with test and prod"
+        self.data_key = platform_key(
+            self, "DataKey", alias=f"alias/{name}/data", description="Encrypts raw and processed data and Studio's EFS"
+        )
+        self.artifacts_key = platform_key(
+            self,
+            "ModelArtifactsKey",
+            alias=f"alias/{name}/model-artifacts",
+            description="Encrypts model artifacts shared with test and prod",
         )
         account_id = config.accounts.dev.account_id
         self.bucket_names = {
@@ -38,16 +44,6 @@ class StorageStack(Stack):
         self.processed_data = data_bucket("ProcessedData", "processed-data", self.data_key)
         self.model_artifacts = data_bucket("ModelArtifacts", "model-artifacts", self.artifacts_key)
         self._share_artifacts_with_serving_accounts(config)
-
-    def _key(self, construct_id: str, alias: str, description: str) -> kms.Key:
-        return kms.Key(
-            self,
-            construct_id,
-            alias=alias,
-            description=description,
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
 
     def _share_artifacts_with_serving_accounts(self, config: PlatformConfig) -> None:
         """The test and prod model roles may read model artifacts, and nothing else.
