@@ -32,10 +32,12 @@ pipeline-definition: $(VENV)/.synced
 lock: $(VENV)/.synced
 	$(VENV)/bin/uv pip compile -q --python-version 3.11 --generate-hashes requirements.in -o requirements.txt
 
+# Bytecode is compiled at install: aws-cdk-lib's modules are large, and where PYTHONDONTWRITEBYTECODE
+# is set Python would otherwise compile them again on every synth (seconds each time).
 $(VENV)/.synced: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.txt
+	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt
 	touch $@
 
 node_modules/.installed: package-lock.json
