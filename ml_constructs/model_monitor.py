@@ -67,34 +67,34 @@ class ModelMonitor(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        common = dict(
-            role_arn=role.role_arn,
-            job_resources=sagemaker.CfnDataQualityJobDefinition.MonitoringResourcesProperty(
-                cluster_config=sagemaker.CfnDataQualityJobDefinition.ClusterConfigProperty(
-                    instance_count=1,
-                    instance_type=settings.instance_type,
-                    volume_size_in_gb=20,
-                    volume_kms_key_id=key.key_arn,
-                )
-            ),
-            network_config=sagemaker.CfnDataQualityJobDefinition.NetworkConfigProperty(
-                enable_network_isolation=True,
-                enable_inter_container_traffic_encryption=True,
-                vpc_config=sagemaker.CfnDataQualityJobDefinition.VpcConfigProperty(
-                    subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
+        def common(job: type) -> dict:
+            """Settings both job kinds share, built from that kind's own property classes."""
+            return dict(
+                role_arn=role.role_arn,
+                job_resources=job.MonitoringResourcesProperty(
+                    cluster_config=job.ClusterConfigProperty(
+                        instance_count=1,
+                        instance_type=settings.instance_type,
+                        volume_size_in_gb=20,
+                        volume_kms_key_id=key.key_arn,
+                    )
                 ),
-            ),
-            stopping_condition=sagemaker.CfnDataQualityJobDefinition.StoppingConditionProperty(
-                max_runtime_in_seconds=3600
-            ),
-        )
+                network_config=job.NetworkConfigProperty(
+                    enable_network_isolation=True,
+                    enable_inter_container_traffic_encryption=True,
+                    vpc_config=job.VpcConfigProperty(
+                        subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
+                    ),
+                ),
+                stopping_condition=job.StoppingConditionProperty(max_runtime_in_seconds=3600),
+            )
 
-        def output(kind: str):
-            return sagemaker.CfnDataQualityJobDefinition.MonitoringOutputConfigProperty(
+        def output(job: type, kind: str):
+            return job.MonitoringOutputConfigProperty(
                 kms_key_id=key.key_arn,
                 monitoring_outputs=[
-                    sagemaker.CfnDataQualityJobDefinition.MonitoringOutputProperty(
-                        s3_output=sagemaker.CfnDataQualityJobDefinition.S3OutputProperty(
+                    job.MonitoringOutputProperty(
+                        s3_output=job.S3OutputProperty(
                             local_path=_OUTPUT, s3_uri=f"{reports_uri}/{kind}", s3_upload_mode="EndOfJob"
                         )
                     )
@@ -121,8 +121,8 @@ class ModelMonitor(Construct):
                     endpoint_name=endpoint_name, local_path=_INPUT
                 )
             ),
-            data_quality_job_output_config=output("data-quality"),
-            **common,
+            data_quality_job_output_config=output(sagemaker.CfnDataQualityJobDefinition, "data-quality"),
+            **common(sagemaker.CfnDataQualityJobDefinition),
         )
         jobs = {"data-quality": (data_quality, "DataQuality")}
         if settings.ground_truth_uri:
@@ -193,8 +193,8 @@ class ModelMonitor(Construct):
                     s3_uri=settings.ground_truth_uri
                 ),
             ),
-            model_quality_job_output_config=output("model-quality"),
-            **common,
+            model_quality_job_output_config=output(sagemaker.CfnModelQualityJobDefinition, "model-quality"),
+            **common(sagemaker.CfnModelQualityJobDefinition),
         )
 
     def _drift_alarms(self, endpoint_name, schedule_name, settings: Monitoring, alerts) -> list[cloudwatch.Alarm]:

@@ -188,3 +188,18 @@ def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized):
         }
         role_id = next(k for k, r in template["Resources"].items() if r is check)
         assert (decide(template, role_id, "sagemaker:InvokeEndpoint") == "allow") is may_invoke
+
+
+def test_the_artifact_key_is_shared_only_with_the_target_accounts_deploy_roles(shared):
+    (key,) = [r for k, r in shared["Resources"].items() if r["Type"] == "AWS::KMS::Key" and k.startswith("PromotionKey")]
+    outside = [
+        s["Principal"]["AWS"]
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s["Principal"].get("AWS") != "arn:aws:iam::111111111111:root"
+    ]
+    assert outside == [
+        [
+            "arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-eu-west-1",
+            "arn:aws:iam::333333333333:role/cdk-hnb659fds-deploy-role-333333333333-eu-west-1",
+        ]
+    ]

@@ -149,3 +149,28 @@ def test_the_model_role_reads_only_its_projects_artifacts_in_dev(prod):
     assert prod["Resources"][role]["Properties"]["RoleName"] == "mlplatform-churn-prod-model"
     (read,) = [s for s in statements(prod, role) if s.get("Sid") == "ReadProjectArtifactsInDev"]
     assert read["Resource"] == "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/*"
+
+
+def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example_config):
+    """With labels for served predictions, prod also checks model quality, with the same checks."""
+    from compliance.checks import add_checks
+    from stacks.account_stage import ServingStage
+    from tooling.assembly import read_assembly
+    from tooling.synth import cdk_app
+
+    project = example_config.projects[0]
+    monitoring = project.monitoring.model_copy(update={"ground_truth_uri": "s3://labels-bucket/churn/ground-truth"})
+    config = example_config.model_copy(update={"projects": (project.model_copy(update={"monitoring": monitoring}),)})
+    app = cdk_app(tmp_path)
+    ServingStage(app, config=config, role="prod")
+    add_checks(app)
+    app.synth()
+    serving = next(s for s in read_assembly(tmp_path) if s.name == "prod-Serving-churn").template
+    job = _one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
+    assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
+    assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": "s3://labels-bucket/churn/ground-truth"}
+    kinds = sorted(
+        s["Properties"]["MonitoringScheduleConfig"]["MonitoringType"]
+        for s in _resources(serving, "AWS::SageMaker::MonitoringSchedule")
+    )
+    assert kinds == ["DataQuality", "ModelQuality"]
