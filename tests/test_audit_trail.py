@@ -7,12 +7,10 @@ botocore's Stubber, expecting exactly the calls the handler must make and answer
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 
 import boto3
 import pytest
@@ -21,61 +19,34 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from tests.fakes import ACCOUNT, REGION, create_audit_table, fake_aws_environment, lambda_context, load_lambda
+
 ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "audit_trail" / "runtime" / "handler.py"
 EVENTS = Path(__file__).parent / "events"
 REGISTRY_EVENT = json.loads((EVENTS / "model_package_state_change.json").read_text())
 GATE_EVENT = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
-REGION, ACCOUNT = "eu-west-1", "111111111111"
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
 PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
 EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
 OFFICER = f"arn:aws:sts::{ACCOUNT}:assumed-role/ComplianceOfficer/jane.doe"
-CONTEXT = SimpleNamespace(
-    function_name="audit-trail",
-    memory_limit_in_mb=256,
-    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:audit-trail",
-    aws_request_id="8f5a1c2e-7b61-11e6-9a41-93e8deadbeef",
-    get_remaining_time_in_millis=lambda: 30_000,
-)
+CONTEXT = lambda_context("audit-trail", "8f5a1c2e-7b61-11e6-9a41-93e8deadbeef")
 
 
 def load_handler() -> ModuleType:
-    """A fresh copy of the Lambda module, imported as Lambda does: a cold start reading the environment."""
-    spec = importlib.util.spec_from_file_location("audit_trail_handler", HANDLER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_lambda(HANDLER, "audit_trail_handler")
 
 
 @pytest.fixture
 def aws(monkeypatch):
     """Fake credentials, moto, the audit table and the project's model package group."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_ACCOUNT_ID": ACCOUNT,
-        "AUDIT_TABLE": TABLE,
-        "PROJECTS": json.dumps({"groups": {GROUP: "churn"}, "pipelines": {PIPELINE: "churn"}}),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    fake_aws_environment(
+        monkeypatch,
+        AUDIT_TABLE=TABLE,
+        PROJECTS=json.dumps({"groups": {GROUP: "churn"}, "pipelines": {PIPELINE: "churn"}}),
+    )
     with mock_aws():
-        boto3.client("dynamodb").create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": "project", "KeyType": "HASH"},
-                {"AttributeName": "recorded_at", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "project", "AttributeType": "S"},
-                {"AttributeName": "recorded_at", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_audit_table(TABLE)
         boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
         yield
 

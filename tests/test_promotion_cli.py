@@ -19,6 +19,8 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from tests.fakes import create_audit_table
+
 from promotion_cli.cli import main
 from tests.test_promotion_trigger import create_promotion_pipeline
 
@@ -66,18 +68,7 @@ def aws(credentials, monkeypatch):
         boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
         location = {"LocationConstraint": REGION}
         boto3.client("s3").create_bucket(Bucket=BUCKET, CreateBucketConfiguration=location)
-        boto3.client("dynamodb").create_table(
-            TableName=AUDIT,
-            KeySchema=[
-                {"AttributeName": "project", "KeyType": "HASH"},
-                {"AttributeName": "recorded_at", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "project", "AttributeType": "S"},
-                {"AttributeName": "recorded_at", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_audit_table(AUDIT)
         monkeypatch.delenv("AWS_DEFAULT_REGION")  # the CLI must take its region from the config
         yield
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 
 import boto3
 import pytest
@@ -15,45 +13,29 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
+from tests.fakes import ACCOUNT, REGION, fake_aws_environment, lambda_context, load_lambda
+
 ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "promotion_trigger" / "runtime" / "handler.py"
 EVENT = json.loads((Path(__file__).parent / "events" / "model_package_state_change.json").read_text())
-REGION, ACCOUNT = "eu-west-1", "111111111111"
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
-CONTEXT = SimpleNamespace(
-    function_name="promotion-trigger",
-    memory_limit_in_mb=256,
-    invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:promotion-trigger",
-    aws_request_id="c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-    get_remaining_time_in_millis=lambda: 30_000,
-)
+CONTEXT = lambda_context("promotion-trigger", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
 
 
 def load_handler() -> ModuleType:
-    """A fresh copy of the Lambda module, imported as Lambda does: a cold start reading the environment."""
-    spec = importlib.util.spec_from_file_location("promotion_trigger_handler", HANDLER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_lambda(HANDLER, "promotion_trigger_handler")
 
 
 @pytest.fixture
 def aws(monkeypatch):
     """Fake credentials and moto: nothing here can reach AWS."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": REGION,
-        "MOTO_ACCOUNT_ID": ACCOUNT,
-        "AWS_LAMBDA_FUNCTION_NAME": "promotion-trigger",
-        "PROJECTS": json.dumps({GROUP: PIPELINE}),
-        "IDEMPOTENCY_TABLE": TABLE,
-    }.items():
-        monkeypatch.setenv(name, value)
-    for name in ("AWS_PROFILE", "POWERTOOLS_IDEMPOTENCY_DISABLED"):
-        monkeypatch.delenv(name, raising=False)
+    fake_aws_environment(
+        monkeypatch,
+        AWS_LAMBDA_FUNCTION_NAME="promotion-trigger",
+        PROJECTS=json.dumps({GROUP: PIPELINE}),
+        IDEMPOTENCY_TABLE=TABLE,
+    )
+    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
     with mock_aws():
         boto3.client("dynamodb").create_table(
             TableName=TABLE,

@@ -1,0 +1,62 @@
+"""What the tests of runtime code (Lambda handlers, CLIs) share: a fake AWS environment for moto,
+Lambda modules loaded as a cold start, a Lambda context, and the audit table's schema."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+
+import boto3
+
+REGION, ACCOUNT = "eu-west-1", "111111111111"
+
+
+def fake_aws_environment(monkeypatch, **variables: str) -> None:
+    """Fake credentials in the dev account (nothing can reach AWS), plus the given variables."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "MOTO_ACCOUNT_ID": ACCOUNT,
+        **variables,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+def load_lambda(handler: Path, module_name: str) -> ModuleType:
+    """A fresh copy of a Lambda module, imported as Lambda does: a cold start reading the environment."""
+    spec = importlib.util.spec_from_file_location(module_name, handler)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def lambda_context(function_name: str, request_id: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        function_name=function_name,
+        memory_limit_in_mb=256,
+        invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function_name}",
+        aws_request_id=request_id,
+        get_remaining_time_in_millis=lambda: 30_000,
+    )
+
+
+def create_audit_table(name: str) -> None:
+    """The audit trail's table, keyed as the AuditTrail construct deploys it."""
+    boto3.client("dynamodb").create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": "project", "KeyType": "HASH"},
+            {"AttributeName": "recorded_at", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "project", "AttributeType": "S"},
+            {"AttributeName": "recorded_at", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
