@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
 import boto3
+import pytest
 
 REGION, ACCOUNT = "eu-west-1", "111111111111"
 
@@ -60,3 +61,14 @@ def create_audit_table(name: str) -> None:
         ],
         BillingMode="PAY_PER_REQUEST",
     )
+
+
+def assert_cold_start_refuses(monkeypatch, load, variable: str, value: str | None) -> None:
+    """A handler loaded with `variable` unset (None) or bad stops its cold start naming it."""
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(Exception, match=variable) as raised:
+        load()
+    assert type(raised.value).__name__ == "ConfigurationError"

@@ -15,6 +15,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ml_constructs.platform_function import PlatformFunction
+from ml_constructs.registry_access import read_model_packages
 
 RUNTIME = Path(__file__).parent / "runtime"
 GATE_ACTION = "ApproveForProd"
@@ -64,14 +65,7 @@ class AuditTrail(Construct):
             },
             key=key,
             statements=[
-                iam.PolicyStatement(
-                    sid="ReadModelPackages",
-                    actions=["sagemaker:DescribeModelPackage"],
-                    resources=[
-                        stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")
-                        for group in projects_by_group
-                    ],
-                ),
+                read_model_packages(stack, projects_by_group),
                 iam.PolicyStatement(
                     sid="ReadGateAnswers",
                     actions=["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],

@@ -18,6 +18,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ml_constructs.platform_function import PlatformFunction
+from ml_constructs.registry_access import read_model_packages
 
 RUNTIME = Path(__file__).parent / "runtime"
 
@@ -62,14 +63,7 @@ class PromotionTrigger(Construct):
             environment={"PROJECTS": json.dumps(pipelines_by_group, sort_keys=True), "IDEMPOTENCY_TABLE": self.idempotency.table_name},
             key=key,
             statements=[
-                iam.PolicyStatement(
-                    sid="ReadModelPackages",
-                    actions=["sagemaker:DescribeModelPackage"],
-                    resources=[
-                        stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")
-                        for group in pipelines_by_group
-                    ],
-                ),
+                read_model_packages(stack, pipelines_by_group),
                 iam.PolicyStatement(
                     sid="StartPromotion", actions=["codepipeline:StartPipelineExecution"], resources=pipeline_arns
                 ),
