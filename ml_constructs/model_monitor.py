@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnResource, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
@@ -42,6 +42,16 @@ def monitoring_events(schedule_arns: list[str], **detail) -> events.EventPattern
         detail_type=["SageMaker Processing Job State Change"],
         detail={"MonitoringScheduleArn": schedule_arns, **detail},
     )
+
+
+def job_definition_name(job: CfnResource) -> str:
+    """The name CloudFormation generated for a monitoring job definition, from its ARN (`.../NAME`).
+
+    Every property of a job definition is create-only, and a promotion changes its baselines and
+    tags: CloudFormation must replace it, which it refuses for a custom name. So job definitions
+    take generated names, and the schedule (whose config is updatable) follows the new one.
+    """
+    return Fn.select(1, Fn.split("/", job.get_att("JobDefinitionArn").to_string()))
 
 
 VIOLATIONS = {"ProcessingJobStatus": ["Completed"], "ExitMessage": [{"prefix": "CompletedWithViolations"}]}
@@ -104,7 +114,6 @@ class ModelMonitor(Construct):
         data_quality = sagemaker.CfnDataQualityJobDefinition(
             self,
             "DataQualityJob",
-            job_definition_name=schedule_names["data-quality"],
             data_quality_app_specification=sagemaker.CfnDataQualityJobDefinition.DataQualityAppSpecificationProperty(
                 image_uri=image_uri, environment={"publish_cloudwatch_metrics": "Enabled"}
             ),
@@ -126,7 +135,7 @@ class ModelMonitor(Construct):
         )
         jobs = {"data-quality": (data_quality, "DataQuality")}
         if settings.ground_truth_uri:
-            jobs["model-quality"] = (self._model_quality(schedule_names, endpoint_name, settings, image_uri, output, common), "ModelQuality")
+            jobs["model-quality"] = (self._model_quality(endpoint_name, settings, image_uri, output, common), "ModelQuality")
 
         self.schedules = {}
         for kind, (job, monitoring_type) in jobs.items():
@@ -135,15 +144,13 @@ class ModelMonitor(Construct):
                 f"{monitoring_type}Schedule",
                 monitoring_schedule_name=schedule_names[kind],
                 monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
-                    monitoring_job_definition_name=schedule_names[kind],
+                    monitoring_job_definition_name=job_definition_name(job),
                     monitoring_type=monitoring_type,
                     schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(
                         schedule_expression=settings.schedule
                     ),
                 ),
             )
-            # Job definitions have no name attribute to reference: order them explicitly.
-            schedule.add_resource_dependency(job)
             self.schedules[kind] = schedule
 
         schedule_arns = [
@@ -174,11 +181,10 @@ class ModelMonitor(Construct):
             ],
         )
 
-    def _model_quality(self, schedule_names, endpoint_name, settings, image_uri, output, common):
+    def _model_quality(self, endpoint_name, settings, image_uri, output, common):
         return sagemaker.CfnModelQualityJobDefinition(
             self,
             "ModelQualityJob",
-            job_definition_name=schedule_names["model-quality"],
             model_quality_app_specification=sagemaker.CfnModelQualityJobDefinition.ModelQualityAppSpecificationProperty(
                 image_uri=image_uri, problem_type="BinaryClassification"
             ),

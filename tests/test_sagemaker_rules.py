@@ -16,6 +16,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sm
 
+from ml_constructs.model_monitor import job_definition_name
 from compliance.sagemaker_rules import SageMakerChecks
 from compliance.sagemaker_rules.rules import studio_domain_vpc_only
 
@@ -276,6 +277,15 @@ def test_prod_endpoint_whose_schedule_watches_another_endpoint():
     unwatched = endpoint(stack, "Unwatched", name="churn-v2")
     schedule(stack, job=inline_job(endpoint(stack).attr_endpoint_name))
     assert reported("ProdEndpointMonitored", unwatched)
+
+
+def test_prod_endpoint_monitored_by_a_job_definition_with_a_generated_name():
+    """How the platform names them: replacement-safe, the schedule takes the name from the ARN."""
+    stack = new_stack("prod")
+    monitored = endpoint(stack, name="churn")
+    job = data_quality_job(stack, endpoint_name="churn")
+    schedule(stack, job_name=job_definition_name(job))
+    assert not reported("ProdEndpointMonitored", monitored)
 
 
 def test_prod_endpoint_whose_job_definition_watches_another_endpoint():

@@ -106,7 +106,9 @@ def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesiz
 
 
 def test_data_quality_monitoring_uses_the_registered_baselines(prod):
-    job = _one(prod, "AWS::SageMaker::DataQualityJobDefinition")["Properties"]
+    job_id, job = next(
+        (i, r["Properties"]) for i, r in prod["Resources"].items() if r["Type"] == "AWS::SageMaker::DataQualityJobDefinition"
+    )
     assert job["DataQualityBaselineConfig"] == {
         "ConstraintsResource": {"S3Uri": {"Ref": "BaselineConstraintsUri"}},
         "StatisticsResource": {"S3Uri": {"Ref": "BaselineStatisticsUri"}},
@@ -114,8 +116,11 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "mlplatform-churn-prod"
     assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
     schedule = _one(prod, "AWS::SageMaker::MonitoringSchedule")
-    assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == job["JobDefinitionName"]
-    assert any(d.startswith("MonitoringDataQualityJob") for d in schedule["DependsOn"])
+    # A generated name (promotions replace the job definition), taken from its ARN.
+    assert "JobDefinitionName" not in job
+    assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == {
+        "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": [job_id, "JobDefinitionArn"]}]}]
+    }
     drift = [a for a in _resources(prod, "AWS::CloudWatch::Alarm") if a["Properties"].get("Namespace") == "aws/sagemaker/Endpoints/data-metrics"]
     assert sorted(a["Properties"]["MetricName"] for a in drift) == [
         "feature_baseline_drift_monthly_charges",

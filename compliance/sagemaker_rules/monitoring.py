@@ -21,8 +21,20 @@ def _endpoint_input(job_input: Any) -> Any:
     return ((job_input or {}).get("endpointInput") or {}).get("endpointName")
 
 
+def _named_by_arn(value: Any) -> Any:
+    """`{"Fn::Select": [1, {"Fn::Split": ["/", X]}]}`, a resource's name taken from its ARN X, as X."""
+    select = value.get("Fn::Select") if isinstance(value, dict) else None
+    if isinstance(select, list) and len(select) == 2 and select[0] in (1, "1"):
+        split = select[1].get("Fn::Split") if isinstance(select[1], dict) else None
+        if isinstance(split, list) and len(split) == 2 and split[0] == "/":
+            return split[1]
+    return value
+
+
 def _job_definition_endpoints(schedule: sagemaker.CfnMonitoringSchedule, job_name: Any) -> list:
-    """The endpoints of the stack's job definitions that `job_name` (resolved) refers to."""
+    """The endpoints of the stack's job definitions that `job_name` (resolved) refers to: their name,
+    a Ref or GetAtt of them, or the name taken from their ARN (generated names)."""
+    job_name = _named_by_arn(job_name)
     endpoints = []
     for job_type, input_attribute in JOB_INPUTS.items():
         for job in stack_resources(schedule, job_type):
