@@ -17,6 +17,7 @@ IMAGES_FILE = Path(__file__).with_name("container_images.json")
 
 PARAMETER_NAMES = (
     "InputDataUri",
+    "ProcessedDataUri",
     "ArtifactsUri",
     "CodeUri",
     "PiiColumns",
@@ -29,7 +30,8 @@ PARAMETER_NAMES = (
     "ProcessingImageUri",
     "TrainingImageUri",
     "MonitorImageUri",
-    "KmsKeyArn",
+    "DataKmsKeyArn",
+    "ArtifactsKmsKeyArn",
 )
 # What no pipeline parameter can hold: the jobs' execution role and their VPC subnets and security
 # groups (each of these two a one-element list in the JSON, replaced by the whole list).

@@ -4,7 +4,10 @@
                                                                  └─► fail
 
 - Preprocess (scikit-learn container, `scripts/preprocess.py`): drop the project's PII columns,
-  encode, split into train/validation/test, and write the Model Monitor baseline dataset.
+  encode, split into train/validation/test, and write the Model Monitor baseline dataset, all into
+  the processed-data bucket under the data key: training data never leaves dev, while the
+  model-artifacts bucket (shared read-only with test and prod) gets only the model, its metrics
+  and its baselines.
 - Train: the built-in XGBoost algorithm, binary:logistic.
 - Evaluate (XGBoost container, `scripts/evaluate.py`): test-set metrics into `evaluation.json`.
 - Baseline: Model Monitor's data-quality statistics and constraints of the training data, which
@@ -84,6 +87,7 @@ PROCESSING = "/opt/ml/processing"
 
 # Parameters: the CDK stack sets each project's defaults; an execution may override any of them.
 input_data_uri = ParameterString("InputDataUri")
+processed_data_uri = ParameterString("ProcessedDataUri")
 artifacts_uri = ParameterString("ArtifactsUri")
 code_uri = ParameterString("CodeUri")
 pii_columns = ParameterString("PiiColumns")
@@ -96,10 +100,12 @@ inference_instance_type = ParameterString("InferenceInstanceType")
 processing_image_uri = ParameterString("ProcessingImageUri")
 training_image_uri = ParameterString("TrainingImageUri")
 monitor_image_uri = ParameterString("MonitorImageUri")
-kms_key_arn = ParameterString("KmsKeyArn")
+data_kms_key_arn = ParameterString("DataKmsKeyArn")  # raw and processed data, job volumes
+artifacts_kms_key_arn = ParameterString("ArtifactsKmsKeyArn")  # models, metrics, baselines
 
 PARAMETERS = [
     input_data_uri,
+    processed_data_uri,
     artifacts_uri,
     code_uri,
     pii_columns,
@@ -112,13 +118,19 @@ PARAMETERS = [
     processing_image_uri,
     training_image_uri,
     monitor_image_uri,
-    kms_key_arn,
+    data_kms_key_arn,
+    artifacts_kms_key_arn,
 ]
 
 
 def artifacts(*parts: str) -> Join:
-    """An S3 URI under this execution's own prefix of ArtifactsUri."""
+    """An S3 URI under this execution's own prefix of ArtifactsUri (shared with test and prod)."""
     return Join(on="/", values=[artifacts_uri, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts])
+
+
+def processed(*parts: str) -> Join:
+    """An S3 URI under this execution's own prefix of ProcessedDataUri (never leaves dev)."""
+    return Join(on="/", values=[processed_data_uri, ExecutionVariables.PIPELINE_EXECUTION_ID, *parts])
 
 
 def s3_input(name: str, s3_uri, local_path: str) -> ProcessingInput:
@@ -134,12 +146,10 @@ def s3_input(name: str, s3_uri, local_path: str) -> ProcessingInput:
     )
 
 
-def s3_output(name: str, local_path: str) -> ProcessingOutput:
+def s3_output(name: str, s3_uri: Join, local_path: str) -> ProcessingOutput:
     return ProcessingOutput(
         output_name=name,
-        s3_output=ProcessingS3Output(
-            s3_uri=artifacts(name), local_path=local_path, s3_upload_mode="EndOfJob"
-        ),
+        s3_output=ProcessingS3Output(s3_uri=s3_uri, local_path=local_path, s3_upload_mode="EndOfJob"),
     )
 
 
@@ -153,8 +163,9 @@ def network_config() -> NetworkConfig:
     )
 
 
-def script_processor(name: str, image_uri, session: PipelineSession) -> Processor:
-    """A processing job running `<name>.py` (of `scripts/`, found under CodeUri), KMS-encrypted."""
+def script_processor(name: str, image_uri, output_kms_key, session: PipelineSession) -> Processor:
+    """A processing job running `<name>.py` (of `scripts/`, found under CodeUri), KMS-encrypted: its
+    volume (which holds data) with the data key, its outputs with the key of where they go."""
     return Processor(
         base_job_name=name,
         role=_ROLE_ARN_STAND_IN,
@@ -162,8 +173,8 @@ def script_processor(name: str, image_uri, session: PipelineSession) -> Processo
         entrypoint=["python3", f"{CODE_DIR}/{name}.py"],
         instance_count=1,
         instance_type=processing_instance_type,
-        volume_kms_key=kms_key_arn,
-        output_kms_key=kms_key_arn,
+        volume_kms_key=data_kms_key_arn,
+        output_kms_key=output_kms_key,
         network_config=network_config(),
         sagemaker_session=session,
     )
@@ -193,13 +204,13 @@ def build(session: PipelineSession) -> Pipeline:
     """The pipeline, with every deployment- and project-specific value left open."""
     preprocess = ProcessingStep(
         name="Preprocess",
-        step_args=script_processor("preprocess", processing_image_uri, session).run(
+        step_args=script_processor("preprocess", processing_image_uri, data_kms_key_arn, session).run(
             inputs=[
                 s3_input("code", code_uri, CODE_DIR),
                 s3_input("raw", input_data_uri, f"{PROCESSING}/input/data"),
             ],
             outputs=[
-                s3_output(split, f"{PROCESSING}/output/{split}")
+                s3_output(split, processed(split), f"{PROCESSING}/output/{split}")
                 for split in ("train", "validation", "test", "baseline")
             ],
             arguments=["--pii-columns", pii_columns],
@@ -212,7 +223,7 @@ def build(session: PipelineSession) -> Pipeline:
         role=_ROLE_ARN_STAND_IN,
         training_image=training_image_uri,
         compute=Compute(
-            instance_type=training_instance_type, instance_count=1, volume_kms_key_id=kms_key_arn
+            instance_type=training_instance_type, instance_count=1, volume_kms_key_id=data_kms_key_arn
         ),
         networking=Networking(
             subnets=SUBNET_IDS,
@@ -220,7 +231,7 @@ def build(session: PipelineSession) -> Pipeline:
             enable_network_isolation=True,
             enable_inter_container_traffic_encryption=True,
         ),
-        output_data_config=OutputDataConfig(s3_output_path=artifacts("model"), kms_key_id=kms_key_arn),
+        output_data_config=OutputDataConfig(s3_output_path=artifacts("model"), kms_key_id=artifacts_kms_key_arn),
         hyperparameters={
             "objective": "binary:logistic",
             "eval_metric": "auc",
@@ -246,13 +257,13 @@ def build(session: PipelineSession) -> Pipeline:
     )
     evaluate = ProcessingStep(
         name="Evaluate",
-        step_args=script_processor("evaluate", training_image_uri, session).run(
+        step_args=script_processor("evaluate", training_image_uri, artifacts_kms_key_arn, session).run(
             inputs=[
                 s3_input("code", code_uri, CODE_DIR),
                 s3_input("model", model_data, f"{PROCESSING}/model"),
                 s3_input("test", preprocessed["test"].S3Output.S3Uri, f"{PROCESSING}/test"),
             ],
-            outputs=[s3_output("evaluation", f"{PROCESSING}/evaluation")],
+            outputs=[s3_output("evaluation", artifacts("evaluation"), f"{PROCESSING}/evaluation")],
             arguments=["--quality-metric", quality_metric],
         ),
         property_files=[evaluation_report],
@@ -271,8 +282,8 @@ def build(session: PipelineSession) -> Pipeline:
             role=_ROLE_ARN_STAND_IN,
             instance_count=1,
             instance_type=processing_instance_type,
-            volume_kms_key=kms_key_arn,
-            output_kms_key=kms_key_arn,
+            volume_kms_key=data_kms_key_arn,
+            output_kms_key=artifacts_kms_key_arn,
             network_config=network_config(),
             sagemaker_session=session,
         ),

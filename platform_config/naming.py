@@ -46,6 +46,18 @@ def bucket(platform: str, purpose: str, account_id: str) -> str:
     return f"{platform}-{purpose}-{account_id}"
 
 
+def model_build_outputs(project: str) -> str:
+    """The key prefix, in the model-artifacts bucket, of a project's model-build executions."""
+    return f"{project}/model-build"
+
+
+def served_artifacts(project: str) -> list[str]:
+    """Key patterns, in the model-artifacts bucket, of what the test and prod accounts may read: each
+    execution's model and its data-quality baseline (as `pipelines/model_build.py` writes them),
+    nothing else. `project` may be `*`."""
+    return [f"{model_build_outputs(project)}/*/{output}/*" for output in ("model", "data-quality-baseline")]
+
+
 def monitoring_bus(platform: str) -> str:
     """The dev event bus that receives prod's Model Monitor findings (the retraining loop)."""
     return f"{platform}-model-monitoring"

@@ -81,7 +81,8 @@ class ModelBuildStack(Stack):
         definition = render(
             parameters={
                 "InputDataUri": self._s3_uri("raw-data", project.name, "input"),
-                "ArtifactsUri": self._s3_uri("model-artifacts", project.name, "model-build"),
+                "ProcessedDataUri": self._s3_uri("processed-data", project.name, "model-build"),
+                "ArtifactsUri": self._s3_uri("model-artifacts", naming.model_build_outputs(project.name)),
                 "CodeUri": self._s3_uri("model-artifacts", project.name, "code"),
                 "PiiColumns": ",".join(project.pii_columns),
                 "ModelPackageGroupName": project.package_group_name,
@@ -90,7 +91,8 @@ class ModelBuildStack(Stack):
                 "ProcessingInstanceType": project.processing_instance_type,
                 "TrainingInstanceType": project.training_instance_type,
                 "InferenceInstanceType": project.inference_instance_type,
-                "KmsKeyArn": self.storage.artifacts_key.key_arn,
+                "DataKmsKeyArn": self.storage.data_key.key_arn,
+                "ArtifactsKmsKeyArn": self.storage.artifacts_key.key_arn,
                 **container_images(self.region),
             },
             placeholders={
@@ -146,12 +148,15 @@ class ModelBuildStack(Stack):
             iam.PolicyStatement(
                 sid="ReadCodeWriteOutputs",
                 actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-                resources=[f"{buckets['model-artifacts']}/{project.name}/*"],
+                resources=[
+                    f"{buckets['model-artifacts']}/{project.name}/*",
+                    f"{buckets['processed-data']}/{project.name}/*",
+                ],
             ),
             iam.PolicyStatement(
                 sid="ListProjectPrefixes",
                 actions=["s3:ListBucket"],
-                resources=[buckets["raw-data"], buckets["model-artifacts"]],
+                resources=[buckets["raw-data"], buckets["processed-data"], buckets["model-artifacts"]],
                 conditions={"StringLike": {"s3:prefix": [f"{project.name}/*"]}},
             ),
             iam.PolicyStatement(

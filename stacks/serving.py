@@ -207,9 +207,9 @@ class ServingStack(Stack):
         artifacts = naming.bucket(platform, "model-artifacts", dev.account_id)
         statements = [
             iam.PolicyStatement(
-                sid="ReadProjectArtifactsInDev",
+                sid="ReadServedArtifactsInDev",
                 actions=["s3:GetObject", "s3:GetObjectVersion"],
-                resources=[f"arn:{self.partition}:s3:::{artifacts}/{project.name}/*"],
+                resources=[f"arn:{self.partition}:s3:::{artifacts}/{key}" for key in naming.served_artifacts(project.name)],
             ),
             iam.PolicyStatement(
                 sid="DecryptArtifactsThroughS3",

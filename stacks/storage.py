@@ -46,7 +46,7 @@ class StorageStack(Stack):
         self._share_artifacts_with_serving_accounts(config)
 
     def _share_artifacts_with_serving_accounts(self, config: PlatformConfig) -> None:
-        """The test and prod model roles may read model artifacts, and nothing else.
+        """The test and prod model roles may read served models and their baselines, and nothing else.
 
         Cross-account reads need both this policy and the reader's own: this one admits the platform's
         model roles of each serving account (by name pattern, so its size is independent of the
@@ -67,7 +67,7 @@ class StorageStack(Stack):
                     sid=f"ServingAccount{account_id}ReadsModels",
                     principals=[principal],
                     actions=["s3:GetObject", "s3:GetObjectVersion"],
-                    resources=[self.model_artifacts.arn_for_objects("*")],
+                    resources=[self.model_artifacts.arn_for_objects(key) for key in naming.served_artifacts("*")],
                 )
             )
             self.artifacts_key.add_to_resource_policy(

@@ -149,6 +149,16 @@ def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(syn
     assert not [a for a in actions if a.startswith(("sagemaker:Update", "sagemaker:Delete", "sagemaker:Put"))]
 
 
+def _flat(value) -> str:
+    """A bucket-object ARN as text: `{"Fn::Join": ["", [{"Fn::GetAtt": [id, "Arn"]}, "/k"]]}` -> `<id.Arn>/k`."""
+    if isinstance(value, str):
+        return value
+    if "Fn::Join" in value:
+        return "".join(_flat(part) for part in value["Fn::Join"][1])
+    logical_id, attribute = value["Fn::GetAtt"]
+    return f"<{logical_id.rstrip('0123456789ABCDEF')}.{attribute}>"  # without CDK's hash suffix
+
+
 def _buckets(storage: dict) -> dict[str, dict]:
     return {
         r["Properties"]["BucketName"]: r
@@ -201,6 +211,12 @@ def test_model_artifacts_are_shared_with_the_serving_roles_only(synthesized):
         for account, role in (("222222222222", "test"), ("333333333333", "prod"))
     ]
     assert not [s for s in shares if "s3:PutObject" in s["Action"] or "s3:*" in s["Action"]]
+    # Served models and their baselines only: never the training splits, code or metrics.
+    for share in shares:
+        assert sorted(_flat(r) for r in share["Resource"]) == [
+            "<ModelArtifactsBucket.Arn>/*/model-build/*/data-quality-baseline/*",
+            "<ModelArtifactsBucket.Arn>/*/model-build/*/model/*",
+        ]
     key = next(
         r for k, r in storage["Resources"].items() if r["Type"] == "AWS::KMS::Key" and k.startswith("ModelArtifactsKey")
     )

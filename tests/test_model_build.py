@@ -57,7 +57,9 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
     assert defaults["ModelPackageGroupName"] == "mlplatform-churn"
     assert defaults["InputDataUri"] == "s3://mlplatform-raw-data-111111111111/churn/input"
     assert defaults["CodeUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/code"
-    assert defaults["KmsKeyArn"] == "<ref>"  # the model-artifacts key
+    assert defaults["ProcessedDataUri"] == "s3://mlplatform-processed-data-111111111111/churn/model-build"
+    assert defaults["ArtifactsUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/model-build"
+    assert defaults["DataKmsKeyArn"] == defaults["ArtifactsKmsKeyArn"] == "<ref>"  # the data and artifacts keys
     assert defaults["TrainingImageUri"].endswith(".amazonaws.com/sagemaker-xgboost:1.7-1")
 
 

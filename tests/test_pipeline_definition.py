@@ -234,27 +234,41 @@ def test_every_job_runs_as_the_role_in_the_vpc_isolated_and_encrypted():
         assert network["EnableNetworkIsolation"] is True, name
         assert network["EnableInterContainerTrafficEncryption"] is True, name
         if name == "Train":
-            kms = [arguments["OutputDataConfig"]["KmsKeyId"], arguments["ResourceConfig"]["VolumeKmsKeyId"]]
+            output_key, volume_key = arguments["OutputDataConfig"]["KmsKeyId"], arguments["ResourceConfig"]["VolumeKmsKeyId"]
         else:
-            kms = [
-                arguments["ProcessingOutputConfig"]["KmsKeyId"],
-                arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"],
-            ]
-        assert kms == [get("KmsKeyArn")] * 2, name
+            output_key = arguments["ProcessingOutputConfig"]["KmsKeyId"]
+            volume_key = arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"]
+        assert volume_key == get("DataKmsKeyArn"), name  # volumes hold data
+        # Outputs take the key of the bucket they land in: data stays under the data key.
+        assert output_key == get("DataKmsKeyArn" if name == "Preprocess" else "ArtifactsKmsKeyArn"), name
 
 
-def test_every_output_lands_under_this_executions_artifacts_prefix():
-    outputs = [
-        output["S3Output"]["S3Uri"]["Std:Join"]["Values"]
+def _outputs() -> dict[str, list]:
+    outputs = {
+        output["OutputName"]: output["S3Output"]["S3Uri"]["Std:Join"]["Values"]
         for name in JOBS
         if name != "Train"
         for output in STEPS[name]["Arguments"]["ProcessingOutputConfig"]["Outputs"]
-    ]
-    outputs.append(STEPS["Train"]["Arguments"]["OutputDataConfig"]["S3OutputPath"]["Std:Join"]["Values"])
-    assert len(outputs) == 7  # train, validation, test, baseline, evaluation, data-quality baseline, model
-    for values in outputs:
-        assert values[:2] == [get("ArtifactsUri"), {"Get": "Execution.PipelineExecutionId"}]
-    assert len({values[2] for values in outputs}) == 7
+    }
+    outputs["model"] = STEPS["Train"]["Arguments"]["OutputDataConfig"]["S3OutputPath"]["Std:Join"]["Values"]
+    return outputs
+
+
+def test_training_data_lands_in_the_processed_data_bucket_and_only_results_in_artifacts():
+    """The artifacts bucket is shared read-only with test and prod: the PII-dropped splits stay in dev."""
+    outputs = _outputs()
+    execution = {"Get": "Execution.PipelineExecutionId"}
+    splits = {"train", "validation", "test", "baseline"}
+    for name, values in outputs.items():
+        prefix = get("ProcessedDataUri") if name in splits else get("ArtifactsUri")
+        assert values[:2] == [prefix, execution], name
+    data_quality = next(n for n in outputs if n not in splits | {"evaluation", "model"})
+    assert {name: values[2] for name, values in outputs.items() if name not in splits} == {
+        "evaluation": "evaluation",
+        data_quality: "data-quality-baseline",
+        "model": "model",
+    }
+    assert len(outputs) == 7
 
 
 # --- render: what synth does with it --------------------------------------------------------------
@@ -315,9 +329,9 @@ def test_render_leaves_the_committed_definition_alone():
             id="unknown parameter",
         ),
         pytest.param(
-            {name: value for name, value in PARAMETER_VALUES.items() if name != "KmsKeyArn"},
+            {name: value for name, value in PARAMETER_VALUES.items() if name != "DataKmsKeyArn"},
             PLACEHOLDER_VALUES,
-            "no value for parameter(s) KmsKeyArn",
+            "no value for parameter(s) DataKmsKeyArn",
             id="missing parameter",
         ),
         pytest.param(

@@ -149,11 +149,15 @@ def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
     assert targets["Retrain"]["Arn"].endswith(":pipeline/mlplatform-churn-model-build")
 
 
-def test_the_model_role_reads_only_its_projects_artifacts_in_dev(prod):
+def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(prod):
+    """Not the training data, not the code, not the metrics: what serving and monitoring need."""
     role = next(k for k, r in prod["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("ModelRole"))
     assert prod["Resources"][role]["Properties"]["RoleName"] == "mlplatform-churn-prod-model"
-    (read,) = [s for s in statements(prod, role) if s.get("Sid") == "ReadProjectArtifactsInDev"]
-    assert read["Resource"] == "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/*"
+    (read,) = [s for s in statements(prod, role) if s.get("Sid") == "ReadServedArtifactsInDev"]
+    assert sorted(read["Resource"]) == [
+        "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/data-quality-baseline/*",
+        "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/model/*",
+    ]
 
 
 def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example_config):
