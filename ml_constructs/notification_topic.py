@@ -13,11 +13,42 @@ from constructs import Construct
 from ml_constructs.platform_key import platform_key
 
 
+def _topic_conditions(service: str, stack: Stack) -> dict | None:
+    """The conditions each service documents for its statement in an SNS topic policy.
+
+    A condition a service does not support makes every delivery fail without an error anywhere, so
+    only documented ones are used:
+    - Budgets: aws:SourceAccount and aws:SourceArn (docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
+    - Cost Anomaly Detection: aws:SourceAccount (docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html)
+    - CloudWatch alarms: aws:SourceAccount (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html)
+    - EventBridge: none; "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
+      (docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html).
+    """
+    if service not in _DOCUMENTED_CONDITIONS:
+        raise ValueError(f"no documented SNS topic policy for {service}; fix: add its documented conditions here")
+    return _DOCUMENTED_CONDITIONS[service](stack.account, stack.partition)
+
+
+_DOCUMENTED_CONDITIONS = {
+    "budgets.amazonaws.com": lambda account, partition: {
+        "StringEquals": {"aws:SourceAccount": account},
+        "ArnLike": {"aws:SourceArn": f"arn:{partition}:budgets::{account}:*"},
+    },
+    "costalerts.amazonaws.com": lambda account, partition: {"StringEquals": {"aws:SourceAccount": account}},
+    "cloudwatch.amazonaws.com": lambda account, partition: {"StringEquals": {"aws:SourceAccount": account}},
+    "events.amazonaws.com": lambda account, partition: None,
+}
+
+
 class NotificationTopic(Construct):
     """Alerts for people: email subscribers, publishing services allowed by name, TLS only.
 
     SNS's AWS-managed key cannot be used by service principals such as Budgets, so the topic has a
-    customer-managed key that grants exactly those services the right to encrypt.
+    customer-managed key of its own that grants exactly those services the right to encrypt. The key
+    statements carry no source conditions: AWS documents them without any for Budgets, Cost Anomaly
+    Detection and CloudWatch, and states that aws:SourceAccount and aws:SourceArn are not supported
+    in the key policy for EventBridge (docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
+    The key serves this topic alone, and the topic policy says who may publish.
     """
 
     def __init__(
@@ -40,9 +71,15 @@ class NotificationTopic(Construct):
         )
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
-        # Only on this account's behalf: the services may not be used as confused deputies.
-        this_account = {"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+        stack = Stack.of(self)
         for service in publishing_services:
-            principal = iam.ServicePrincipal(service).with_conditions(this_account)
-            self.topic.grant_publish(principal)
-            self.key.grant(principal, "kms:GenerateDataKey*", "kms:Decrypt")
+            # Not `topic.grant_publish`: it would copy the topic conditions into the key policy.
+            self.topic.add_to_resource_policy(
+                iam.PolicyStatement(
+                    principals=[iam.ServicePrincipal(service)],
+                    actions=["sns:Publish"],
+                    resources=[self.topic.topic_arn],
+                    conditions=_topic_conditions(service, stack),
+                )
+            )
+            self.key.grant(iam.ServicePrincipal(service), "kms:GenerateDataKey*", "kms:Decrypt")

@@ -128,26 +128,38 @@ def _services(statement: dict) -> list[str]:
     return [services] if isinstance(services, str) else services
 
 
+BILLING_PUBLISHERS = {"budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_billing_services_may_publish_only_for_this_account(role, synthesized):
+    """The topic policy carries each service's documented confused-deputy conditions."""
     stack = synthesized[f"{role}/Billing"]
-    this_account = {"StringEquals": {"aws:SourceAccount": stack.account}}
-    for resource_type, document, actions in (
-        ("AWS::SNS::TopicPolicy", "PolicyDocument", "sns:Publish"),
-        ("AWS::KMS::Key", "KeyPolicy", ["kms:Decrypt", "kms:GenerateDataKey*"]),
-    ):
-        allowed = {
-            service
-            for statement in _statements(stack, resource_type, document)
-            if statement["Effect"] == "Allow" and statement["Action"] == actions
-            for service in _services(statement)
-            if statement.get("Condition") == this_account
-        }
-        assert allowed == {"budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"}
-        # No service gets anything without the account condition.
-        assert not [
-            s for s in _statements(stack, resource_type, document) if _services(s) and s.get("Condition") != this_account
-        ]
+    this_account = {"aws:SourceAccount": stack.account}
+    publishers = {
+        service: statement.get("Condition")
+        for statement in _statements(stack, "AWS::SNS::TopicPolicy", "PolicyDocument")
+        if statement["Effect"] == "Allow" and statement["Action"] == "sns:Publish"
+        for service in _services(statement)
+    }
+    assert publishers == {
+        "budgets.amazonaws.com": {
+            "StringEquals": this_account,
+            "ArnLike": {"aws:SourceArn": f"arn:aws:budgets::{stack.account}:*"},
+        },
+        "costalerts.amazonaws.com": {"StringEquals": this_account},
+        "cloudwatch.amazonaws.com": {"StringEquals": this_account},
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_billing_services_may_use_the_topic_key_as_documented(role, synthesized):
+    """AWS documents these key statements without conditions; an unsupported one would make every
+    delivery fail silently. The key serves this topic only; the topic policy says who publishes."""
+    stack = synthesized[f"{role}/Billing"]
+    services = [s for s in _statements(stack, "AWS::KMS::Key", "KeyPolicy") if _services(s)]
+    assert sorted(service for s in services for service in _services(s)) == sorted(BILLING_PUBLISHERS)
+    assert all(s["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"] and "Condition" not in s for s in services)
 
 
 @pytest.mark.parametrize("role", ROLES)

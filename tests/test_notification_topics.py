@@ -1,0 +1,62 @@
+"""Every platform topic admits its publishing services exactly as AWS documents: an unsupported
+condition in a topic or key policy drops every notification silently (issue 9, defect 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ml_constructs.notification_topic import _topic_conditions
+
+# Each service's documented topic-policy condition keys (see ml_constructs/notification_topic.py).
+DOCUMENTED_TOPIC_CONDITION_KEYS = {
+    "budgets.amazonaws.com": {"aws:SourceAccount", "aws:SourceArn"},
+    "costalerts.amazonaws.com": {"aws:SourceAccount"},
+    "cloudwatch.amazonaws.com": {"aws:SourceAccount"},
+    "events.amazonaws.com": set(),
+}
+
+
+def _services(statement: dict) -> list[str]:
+    principal = statement.get("Principal")
+    services = principal.get("Service", []) if isinstance(principal, dict) else []
+    return [services] if isinstance(services, str) else services
+
+
+def _condition_keys(statement: dict) -> set[str]:
+    return {key for operator in (statement.get("Condition") or {}).values() for key in operator}
+
+
+def _publisher_statements(synthesized, resource_type: str, document: str):
+    for stack in synthesized.values():
+        for logical_id, resource in stack.template["Resources"].items():
+            if resource["Type"] != resource_type:
+                continue
+            for statement in resource["Properties"][document]["Statement"]:
+                for service in _services(statement):
+                    yield f"{stack.name}/{logical_id}", service, statement
+
+
+def test_topic_policies_use_only_each_services_documented_conditions(synthesized):
+    seen = set()
+    for where, service, statement in _publisher_statements(synthesized, "AWS::SNS::TopicPolicy", "PolicyDocument"):
+        assert service in DOCUMENTED_TOPIC_CONDITION_KEYS, f"{where}: {service} has no documented topic policy"
+        assert _condition_keys(statement) == DOCUMENTED_TOPIC_CONDITION_KEYS[service], where
+        seen.add(service)
+    assert seen == set(DOCUMENTED_TOPIC_CONDITION_KEYS)  # billing, serving alerts and drift topics
+
+
+def test_topic_keys_admit_publishing_services_without_conditions(synthesized):
+    seen = set()
+    for where, service, statement in _publisher_statements(synthesized, "AWS::KMS::Key", "KeyPolicy"):
+        if service not in DOCUMENTED_TOPIC_CONDITION_KEYS:
+            continue  # a key of another use (logs, for instance)
+        assert "Condition" not in statement, where
+        assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"], where
+        seen.add(service)
+    assert seen == set(DOCUMENTED_TOPIC_CONDITION_KEYS)
+
+
+def test_a_service_without_documented_conditions_is_refused():
+    """The negative control: a publisher nobody looked up cannot be added silently."""
+    with pytest.raises(ValueError, match="no documented SNS topic policy for sqs.amazonaws.com"):
+        _topic_conditions("sqs.amazonaws.com", stack=None)
