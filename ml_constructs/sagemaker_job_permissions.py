@@ -1,5 +1,10 @@
 """What any SageMaker job, model or monitoring job of the platform needs to run in a VPC: its network
-interfaces (only in that VPC), network describes, image pulls and its own logs."""
+interfaces (only in that VPC), network describes, image pulls, its own logs, and its keys.
+
+AWS lists these for the execution role of jobs in a VPC and with KMS keys:
+https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html (CreateTrainingJob,
+CreateProcessingJob: "If you specify a private VPC", "If you specify a KMS key").
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,28 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 
 
+_INTERFACE_ACTIONS = (
+    "ec2:CreateNetworkInterface",
+    "ec2:CreateNetworkInterfacePermission",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DeleteNetworkInterfacePermission",
+)
+_DESCRIBE_ACTIONS = (
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "ec2:DescribeDhcpOptions",
+)
+# Every EC2 action a SageMaker execution role in a VPC needs (for permissions boundaries).
+VPC_NETWORK_ACTIONS = _INTERFACE_ACTIONS + _DESCRIBE_ACTIONS
+
+
 def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
     return [
         iam.PolicyStatement(
             sid="NetworkInterfacesInTheVpc",
-            actions=[
-                "ec2:CreateNetworkInterface",
-                "ec2:CreateNetworkInterfacePermission",
-                "ec2:DeleteNetworkInterface",
-                "ec2:DeleteNetworkInterfacePermission",
-            ],
+            actions=list(_INTERFACE_ACTIONS),
             resources=[
                 stack.format_arn(service="ec2", resource=kind, resource_name="*")
                 for kind in ("network-interface", "subnet", "security-group")
@@ -25,13 +42,7 @@ def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
         ),
         iam.PolicyStatement(
             sid="DescribeTheNetwork",
-            actions=[
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeVpcs",
-                "ec2:DescribeSubnets",
-                "ec2:DescribeSecurityGroups",
-                "ec2:DescribeDhcpOptions",
-            ],
+            actions=list(_DESCRIBE_ACTIONS),
             resources=["*"],
         ),
         iam.PolicyStatement(
@@ -51,5 +62,23 @@ def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
             sid="PullImages",
             actions=["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
             resources=[f"arn:{stack.partition}:ecr:{stack.region}:*:repository/*"],
+        ),
+    ]
+
+
+def key_statements(sid: str, key_arns: list[str]) -> list[iam.PolicyStatement]:
+    """Use the given keys for data, and let SageMaker take grants on them for job volumes (only for
+    AWS resources: a grant nobody but a service can use)."""
+    return [
+        iam.PolicyStatement(
+            sid=sid,
+            actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
+            resources=key_arns,
+        ),
+        iam.PolicyStatement(
+            sid=f"{sid}ForVolumes",
+            actions=["kms:CreateGrant"],
+            resources=key_arns,
+            conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
         ),
     ]

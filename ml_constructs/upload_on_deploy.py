@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, DefaultStackSynthesizer, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
@@ -20,6 +20,7 @@ from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from platform_config.naming import CDK_QUALIFIER
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ class UploadOnDeploy(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, uploads: Sequence[Upload]) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        assets_bucket = f"cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-{stack.account}-{stack.region}"
+        assets_bucket = f"cdk-{CDK_QUALIFIER}-assets-{stack.account}-{stack.region}"
         log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.DESTROY)
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         policy = iam.ManagedPolicy(

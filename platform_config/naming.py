@@ -7,6 +7,20 @@ Every name carries the platform name, so two platforms (or a trial in one accoun
 from __future__ import annotations
 
 
+# The CDK bootstrap stack's default qualifier: the platform deploys through its roles.
+CDK_QUALIFIER = "hnb659fds"
+
+
+def persona_role(platform: str, persona: str) -> str:
+    """A persona's Studio execution role, e.g. `<platform>-compliance-officer`."""
+    return f"{platform}-{persona}"
+
+
+def cdk_bootstrap_role(kind: str, account_id: str, region: str) -> str:
+    """A role of the CDK bootstrap stack (`kind`: deploy-role, cfn-exec-role, ...), by name."""
+    return f"cdk-{CDK_QUALIFIER}-{kind}-{account_id}-{region}"
+
+
 def model_build_pipeline(platform: str, project: str) -> str:
     """The SageMaker Pipeline that turns a project's data into a registered model version."""
     return f"{platform}-{project}-model-build"

@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from platform_config.reachability import Vpc, interface_services
+
 ACCOUNT_ROLES = ("dev", "test", "prod")
 AccountRole = Literal["dev", "test", "prod"]
 
@@ -65,7 +67,23 @@ def _slug(value: str) -> str:
     return value
 
 
+_ROLE_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}):role/([\w+=,.@*?/-]+)")
+
+
+def _approver_arn(value: str) -> str:
+    match = _ROLE_ARN_PATTERN.fullmatch(value)
+    if not match:
+        raise ValueError(
+            f"'{value}' is not an IAM role ARN (pattern); fix: use e.g. 'arn:aws:iam::111111111111:role/"
+            "aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ComplianceOfficer_*'"
+        )
+    if not match.group(2).rsplit("/", 1)[-1].strip("*?"):
+        raise ValueError(f"'{value}' would let any role of the account approve; fix: name the approvers' role")
+    return value
+
+
 AccountId = Annotated[str, AfterValidator(_account_id)]
+ApproverArn = Annotated[str, AfterValidator(_approver_arn)]
 Region = Annotated[str, AfterValidator(_region)]
 Email = Annotated[str, AfterValidator(_email)]
 Slug = Annotated[str, AfterValidator(_slug)]
@@ -162,16 +180,23 @@ class Billing(Frozen):
         return self
 
 
-# Interface endpoints a VPC without internet needs for Studio and SageMaker jobs to work at all.
-REQUIRED_INTERFACE_ENDPOINTS = ("sagemaker.api", "sagemaker.runtime", "sts", "logs", "ecr.api", "ecr.dkr", "kms")
-OPTIONAL_INTERFACE_ENDPOINTS = ("monitoring", "sagemaker.featurestore-runtime", "codecommit", "ssm")
+# The interface endpoints the dev VPC needs without internet: what its documented workflows call
+# (platform_config/reachability.py), and the ones a team may add.
+REQUIRED_INTERFACE_ENDPOINTS = interface_services("dev", feature_store=False)
+OPTIONAL_INTERFACE_ENDPOINTS = tuple(
+    service
+    for service in dict.fromkeys([*interface_services("dev", feature_store=True), "monitoring", "codecommit", "ssm"])
+    if service not in REQUIRED_INTERFACE_ENDPOINTS
+)
+KNOWN_INTERFACE_ENDPOINTS = REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS
 
 
 class Network(Frozen):
     """How Studio and jobs reach AWS: private endpoints only (default), or the internet through NAT.
 
     Interface endpoints bill per AZ-hour, so their set is config: with `nat-gateway` egress none are
-    needed (one NAT gateway is cheaper than the endpoint set), without it the required ones must be there.
+    needed (one NAT gateway is cheaper than the endpoint set), without it the ones the workflows
+    call must be there (checked with the rest of the config, which says which workflows are on).
     """
 
     egress: Literal["vpc-endpoints-only", "nat-gateway"] = "vpc-endpoints-only"
@@ -179,22 +204,16 @@ class Network(Frozen):
     interface_endpoints: tuple[str, ...] | None = None
     # Test and prod VPCs host endpoints only: SageMaker pulls images through ECR endpoints and model
     # artifacts and captures through the free S3 gateway endpoint.
-    serving_interface_endpoints: tuple[str, ...] = ("ecr.api", "ecr.dkr")
+    serving_interface_endpoints: tuple[str, ...] = interface_services("serving", feature_store=False)
 
     @model_validator(mode="after")
-    def _endpoints(self) -> Network:
+    def _known_endpoints(self) -> Network:
         listed = {*(self.interface_endpoints or ()), *self.serving_interface_endpoints}
-        unknown = listed - {*REQUIRED_INTERFACE_ENDPOINTS, *OPTIONAL_INTERFACE_ENDPOINTS}
+        unknown = listed - set(KNOWN_INTERFACE_ENDPOINTS)
         if unknown:
             raise ValueError(
                 f"interface_endpoints has unknown service(s) {sorted(unknown)}; fix: use some of "
-                f"{list(REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS)}"
-            )
-        missing = set(REQUIRED_INTERFACE_ENDPOINTS) - set(self.endpoint_services)
-        if self.egress == "vpc-endpoints-only" and missing:
-            raise ValueError(
-                f"interface_endpoints lacks {sorted(missing)}, without which jobs cannot reach AWS from a VPC "
-                "with no internet path; fix: add them, or set egress = \"nat-gateway\""
+                f"{list(KNOWN_INTERFACE_ENDPOINTS)}"
             )
         return self
 
@@ -204,12 +223,22 @@ class Network(Frozen):
             return self.interface_endpoints
         return REQUIRED_INTERFACE_ENDPOINTS if self.egress == "vpc-endpoints-only" else ()
 
+    def unreachable(self, vpc: Vpc, *, feature_store: bool) -> list[str]:
+        """The interface endpoints the VPC's workflows call that it lacks (none behind NAT)."""
+        if self.egress == "nat-gateway":
+            return []
+        present = self.endpoint_services if vpc == "dev" else self.serving_interface_endpoints
+        return [s for s in interface_services(vpc, feature_store=feature_store) if s not in present]
+
 
 class Studio(Frozen):
     """SageMaker Studio: small notebooks that drive jobs, shut down when idle."""
 
     idle_timeout_minutes: int = Field(default=60, ge=60, le=525600)
     default_instance_type: str = "ml.t3.medium"
+    # SageMaker Feature Store for the data engineers: feature groups with an offline store (S3 and
+    # the Glue Data Catalog) and, without NAT, the sagemaker.featurestore-runtime endpoint.
+    feature_store: bool = False
 
 
 PersonaName = Literal["data-engineer", "data-scientist", "mlops-engineer", "compliance-officer"]
@@ -230,6 +259,9 @@ class TestServing(Frozen):
     max_concurrency: int = Field(default=5, ge=1, le=200)
     instance_type: str = "ml.m5.large"  # used when serverless = false
     instance_count: int = Field(default=1, ge=1)
+    # The acceptance test's p95 bound, after warm-up requests: test's endpoint is not prod's (a
+    # serverless one adds its own overhead), so prod's latency alarm is no bar for it.
+    max_p95_latency_ms: int = Field(default=2000, ge=1, le=60000)
 
 
 class ProdServing(Frozen):
@@ -240,7 +272,8 @@ class ProdServing(Frozen):
     max_instances: int = Field(default=4, ge=2)
     invocations_per_instance: int = Field(default=100, ge=1)  # target tracking, per minute
     canary_percent: int = Field(default=10, ge=1, le=50)
-    bake_minutes: int = Field(default=10, ge=1, le=180)
+    # The canary's bake time is both blue/green waits, which CloudFormation caps at 3600 s.
+    bake_minutes: int = Field(default=10, ge=1, le=60)
     data_capture_percent: int = Field(default=20, ge=1, le=100)
     latency_alarm_ms: int = Field(default=500, ge=1)
     error_rate_alarm_percent: float = Field(default=1.0, gt=0, le=100)
@@ -265,8 +298,11 @@ class Monitoring(Frozen):
     drift_alarm_threshold: float = Field(default=0.2, gt=0, le=1)
     # s3:// prefix where labels for served predictions land; enables model-quality monitoring.
     ground_truth_uri: str | None = Field(default=None, pattern=r"^s3://[a-z0-9.-]{3,63}(/.*)?$")
-    # On drift, start the project's model-build pipeline (true) or only notify (false).
+    # On drift, start the project's model-build pipeline (true) or only notify (false, the default:
+    # until monitoring feeds fresh data, a retrain learns from the same data as the model it replaces).
     retrain_on_drift: bool = False
+    # Hourly schedules find the same drift every hour: retrain at most once in this many hours.
+    retrain_at_most_every_hours: int = Field(default=24, ge=1, le=24 * 30)
 
 
 class MetricThreshold(Frozen):
@@ -305,6 +341,10 @@ class Platform(Frozen):
     alert_emails: tuple[Email, ...] = Field(min_length=1)
     # Who is asked to approve promotions to prod (the promotion pipelines' gate).
     compliance_officer_emails: tuple[Email, ...] = Field(min_length=1)
+    # Besides the compliance-officer Studio role, the IAM roles (ARN patterns, in the dev account)
+    # of compliance officers' own sign-in, e.g. their IAM Identity Center permission set's role:
+    # the only other principals the registry lets approve (README, "What is enforced").
+    approver_principal_arns: tuple[ApproverArn, ...] = ()
 
 
 class PlatformConfig(Frozen):
@@ -340,6 +380,29 @@ class PlatformConfig(Frozen):
                 raise ValueError(
                     f"projects[{index}].model_package_group '{project.package_group_name}' must start with "
                     f"'{prefix}', the prefix persona roles are scoped to; fix: rename it to '{prefix}{project.name}'"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _approvers_in_dev(self) -> PlatformConfig:
+        dev = self.accounts.dev.account_id
+        for index, arn in enumerate(self.platform.approver_principal_arns):
+            if f":iam::{dev}:" not in arn:
+                raise ValueError(
+                    f"platform.approver_principal_arns[{index}] '{arn}' is not in the dev account {dev}, "
+                    "where the registry is; fix: name the approvers' role in the dev account"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _workflows_reachable(self) -> PlatformConfig:
+        """Without internet, every workflow's services need an endpoint (platform_config/reachability.py)."""
+        for vpc, key in (("dev", "interface_endpoints"), ("serving", "serving_interface_endpoints")):
+            missing = self.network.unreachable(vpc, feature_store=self.studio.feature_store)
+            if missing:
+                raise ValueError(
+                    f"network.{key} lacks {missing}, which the {vpc} VPC's workflows call and cannot reach "
+                    "without an internet path; fix: add them, or set network.egress = \"nat-gateway\""
                 )
         return self
 

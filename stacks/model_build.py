@@ -12,7 +12,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
-from ml_constructs.sagemaker_job_permissions import vpc_job_statements
+from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
 from pipelines.definition import container_images, render
 from platform_config import PlatformConfig, Project, naming
@@ -159,11 +159,7 @@ class ModelBuildStack(Stack):
                 resources=[buckets["raw-data"], buckets["processed-data"], buckets["model-artifacts"]],
                 conditions={"StringLike": {"s3:prefix": [f"{project.name}/*"]}},
             ),
-            iam.PolicyStatement(
-                sid="UseDataKeys",
-                actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
-                resources=[self.storage.data_key.key_arn, self.storage.artifacts_key.key_arn],
-            ),
+            *key_statements("UseDataKeys", [self.storage.data_key.key_arn, self.storage.artifacts_key.key_arn]),
             *vpc_job_statements(self, self.network.vpc.vpc_arn),
             iam.PolicyStatement(
                 sid="PassOwnRoleToJobs",

@@ -63,7 +63,11 @@ class NetworkStack(Stack):
             nat_gateways=1 if with_nat else 0,
             restrict_default_security_group=True,
             flow_logs={"All": ec2.FlowLogOptions(destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))},
-            gateway_endpoints={"S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3)},
+            # Free: S3 for data, models and captures; DynamoDB for the audit trail the CLI reads.
+            gateway_endpoints={
+                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
+                "DynamoDB": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
+            },
         )
         self.job_subnets = self.vpc.select_subnets(subnet_group_name="Jobs")
         for subnet in self.vpc.isolated_subnets + self.vpc.private_subnets + self.vpc.public_subnets:

@@ -2,14 +2,16 @@
 
 | persona            | may                                                                          |
 | ------------------ | ---------------------------------------------------------------------------- |
-| data engineer      | processing jobs, Data Wrangler/Canvas, Feature Store, raw + processed data   |
+| data engineer      | processing jobs (Data Wrangler exports too), Feature Store (when on), raw +  |
+|                    | processed data                                                               |
 | data scientist     | processing + training jobs, experiments, register versions (pending only),   |
 |                    | read the registry, processed data, its projects' artifacts                   |
 | MLOps engineer     | SageMaker Pipelines and their executions, dev endpoints, read the registry   |
 | compliance officer | read the registry, metrics and lineage; approve or reject model versions     |
 
-Every persona also gets the Studio basics (its own apps and spaces, logs, images). Everyone but the
-compliance officer is also denied any approval change by `ApprovalGuard`.
+Every persona also gets the Studio basics (its own apps and spaces, logs, images, and what SageMaker
+needs of an execution role in a VPC). Everyone but the compliance officer is also denied any
+approval change by `ApprovalGuard` and by the model package groups' own policy.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
+from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
 from platform_config import PlatformConfig, naming
 from platform_config.schema import PersonaName
 
@@ -41,6 +44,7 @@ class PersonaScope:
     data_key: kms.IKey
     artifacts_key: kms.IKey
     model_build_role_arns: list[str]
+    vpc_arn: str  # where Studio apps and jobs create their network interfaces
 
     def sagemaker(self, resource: str, name: str = "*") -> str:
         return self.stack.format_arn(
@@ -101,8 +105,8 @@ def _objects(sid: str, bucket_arn: str, actions: list[str], objects: list[str] |
     ]
 
 
-def _use_keys(*keys: kms.IKey) -> iam.PolicyStatement:
-    return _allow("UseDataKeys", ["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"], [k.key_arn for k in keys])
+def _use_keys(*keys: kms.IKey) -> list[iam.PolicyStatement]:
+    return key_statements("UseDataKeys", [k.key_arn for k in keys])
 
 
 def _pass_role(sid: str, role_arns: list[str]) -> iam.PolicyStatement:
@@ -131,7 +135,9 @@ def _jobs(scope: PersonaScope, *kinds: str) -> iam.PolicyStatement:
 
 
 def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatement]:
-    """What any Studio user needs: its apps and spaces in this domain, logs, images, listing."""
+    """What any Studio user needs: its apps and spaces in this domain (tagged: the domain propagates
+    tags, and SageMaker tags what Studio creates), logs, images, listing, and the network interfaces
+    of apps and jobs in the domain's VPC."""
     domain = scope.domain_id
     return [
         _allow(
@@ -146,6 +152,7 @@ def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatemen
                 "sagemaker:DescribeSpace",
                 "sagemaker:DescribeUserProfile",
                 "sagemaker:DescribeDomain",
+                "sagemaker:AddTags",
             ],
             [
                 scope.sagemaker("app", f"{domain}/*"),
@@ -157,16 +164,11 @@ def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatemen
         # List and Search actions take no resource ARN in IAM.
         _allow("ListAndSearch", ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"], ["*"]),
         _allow(
-            "WriteOwnLogs",
-            ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:GetLogEvents"],
+            "ReadSageMakerLogs",
+            ["logs:DescribeLogStreams", "logs:GetLogEvents"],
             [scope.stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*", arn_format=ArnFormat.COLON_RESOURCE_NAME)],
         ),
-        _allow("PullImagesToken", ["ecr:GetAuthorizationToken"], ["*"]),
-        _allow(
-            "PullImages",
-            ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-            [f"arn:{scope.stack.partition}:ecr:{scope.stack.region}:*:repository/*"],
-        ),
+        *vpc_job_statements(scope.stack, scope.vpc_arn),
         _allow(
             "PublishSageMakerMetrics",
             ["cloudwatch:PutMetricData"],
@@ -178,18 +180,40 @@ def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatemen
 
 
 def data_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
-    return [
+    """Data Wrangler flows export as processing jobs (RunJobs); SageMaker Canvas's own data preparation
+    needs AWS's AmazonSageMakerCanvasDataPrepFullAccess, which the platform does not grant."""
+    statements = [
         *_objects("RawData", scope.bucket(scope.raw_data), _READ_WRITE),
         *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ_WRITE),
-        _use_keys(scope.data_key),
+        *_use_keys(scope.data_key),
         _jobs(scope, "processing"),
+    ]
+    if scope.config.studio.feature_store:
+        statements += _feature_store(scope)
+    return statements
+
+
+# Where feature groups' offline stores live: the processed-data bucket, under the data key.
+OFFLINE_STORE_PREFIX = "feature-store"
+FEATURE_STORE_DATABASE = "sagemaker_featurestore"  # the Glue database Feature Store creates tables in
+
+
+def _feature_store(scope: PersonaScope) -> list[iam.PolicyStatement]:
+    """Feature groups named with the platform's prefix, their records, and what the offline store
+    needs of the role passed to the group (AWS's AmazonSageMakerFeatureStoreAccess, narrowed:
+    https://docs.aws.amazon.com/sagemaker/latest/dg/security-iam-awsmanpol-feature-store.html)."""
+    glue = scope.stack.format_arn
+    bucket = scope.bucket(scope.processed_data)
+    return [
         _allow(
-            "FeatureStore",
+            "FeatureGroups",
             [
                 "sagemaker:CreateFeatureGroup",
                 "sagemaker:UpdateFeatureGroup",
                 "sagemaker:DescribeFeatureGroup",
                 "sagemaker:DeleteFeatureGroup",
+                "sagemaker:UpdateFeatureMetadata",
+                "sagemaker:DescribeFeatureMetadata",
                 "sagemaker:PutRecord",
                 "sagemaker:GetRecord",
                 "sagemaker:BatchGetRecord",
@@ -199,10 +223,16 @@ def data_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
             [scope.named("feature-group")],
         ),
         _allow(
-            "DataWranglerFlows",
-            ["sagemaker:CreateFlowDefinition", "sagemaker:DescribeFlowDefinition", "sagemaker:DeleteFlowDefinition"],
-            [scope.named("flow-definition")],
+            "OfflineStoreCatalog",
+            ["glue:GetTable", "glue:UpdateTable"],
+            [
+                glue(service="glue", resource="catalog"),
+                glue(service="glue", resource="database", resource_name=FEATURE_STORE_DATABASE),
+                glue(service="glue", resource="table", resource_name=f"{FEATURE_STORE_DATABASE}/*"),
+            ],
         ),
+        _allow("OfflineStoreBucket", ["s3:GetBucketAcl"], [bucket]),
+        _allow("OfflineStoreObjects", ["s3:PutObjectAcl"], [f"{bucket}/{OFFLINE_STORE_PREFIX}/*"]),
     ]
 
 
@@ -210,7 +240,7 @@ def data_scientist(scope: PersonaScope) -> list[iam.PolicyStatement]:
     return [
         *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
         *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
-        _use_keys(scope.data_key, scope.artifacts_key),
+        *_use_keys(scope.data_key, scope.artifacts_key),
         _jobs(scope, "processing", "training", "hyper-parameter-tuning"),
         _allow(
             "Experiments",
@@ -245,7 +275,7 @@ def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
     return [
         *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
         *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
-        _use_keys(scope.data_key, scope.artifacts_key),
+        *_use_keys(scope.data_key, scope.artifacts_key),
         _allow(
             "Pipelines",
             [
@@ -317,15 +347,17 @@ def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
         ),
         *_objects("ModelMetrics", scope.bucket(scope.model_artifacts), _READ, scope.project_artifacts),
         _allow("ReadModelMetricsKey", ["kms:Decrypt"], [scope.artifacts_key.key_arn]),
+        # QueryLineage has no resource type in IAM: it matches only `Resource: "*"`.
+        _allow("QueryLineage", ["sagemaker:QueryLineage"], ["*"]),
         _allow(
             "ReadLineage",
             [
-                "sagemaker:QueryLineage",
                 "sagemaker:DescribeArtifact",
                 "sagemaker:DescribeAction",
                 "sagemaker:DescribeContext",
                 "sagemaker:DescribeTrainingJob",
                 "sagemaker:DescribeProcessingJob",
+                "sagemaker:DescribeTrialComponent",
                 "sagemaker:DescribePipeline",
                 "sagemaker:DescribePipelineExecution",
             ],
@@ -333,6 +365,7 @@ def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
                 scope.sagemaker("artifact"),
                 scope.sagemaker("action"),
                 scope.sagemaker("context"),
+                scope.sagemaker("experiment-trial-component"),
                 scope.sagemaker("training-job"),
                 scope.sagemaker("processing-job"),
                 scope.named("pipeline"),

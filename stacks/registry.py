@@ -1,4 +1,11 @@
-"""The Model Registry in dev: one model package group per project, readable by test and prod."""
+"""The Model Registry in dev: one model package group per project, readable by test and prod, whose
+own policy is where "only the compliance officer approves" holds for every principal of the account.
+
+IAM evaluates an explicit Deny in a resource-based policy for every request to that resource, same
+account included, whatever the caller's own policies allow
+(docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html):
+so account admins, the CDK deployment roles and a person's own SSO role are all held by it.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,15 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
-from platform_config import PlatformConfig
+from platform_config import PlatformConfig, naming
 
 # What the serving accounts may do with a project's packages: look, and build a model from one.
 # Never UpdateModelPackage: approval stays with dev's compliance officer.
 SERVING_ACCOUNT_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:CreateModel")
+# What erases the registry's evidence: nobody does it, not even a deployment (the groups are retained).
+DESTRUCTIVE_ACTIONS = ("sagemaker:DeleteModelPackage", "sagemaker:DeleteModelPackageGroup")
+# Who may change the group policy itself: only CloudFormation, deploying this stack.
+POLICY_ACTIONS = ("sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy")
 
 
 class RegistryStack(Stack):
@@ -20,6 +31,14 @@ class RegistryStack(Stack):
         # Set semantics: in a single-account trial the same account must appear once.
         serving_accounts = sorted({config.accounts.test.account_id, config.accounts.prod.account_id})
         principals = [iam.AccountPrincipal(account).arn for account in serving_accounts]
+        dev = config.accounts.dev
+        approvers = [
+            f"arn:{self.partition}:iam::{dev.account_id}:role/{naming.persona_role(config.platform.name, 'compliance-officer')}",
+            *config.platform.approver_principal_arns,
+        ]
+        deployer = f"arn:{self.partition}:iam::{dev.account_id}:role/" + naming.cdk_bootstrap_role(
+            "cfn-exec-role", dev.account_id, dev.region
+        )
         self.groups: dict[str, sagemaker.CfnModelPackageGroup] = {}
         for project in config.projects:
             group_name = project.package_group_name
@@ -46,6 +65,39 @@ class RegistryStack(Stack):
                             "Principal": {"AWS": principals},
                             "Action": list(SERVING_ACCOUNT_ACTIONS),
                             "Resource": packages_arn,
+                        },
+                        {
+                            "Sid": "OnlyComplianceOfficersChangeVersions",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "sagemaker:UpdateModelPackage",
+                            "Resource": packages_arn,
+                            "Condition": {"ArnNotLike": {"aws:PrincipalArn": approvers}},
+                        },
+                        {
+                            "Sid": "VersionsAreRegisteredPendingApproval",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": "sagemaker:CreateModelPackage",
+                            "Resource": [group_arn, packages_arn],
+                            "Condition": {
+                                "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+                            },
+                        },
+                        {
+                            "Sid": "NobodyErasesVersions",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": list(DESTRUCTIVE_ACTIONS),
+                            "Resource": [group_arn, packages_arn],
+                        },
+                        {
+                            "Sid": "OnlyDeploymentsChangeThisPolicy",
+                            "Effect": "Deny",
+                            "Principal": "*",
+                            "Action": list(POLICY_ACTIONS),
+                            "Resource": group_arn,
+                            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployer}},
                         },
                     ],
                 },

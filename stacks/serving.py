@@ -24,7 +24,7 @@ import jsii
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.model_monitor import Baselines, ModelMonitor
-from ml_constructs.sagemaker_job_permissions import vpc_job_statements
+from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
 from ml_constructs.serving_endpoint import DataCapture, Placement, ServingEndpoint
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
@@ -217,11 +217,7 @@ class ServingStack(Stack):
                 resources=[f"arn:{self.partition}:kms:{dev.region}:{dev.account_id}:key/*"],
                 conditions={"StringEquals": {"kms:ViaService": f"s3.{dev.region}.amazonaws.com"}},
             ),
-            iam.PolicyStatement(
-                sid="UseServingKey",
-                actions=["kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey", "kms:CreateGrant"],
-                resources=[foundation.key.key_arn],
-            ),
+            *key_statements("UseServingKey", [foundation.key.key_arn]),
             *vpc_job_statements(self, network.vpc.vpc_arn),
             iam.PolicyStatement(
                 sid="PublishMonitoringMetrics",

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.approval_guard import ApprovalGuard
+from ml_constructs.sagemaker_job_permissions import VPC_NETWORK_ACTIONS
 from platform_config import PlatformConfig, naming
 from stacks.network import NetworkStack
 from stacks.personas import PERSONAS, POLICIES, PersonaScope, studio_basics
@@ -27,13 +28,13 @@ class StudioStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, description="SageMaker Studio: domain, persona roles, user profiles (dev)")
         platform = config.platform.name
-        self.boundary = boundary = self._permissions_boundary(platform)
+        self.boundary = boundary = self._permissions_boundary(feature_store=config.studio.feature_store)
         self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard")
         self.persona_roles = {
             persona: iam.Role(
                 self,
                 f"{persona.title().replace('-', '')}Role",
-                role_name=f"{platform}-{persona}",
+                role_name=naming.persona_role(platform, persona),
                 description=f"Studio execution role of the {persona} persona",
                 assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
                 permissions_boundary=boundary,
@@ -102,6 +103,7 @@ class StudioStack(Stack):
             model_build_role_arns=[
                 self.format_arn(service="iam", region="", resource="role", resource_name=naming.model_build_role(platform, "*"))
             ],
+            vpc_arn=network.vpc.vpc_arn,
         )
         for persona, role in self.persona_roles.items():
             policy = iam.ManagedPolicy(
@@ -141,8 +143,10 @@ class StudioStack(Stack):
                 tags=[{"key": "persona", "value": person.persona}],
             )
 
-    def _permissions_boundary(self, platform: str) -> iam.ManagedPolicy:
-        """The most any persona role can ever do, whatever policy is attached to it later."""
+    def _permissions_boundary(self, *, feature_store: bool) -> iam.ManagedPolicy:
+        """The most any persona (or model-build) role can ever do, whatever policy is attached to it
+        later. A role's effective permissions are its policies *and* this: whatever SageMaker needs
+        of an execution role (network interfaces in the VPC, grants on volume keys) must be here too."""
         boundary = iam.ManagedPolicy(
             self,
             "PersonaBoundary",
@@ -154,10 +158,15 @@ class StudioStack(Stack):
                         "sagemaker:*",
                         "s3:*",
                         "kms:Decrypt",
+                        "kms:Encrypt",
                         "kms:GenerateDataKey",
                         "kms:DescribeKey",
                         "logs:*",
                         "ecr:*",
+                        # Network interfaces of Studio apps and jobs in the VPC (the policies scope them to it).
+                        *VPC_NETWORK_ACTIONS,
+                        # Feature Store's offline store catalog, when Feature Store is on.
+                        *(["glue:GetTable", "glue:UpdateTable"] if feature_store else []),
                         "cloudwatch:PutMetricData",
                         "iam:PassRole",
                         # Watching and answering promotions, and reading their audit trail.
@@ -172,6 +181,12 @@ class StudioStack(Stack):
                         "dynamodb:DescribeTable",
                     ],
                     resources=["*"],
+                ),
+                iam.PolicyStatement(
+                    sid="GrantsOnKeysOnlyForAwsResources",
+                    actions=["kms:CreateGrant"],
+                    resources=["*"],
+                    conditions={"Bool": {"kms:GrantIsForAWSResource": "true"}},
                 ),
                 iam.PolicyStatement(
                     sid="NeverChangeIdentitiesKeysOrBucketPolicies",

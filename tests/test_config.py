@@ -126,6 +126,40 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             "roles are scoped to; fix: rename it to 'mlplatform-churn'",
             id="group-without-platform-prefix",
         ),
+        pytest.param(
+            _edit('"kms", "codepipeline"]', '"kms"]'),
+            "network.interface_endpoints lacks ['codepipeline'], which the dev VPC's workflows call and cannot "
+            'reach without an internet path; fix: add them, or set network.egress = "nat-gateway"',
+            id="no-codepipeline-endpoint",
+        ),
+        pytest.param(
+            _edit("feature_store = false", "feature_store = true"),
+            "network.interface_endpoints lacks ['sagemaker.featurestore-runtime'], which the dev VPC's",
+            id="feature-store-without-its-endpoint",
+        ),
+        pytest.param(
+            _edit("max_instances = 4,", "max_instances = 4, bake_minutes = 61,"),
+            "projects[0].prod_serving.bake_minutes must be at most 60; fix: use a smaller number",
+            id="bake-beyond-cloudformation-limit",
+        ),
+        pytest.param(
+            _edit("approver_principal_arns = []", 'approver_principal_arns = ["ComplianceOfficer"]'),
+            "platform.approver_principal_arns[0]: 'ComplianceOfficer' is not an IAM role ARN (pattern); fix:",
+            id="approver-not-an-arn",
+        ),
+        pytest.param(
+            _edit("approver_principal_arns = []", 'approver_principal_arns = ["arn:aws:iam::111111111111:role/*"]'),
+            "would let any role of the account approve; fix: name the approvers' role",
+            id="approver-any-role",
+        ),
+        pytest.param(
+            _edit(
+                "approver_principal_arns = []",
+                'approver_principal_arns = ["arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Approver_*"]',
+            ),
+            "is not in the dev account 111111111111, where the registry is; fix:",
+            id="approver-outside-dev",
+        ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],
 )

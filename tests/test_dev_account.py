@@ -111,7 +111,8 @@ def test_data_scientists_register_only_pending_versions(studio):
 @pytest.mark.parametrize(
     ("persona", "allowed", "refused"),
     [
-        ("data-engineer", ["sagemaker:CreateProcessingJob", "sagemaker:PutRecord"], ["sagemaker:CreateTrainingJob"]),
+        # Feature Store is off in the example config: no feature groups, no records.
+        ("data-engineer", ["sagemaker:CreateProcessingJob"], ["sagemaker:CreateTrainingJob", "sagemaker:PutRecord"]),
         ("mlops-engineer", ["sagemaker:StartPipelineExecution", "sagemaker:CreateEndpoint"], ["sagemaker:CreateFeatureGroup"]),
     ],
 )
@@ -136,7 +137,7 @@ def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(syn
     (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
     assert group["Properties"]["ModelPackageGroupName"] == "mlplatform-churn"
     assert group["DeletionPolicy"] == "Retain"
-    statements_ = group["Properties"]["ModelPackageGroupPolicy"]["Statement"]
+    statements_ = [s for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"] if s["Effect"] == "Allow"]
     accounts = {f"arn:aws:iam::{a}:root" for a in ("222222222222", "333333333333")}
     assert all(set(s["Principal"]["AWS"]) == accounts for s in statements_)
     actions = {a for s in statements_ for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
@@ -273,3 +274,34 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
         r for r in stack.template["Resources"].values()
         if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
     ]
+
+
+def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synthesized):
+    """Held for every principal of the account (admins and deployment roles too), not just ours."""
+    registry = synthesized["dev/Registry"].template
+    (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
+    denies = {s["Sid"]: s for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"] if s["Effect"] == "Deny"}
+    assert all(s["Principal"] == "*" for s in denies.values())
+    approval = denies["OnlyComplianceOfficersChangeVersions"]
+    assert approval["Action"] == "sagemaker:UpdateModelPackage"
+    assert approval["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::111111111111:role/mlplatform-compliance-officer"]}
+    }
+    assert denies["VersionsAreRegisteredPendingApproval"]["Condition"] == {
+        "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+    }
+    assert "Condition" not in denies["NobodyErasesVersions"]
+    assert denies["OnlyDeploymentsChangeThisPolicy"]["Condition"] == {
+        "ArnNotEquals": {
+            "aws:PrincipalArn": "arn:aws:iam::111111111111:role/cdk-hnb659fds-cfn-exec-role-111111111111-eu-west-1"
+        }
+    }
+
+
+def test_the_platforms_bootstrap_qualifier_is_cdks_default():
+    """The registry exempts, and the promotion deploys through, the bootstrap roles by this name."""
+    from aws_cdk import DefaultStackSynthesizer
+
+    from platform_config.naming import CDK_QUALIFIER
+
+    assert CDK_QUALIFIER == DefaultStackSynthesizer.DEFAULT_QUALIFIER

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, ArnFormat, CfnCapabilities, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, ArnFormat, CfnCapabilities, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_codebuild as codebuild
 from aws_cdk import aws_codepipeline as codepipeline
 from aws_cdk import aws_codepipeline_actions as actions
@@ -26,6 +26,7 @@ from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.audit_trail import GATE_ACTION
+from platform_config import naming
 
 STEPS = Path(__file__).parent / "steps"
 # What CDK's CodePipeline grants its roles on the artifact bucket and key.
@@ -323,9 +324,10 @@ class PromotionPipeline(Construct):
 
     def _deploy(self, name: str, target: Target, source: codepipeline.Artifact, parameters: dict) -> actions.Action:
         """Through CDK's bootstrap roles of the target account, which trust this account (`--trust`)."""
-        qualifier = DefaultStackSynthesizer.DEFAULT_QUALIFIER
-        suffix = f"{qualifier}-{{}}-{target.account_id}-{target.region}"
-        role_arn = f"arn:{Stack.of(self).partition}:iam::{target.account_id}:role/cdk-{suffix}"
+        def role_arn(kind: str) -> str:
+            name = naming.cdk_bootstrap_role(kind, target.account_id, target.region)
+            return f"arn:{Stack.of(self).partition}:iam::{target.account_id}:role/{name}"
+
         return actions.CloudFormationCreateUpdateStackAction(
             action_name=name,
             stack_name=target.stack_name,
@@ -333,8 +335,8 @@ class PromotionPipeline(Construct):
             admin_permissions=False,
             account=target.account_id,
             region=target.region,
-            role=iam.Role.from_role_arn(self, f"{name}Role", role_arn.format("deploy-role"), mutable=False),
-            deployment_role=iam.Role.from_role_arn(self, f"{name}Execution", role_arn.format("cfn-exec-role"), mutable=False),
+            role=iam.Role.from_role_arn(self, f"{name}Role", role_arn("deploy-role"), mutable=False),
+            deployment_role=iam.Role.from_role_arn(self, f"{name}Execution", role_arn("cfn-exec-role"), mutable=False),
             cfn_capabilities=[CfnCapabilities.NAMED_IAM],
             parameter_overrides=parameters,
             replace_on_failure=False,
