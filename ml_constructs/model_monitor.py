@@ -158,7 +158,7 @@ class ModelMonitor(Construct):
             for name in (schedule_names[kind] for kind in self.schedules)
         ]
         self.alarms = self._drift_alarms(endpoint_name, schedule_names["data-quality"], settings, alerts)
-        self.alarms.append(self._failure_alarm(endpoint_name, schedule_arns, alerts))
+        self._notify_failures(endpoint_name, schedule_arns, alerts)
         # The feedback loop: violations go to dev, where retraining (or a notification) is decided.
         forwarder = iam.Role(self, "ForwardRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
         iam.ManagedPolicy(
@@ -227,30 +227,22 @@ class ModelMonitor(Construct):
             alarms.append(alarm)
         return alarms
 
-    def _failure_alarm(self, endpoint_name, schedule_arns, alerts) -> cloudwatch.Alarm:
-        """A monitoring execution that fails is counted by an EventBridge rule, which an alarm watches."""
-        failures = events.Rule(
+    def _notify_failures(self, endpoint_name: str, schedule_arns: list[str], alerts: sns.ITopic) -> None:
+        """A failed monitoring execution goes to the alert topic as it happens. (An alarm on the rule's
+        TriggeredRules metric would be no signal: AWS/Events publishes it only for rules with targets.)"""
+        detail = events.EventField.from_path
+        events.Rule(
             self,
             "FailedExecutions",
-            description=f"Failed Model Monitor executions of {endpoint_name}",
+            description=f"Failed Model Monitor executions of {endpoint_name}, to the alert topic",
             event_pattern=monitoring_events(schedule_arns, ProcessingJobStatus=["Failed"]),
+            targets=[
+                targets.SnsTopic(
+                    alerts,
+                    message=events.RuleTargetInput.from_text(
+                        f"{endpoint_name}: Model Monitor execution {detail('$.detail.ProcessingJobName')} failed: "
+                        f"{detail('$.detail.ExitMessage')} ({detail('$.detail.FailureReason')})"
+                    ),
+                )
+            ],
         )
-        alarm = cloudwatch.Alarm(
-            self,
-            "FailedExecutionsAlarm",
-            alarm_name=f"{endpoint_name}-monitoring-failed",
-            alarm_description=f"{endpoint_name}: a Model Monitor execution failed",
-            metric=cloudwatch.Metric(
-                namespace="AWS/Events",
-                metric_name="TriggeredRules",
-                dimensions_map={"RuleName": failures.rule_name},
-                statistic="Sum",
-                period=Duration.hours(1),
-            ),
-            threshold=0,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-        )
-        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-        return alarm

@@ -116,6 +116,9 @@ class ServingEndpoint(Construct):
             endpoint_name=endpoint_name,
             endpoint_config_name=self.config.attr_endpoint_config_name,
             deployment_config=None if rollout is None else self._blue_green(rollout),
+            # A promotion changes the model, not the capacity: keep the instance count autoscaling
+            # reached instead of resetting it to the new config's initial count (min_instances).
+            retain_all_variant_properties=rollout is not None,
         )
         for alarm in self.alarms.values():
             self.endpoint.node.add_dependency(alarm)
@@ -141,7 +144,8 @@ class ServingEndpoint(Construct):
 
     def _error_rate(self, code: str, *, minutes: int) -> cloudwatch.MathExpression:
         return cloudwatch.MathExpression(
-            expression="100 * errors / MAX([invocations, 1])",
+            # Documented metric math: IF(condition, true value, false value); no traffic, no errors.
+            expression="IF(invocations > 0, 100 * errors / invocations, 0)",
             using_metrics={
                 "errors": self._metric(f"Invocation{code}Errors", "Sum", period=minutes),
                 "invocations": self._metric("Invocations", "Sum", period=minutes),

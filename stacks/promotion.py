@@ -100,7 +100,7 @@ class PromotionPipelineStack(Stack):
             metrics_key_arn=storage.artifacts_key.key_arn,
             test=targets["test"],
             prod=targets["prod"],
-            max_p95_latency_ms=project.prod_serving.latency_alarm_ms,
+            max_p95_latency_ms=project.test_serving.max_p95_latency_ms,
             gate_topic=shared.gate.topic,
             key=shared.key,
         )

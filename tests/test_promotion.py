@@ -69,7 +69,29 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "STEP": "resolve_package",
         "MODEL_PACKAGE_ARN": "#{variables.ModelPackageArn}",
         "MODEL_PACKAGE_GROUP": "mlplatform-churn",
+        # Deploy order: Resolve refuses to start while the serving stages are not deployed.
+        "TEST_CHECK_ROLE_ARN": "arn:aws:iam::222222222222:role/mlplatform-churn-test-check",
+        "TEST_STACK": "test-Serving-churn",
+        "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
+        "PROD_STACK": "prod-Serving-churn",
     }
+
+
+def test_the_automatic_first_run_skips_every_stage_after_source(promotion):
+    """CodePipeline starts a new pipeline once by itself, with ModelPackageArn at its default."""
+    for stage in _pipeline(promotion)["Stages"][1:]:
+        (condition,) = stage["BeforeEntry"]["Conditions"]
+        (rule,) = condition["Rules"]
+        assert condition["Result"] == "SKIP", stage["Name"]
+        assert rule["RuleTypeId"]["Provider"] == "VariableCheck", stage["Name"]
+        assert rule["Configuration"] == {"Variable": "#{variables.ModelPackageArn}", "Value": "none", "Operator": "NE"}
+    assert "BeforeEntry" not in _pipeline(promotion)["Stages"][0]
+
+
+def test_acceptance_holds_the_test_endpoint_to_its_own_latency_bound(promotion, example_config):
+    acceptance = json.loads(_action(_pipeline(promotion), "AcceptanceTest")["Configuration"]["EnvironmentVariables"])
+    bound = next(v["value"] for v in acceptance if v["name"] == "MAX_P95_LATENCY_MS")
+    assert bound == str(example_config.projects[0].test_serving.max_p95_latency_ms) == "2000"
 
 
 @pytest.mark.parametrize(("stage", "account", "stack"), [("DeployTest", "222222222222", "test-Serving-churn"), ("DeployProd", "333333333333", "prod-Serving-churn")])

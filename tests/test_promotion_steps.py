@@ -27,6 +27,12 @@ from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
 
 REGION = "eu-west-1"
+CREDENTIALS = {
+    "AccessKeyId": "ASIAEXAMPLEEXAMPLE00",
+    "SecretAccessKey": "testing-secret-key-testing-secret-key-0",
+    "SessionToken": "testing-session-token",
+    "Expiration": "2026-12-01T12:00:00Z",
+}
 GROUP = "mlplatform-churn"
 TARGET_ROLE = "arn:aws:iam::222222222222:role/mlplatform-deploy"
 ENDPOINT = "churn-test"
@@ -134,7 +140,36 @@ def run(main, environ, capsys, **kwargs) -> tuple[int, dict[str, str], list[str]
 
 
 def resolve_env(arn: str) -> dict[str, str]:
-    return {"MODEL_PACKAGE_ARN": arn, "MODEL_PACKAGE_GROUP": GROUP, "AWS_REGION": REGION}
+    return {
+        "MODEL_PACKAGE_ARN": arn,
+        "MODEL_PACKAGE_GROUP": GROUP,
+        "AWS_REGION": REGION,
+        "TEST_CHECK_ROLE_ARN": "arn:aws:iam::222222222222:role/mlplatform-churn-test-check",
+        "TEST_STACK": "test-Serving-churn",
+        "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
+        "PROD_STACK": "prod-Serving-churn",
+    }
+
+
+def test_resolve_refuses_to_promote_before_the_serving_stages_are_deployed(register, capsys, monkeypatch):
+    """Deploy order: test and prod first. Their check roles do not exist yet, so STS refuses them."""
+    arn = register(status="Approved")
+    sts = boto3.client("sts", region_name=REGION)
+    stubber = Stubber(sts)
+    stubber.add_response("assume_role", {"Credentials": CREDENTIALS}, {"RoleArn": resolve_env(arn)["TEST_CHECK_ROLE_ARN"], "RoleSessionName": "resolve-deploy-order"})
+    stubber.add_client_error("assume_role", "AccessDenied", "User is not authorized to perform: sts:AssumeRole")
+    stubber.activate()
+    real_client = boto3.client
+    monkeypatch.setattr(boto3, "client", lambda name, **kw: sts if name == "sts" else real_client(name, **kw))
+
+    code, assignments, err = run(resolve_package.main, resolve_env(arn), capsys)
+
+    assert (code, assignments) == (1, {})
+    assert err[-1] == (
+        "resolve_package: prod-Serving-churn is not deployed in account 333333333333 (its check role "
+        "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check cannot be assumed); fix: deploy the test "
+        "and prod stages before promoting (npx cdk deploy 'test/*' 'prod/*'; README, 'Bootstrap, diff, deploy')"
+    )
 
 
 def test_resolve_prints_the_version_baselines_and_quality_of_an_approved_package(register, capsys):
@@ -206,6 +241,7 @@ def acceptance_env(expected: str) -> dict[str, str]:
         "EXPECTED_MODEL_PACKAGE_ARN": expected,
         "REQUESTS_FILE": str(SAMPLE_REQUESTS),
         "MAX_P95_LATENCY_MS": "500",
+        "WARMUP_REQUESTS": "0",
     }
 
 
@@ -298,6 +334,44 @@ def test_acceptance_p95_tolerates_one_slow_answer_in_twenty_but_not_two(deployed
     assert (code, assignments) == (1, {})
     too_slow = "acceptance_test: too slow: 20/20 well-formed, p95 600 ms (bound 500 ms); fix: "
     assert err[-1].startswith(too_slow)
+
+
+def test_acceptance_warms_the_endpoint_up_before_measuring(deployed, capsys):
+    """A cold start answers slowly once: those requests go first, untimed, and are not judged."""
+    rows = SAMPLE_REQUESTS.read_text().splitlines()
+    client = boto3.client("sagemaker-runtime", region_name=REGION)
+    stubber = Stubber(client)
+    stubber.add_client_error("invoke_endpoint", "ModelNotReadyException", expected_params=None)
+    slow = b"0.5"
+    stubber.add_response("invoke_endpoint", {"Body": StreamingBody(io.BytesIO(slow), len(slow))}, None)
+    for row in rows:
+        stubber.add_response(
+            "invoke_endpoint",
+            {"Body": StreamingBody(io.BytesIO(b"0.3"), 3)},
+            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode()},
+        )
+    stubber.activate()
+
+    code, assignments, err = run(
+        acceptance_test.main,
+        acceptance_env(deployed) | {"WARMUP_REQUESTS": "2"},
+        capsys,
+        clock=latencies(*[40] * 20),
+        runtime=client,
+    )
+
+    assert (code, assignments) == (0, {"ACCEPTANCE_SUMMARY": "20/20 well-formed, p95 40 ms (bound 500 ms)"})
+    assert any("warm-up request failed (ModelNotReadyException)" in line for line in err)
+    stubber.assert_no_pending_responses()
+
+
+def test_acceptance_refuses_a_bad_warmup_count(deployed, capsys):
+    code, _, err = run(acceptance_test.main, acceptance_env(deployed) | {"WARMUP_REQUESTS": "-1"}, capsys)
+    assert code == 1
+    assert err[-1] == (
+        "acceptance_test: WARMUP_REQUESTS must be a whole number of zero or more, got '-1'; "
+        "fix: correct it on the CodeBuild action"
+    )
 
 
 def test_acceptance_refuses_an_endpoint_serving_another_package(register, capsys):

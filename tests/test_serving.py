@@ -83,6 +83,21 @@ def test_prod_autoscales_on_invocations_per_instance(prod):
     tracking = policy["TargetTrackingScalingPolicyConfiguration"]
     assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == "SageMakerVariantInvocationsPerInstance"
     assert tracking["TargetValue"] == 100
+    # A promotion keeps the capacity autoscaling reached (not the new config's initial count).
+    assert _one(prod, "AWS::SageMaker::Endpoint")["Properties"]["RetainAllVariantProperties"] is True
+
+
+@pytest.mark.parametrize("role", ["test", "prod"])
+def test_error_rate_alarms_use_documented_metric_math(role, synthesized):
+    """IF(...) guards the division; no traffic is no error rate (MAX([m, 1]) is not documented)."""
+    template = synthesized[f"{role}/Serving-churn"].template
+    expressions = {
+        query["Expression"]
+        for alarm in _resources(template, "AWS::CloudWatch::Alarm")
+        for query in alarm["Properties"].get("Metrics", [])
+        if "Expression" in query
+    }
+    assert expressions == {"IF(invocations > 0, 100 * errors / invocations, 0)"}
 
 
 def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
@@ -98,11 +113,31 @@ def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
 
 def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesized):
     names = {a["Properties"]["AlarmName"] for a in _resources(prod, "AWS::CloudWatch::Alarm")}
-    for kind in ("5xx", "4xx", "latency", "cpu", "memory", "monitoring-failed"):
+    for kind in ("5xx", "4xx", "latency", "cpu", "memory"):
         assert f"mlplatform-churn-prod-{kind}" in names
     assert all(a["Properties"]["AlarmActions"] for a in _resources(prod, "AWS::CloudWatch::Alarm"))
     topic = _one(synthesized["prod/ServingFoundation"].template, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in topic["Properties"]
+
+
+def test_failed_monitoring_executions_reach_the_alert_topic_directly(prod, synthesized):
+    """Not through an alarm on AWS/Events TriggeredRules, which exists only for rules with targets."""
+    assert not [
+        a for a in _resources(prod, "AWS::CloudWatch::Alarm") if a["Properties"].get("Namespace") == "AWS/Events"
+    ]
+    (failed,) = [
+        r
+        for r in _resources(prod, "AWS::Events::Rule")
+        if r["Properties"]["EventPattern"]["detail"].get("ProcessingJobStatus") == ["Failed"]
+    ]
+    (target,) = failed["Properties"]["Targets"]
+    assert target["Arn"]["Fn::GetStackOutput"]["StackName"] == "prod-ServingFoundation"
+    assert "failed" in target["InputTransformer"]["InputTemplate"]
+    assert target["InputTransformer"]["InputPathsMap"] == {
+        "detail-ExitMessage": "$.detail.ExitMessage",
+        "detail-FailureReason": "$.detail.FailureReason",
+        "detail-ProcessingJobName": "$.detail.ProcessingJobName",
+    }
 
 
 def test_data_quality_monitoring_uses_the_registered_baselines(prod):

@@ -6,6 +6,10 @@ Its source is what this app synthesized (the project's test and prod serving tem
 step scripts in steps/), as a CDK asset: no git provider is involved. The package comes in as the
 pipeline variable `ModelPackageArn`; Resolve refuses anything not Approved and finds the version and
 registered baselines, which the deploy actions pass to the serving templates as parameters.
+
+CodePipeline starts every new pipeline once by itself, with the variable at its default `none`:
+each stage after Source has an entry condition that skips it then, so that run succeeds doing
+nothing (docs.aws.amazon.com/codepipeline/latest/userguide/stage-conditions.html, VariableCheck).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ STEPS = Path(__file__).parent / "steps"
 CDK_ARTIFACT_GRANTS = frozenset(
     {"s3:Abort*", "s3:DeleteObject*", "s3:GetBucket*", "s3:GetObject*", "s3:List*", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
 )
+NO_PACKAGE = "none"  # the variable's default: the pipeline's automatic first run
 EXPORTED = [
     "MODEL_PACKAGE_VERSION",
     "BASELINE_STATISTICS_URI",
@@ -116,7 +121,7 @@ class PromotionPipeline(Construct):
                 codepipeline.Variable(
                     variable_name="ModelPackageArn",
                     description="The approved model package version to promote",
-                    default_value="none",
+                    default_value=NO_PACKAGE,
                 )
             ],
         )
@@ -134,87 +139,101 @@ class PromotionPipeline(Construct):
                 )
             ],
         )
-        self.pipeline.add_stage(
-            stage_name="Resolve",
-            actions=[
-                self._step(
-                    "Resolve",
-                    "resolve_package",
-                    source_output,
-                    {"MODEL_PACKAGE_ARN": package, "MODEL_PACKAGE_GROUP": model_package_group},
-                )
-            ],
+        self._stage(
+            "Resolve",
+            self._step(
+                "Resolve",
+                "resolve_package",
+                source_output,
+                {
+                    "MODEL_PACKAGE_ARN": package,
+                    "MODEL_PACKAGE_GROUP": model_package_group,
+                    **{
+                        f"{t.role.upper()}_{key}": value
+                        for t in (test, prod)
+                        for key, value in (("CHECK_ROLE_ARN", t.check_role_arn), ("STACK", t.stack_name))
+                    },
+                },
+            )
         )
         resolved = {
             "ModelPackageArn": package,
             "ModelPackageVersion": "#{Resolve.MODEL_PACKAGE_VERSION}",
         }
-        self.pipeline.add_stage(stage_name="DeployTest", actions=[self._deploy("DeployTest", test, source_output, resolved)])
-        self.pipeline.add_stage(
-            stage_name="AcceptanceTest",
-            actions=[
-                self._step(
-                    "AcceptanceTest",
-                    "acceptance_test",
-                    source_output,
-                    {
-                        "ENDPOINT_NAME": test.endpoint_name,
-                        "TARGET_ROLE_ARN": test.check_role_arn,
-                        "EXPECTED_MODEL_PACKAGE_ARN": package,
-                        "REQUESTS_FILE": "steps/sample_requests.csv",
-                        "MAX_P95_LATENCY_MS": str(max_p95_latency_ms),
-                    },
-                )
-            ],
+        self._stage("DeployTest", self._deploy("DeployTest", test, source_output, resolved))
+        self._stage(
+            "AcceptanceTest",
+            self._step(
+                "AcceptanceTest",
+                "acceptance_test",
+                source_output,
+                {
+                    "ENDPOINT_NAME": test.endpoint_name,
+                    "TARGET_ROLE_ARN": test.check_role_arn,
+                    "EXPECTED_MODEL_PACKAGE_ARN": package,
+                    "REQUESTS_FILE": "steps/sample_requests.csv",
+                    "MAX_P95_LATENCY_MS": str(max_p95_latency_ms),
+                },
+            )
         )
-        self.pipeline.add_stage(
-            stage_name=GATE_ACTION,
-            actions=[
-                actions.ManualApprovalAction(
-                    action_name=GATE_ACTION,
-                    notification_topic=gate_topic,
-                    additional_information=(
-                        f"Promote {package} (version #{{Resolve.MODEL_PACKAGE_VERSION}}) to prod? "
-                        "Model quality: #{Resolve.QUALITY_SUMMARY}. "
-                        "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}."
-                    ),
-                    external_entity_link=f"https://{stack.region}.console.aws.amazon.com/sagemaker/home?region={stack.region}#/model-registry",
-                )
-            ],
+        self._stage(
+            GATE_ACTION,
+            actions.ManualApprovalAction(
+                action_name=GATE_ACTION,
+                notification_topic=gate_topic,
+                additional_information=(
+                    f"Promote {package} (version #{{Resolve.MODEL_PACKAGE_VERSION}}) to prod? "
+                    "Model quality: #{Resolve.QUALITY_SUMMARY}. "
+                    "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}."
+                ),
+                external_entity_link=f"https://{stack.region}.console.aws.amazon.com/sagemaker/home?region={stack.region}#/model-registry",
+            )
         )
-        self.pipeline.add_stage(
-            stage_name="DeployProd",
-            actions=[
-                self._deploy(
-                    "DeployProd",
-                    prod,
-                    source_output,
-                    {
-                        **resolved,
-                        "BaselineStatisticsUri": "#{Resolve.BASELINE_STATISTICS_URI}",
-                        "BaselineConstraintsUri": "#{Resolve.BASELINE_CONSTRAINTS_URI}",
-                    },
-                )
-            ],
+        self._stage(
+            "DeployProd",
+            self._deploy(
+                "DeployProd",
+                prod,
+                source_output,
+                {
+                    **resolved,
+                    "BaselineStatisticsUri": "#{Resolve.BASELINE_STATISTICS_URI}",
+                    "BaselineConstraintsUri": "#{Resolve.BASELINE_CONSTRAINTS_URI}",
+                },
+            )
         )
-        self.pipeline.add_stage(
-            stage_name="VerifyProd",
-            actions=[
-                self._step(
-                    "VerifyProd",
-                    "verify_endpoint",
-                    source_output,
-                    {
-                        "ENDPOINT_NAME": prod.endpoint_name,
-                        "TARGET_ROLE_ARN": prod.check_role_arn,
-                        "EXPECTED_MODEL_PACKAGE_ARN": package,
-                    },
-                )
-            ],
+        self._stage(
+            "VerifyProd",
+            self._step(
+                "VerifyProd",
+                "verify_endpoint",
+                source_output,
+                {
+                    "ENDPOINT_NAME": prod.endpoint_name,
+                    "TARGET_ROLE_ARN": prod.check_role_arn,
+                    "EXPECTED_MODEL_PACKAGE_ARN": package,
+                },
+            )
         )
         self._acknowledge_generated_roles()
         self.gate_arn = stack.format_arn(service="codepipeline", resource=pipeline_name, resource_name=f"{GATE_ACTION}/{GATE_ACTION}")
         self.pipeline_arn = self.pipeline.pipeline_arn
+
+    def _stage(self, name: str, action: codepipeline.IAction) -> None:
+        """A stage after Source, skipped when there is no package to promote (the automatic first run)."""
+        has_package = codepipeline.Rule(
+            name=f"{name}HasModelPackage",
+            provider="VariableCheck",
+            version="1",
+            configuration={"Variable": "#{variables.ModelPackageArn}", "Value": NO_PACKAGE, "Operator": "NE"},
+        )
+        self.pipeline.add_stage(
+            stage_name=name,
+            actions=[action],
+            before_entry=codepipeline.Conditions(
+                conditions=[codepipeline.Condition(result=codepipeline.Result.SKIP, rules=[has_package])]
+            ),
+        )
 
     def _acknowledge_generated_roles(self) -> None:
         """CDK gives the pipeline and each action a role with an inline policy of its grants: this

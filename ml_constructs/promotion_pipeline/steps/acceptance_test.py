@@ -2,10 +2,13 @@
 
 Acts in the test account through TARGET_ROLE_ARN. Each line of REQUESTS_FILE is one CSV request in
 the model's feature layout (`sample_requests.csv`); every answer must be one churn probability in
-[0, 1], and the 95th percentile of the client-side latencies must be under MAX_P95_LATENCY_MS.
+[0, 1], and the 95th percentile of the client-side latencies must be under MAX_P95_LATENCY_MS (the
+test endpoint's own bound, `test_serving.max_p95_latency_ms`). The first WARMUP_REQUESTS requests
+are sent once before measuring and not timed: a serverless endpoint's cold start says nothing
+about the model.
 
 Environment: ENDPOINT_NAME, TARGET_ROLE_ARN, AWS_REGION, EXPECTED_MODEL_PACKAGE_ARN, REQUESTS_FILE,
-MAX_P95_LATENCY_MS, WAIT_SECONDS (default 1800).
+MAX_P95_LATENCY_MS, WARMUP_REQUESTS (default 3), WAIT_SECONDS (default 1800).
 Stdout: ACCEPTANCE_SUMMARY.
 
     python3 steps/acceptance_test.py > accepted.env
@@ -29,6 +32,7 @@ except ImportError:
 
 # One attempt per request: a retry would hide an error and inflate the latency being measured.
 NO_RETRIES = Config(retries={"mode": "standard", "max_attempts": 1})
+DEFAULT_WARMUP_REQUESTS = "3"
 
 
 def read_requests(path: str) -> list[str]:
@@ -64,6 +68,15 @@ def probability(body: bytes) -> float | None:
     return value if 0.0 <= value <= 1.0 else None
 
 
+def warm_up(runtime, endpoint: str, rows: list[str]) -> None:
+    """Wake the endpoint (a serverless one starts a container on first use); answers are not judged."""
+    for row in rows:
+        try:
+            runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=row.encode())["Body"].read()
+        except ClientError as error:
+            common.log(f"warm-up request failed ({error.response['Error'].get('Code')}); measuring anyway")
+
+
 def invoke_all(runtime, endpoint: str, rows: list[str], clock: common.Clock) -> tuple[list[str], list[float]]:
     """Each request's problem (if any), and the latencies in milliseconds."""
     problems, latencies = [], []
@@ -95,11 +108,13 @@ def accept(environ: Mapping[str, str], clock: common.Clock, runtime) -> str:
     rows = read_requests(common.env(environ, "REQUESTS_FILE"))
     bound = common.positive_number(environ, "MAX_P95_LATENCY_MS")
     wait = common.positive_number(environ, "WAIT_SECONDS", common.DEFAULT_WAIT_SECONDS)
+    warmups = common.count(environ, "WARMUP_REQUESTS", DEFAULT_WARMUP_REQUESTS)
     client = common.target_clients(role, "acceptance-test", region)
     sagemaker = client("sagemaker")
     check_served(sagemaker, common.wait_in_service(sagemaker, endpoint, wait, clock), expected)
     common.log(f"endpoint {endpoint} is InService with {expected}; sending {len(rows)} requests")
     runtime = runtime or client("sagemaker-runtime", config=NO_RETRIES)
+    warm_up(runtime, endpoint, rows[:warmups])
     problems, latencies = invoke_all(runtime, endpoint, rows, clock)
     if problems:
         raise common.StepError(

@@ -66,6 +66,14 @@ def positive_number(environ: Mapping[str, str], name: str, default: str | None =
     return value
 
 
+def count(environ: Mapping[str, str], name: str, default: str | None = None) -> int:
+    """A whole number of zero or more from the environment."""
+    raw = env(environ, name, default)
+    if not raw.isdigit():
+        raise StepError(f"{name} must be a whole number of zero or more, got {raw!r}; fix: correct it on the CodeBuild action")
+    return int(raw)
+
+
 def version_of(arn: str) -> str | None:
     """The version number in a versioned model package ARN, or None for anything else."""
     match = PACKAGE_ARN.fullmatch(arn or "")

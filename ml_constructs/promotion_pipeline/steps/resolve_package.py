@@ -1,9 +1,13 @@
 """Resolve: check that the package the pipeline was started with may be promoted, and say what it is.
 
 Whoever started the pipeline (the approval trigger, or a person with a typo), only an Approved
-version of this project's group, carrying the drift-check baselines prod monitoring needs, goes on.
+version of this project's group, carrying the drift-check baselines prod monitoring needs, goes on,
+and only once the test and prod stages are deployed (their serving stacks hold the check roles this
+step assumes, and the shared network and key stacks the serving templates import): promoting
+before that would fail half-way, in DeployTest or DeployProd.
 
-Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION.
+Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION, TEST_CHECK_ROLE_ARN, TEST_STACK,
+PROD_CHECK_ROLE_ARN, PROD_STACK.
 Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY.
 
     python3 steps/resolve_package.py > resolved.env
@@ -83,6 +87,23 @@ def check_package(package: dict, group: str) -> tuple[str, str]:
     return statistics, constraints
 
 
+def check_targets_deployed(sts, environ: Mapping[str, str]) -> None:
+    """Each target account's serving stack exists: its check role, which trusts this step, can be assumed."""
+    for target in ("TEST", "PROD"):
+        role = common.env(environ, f"{target}_CHECK_ROLE_ARN")
+        stack = common.env(environ, f"{target}_STACK")
+        try:
+            sts.assume_role(RoleArn=role, RoleSessionName="resolve-deploy-order")
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "AccessDenied":
+                raise
+            raise common.StepError(
+                f"{stack} is not deployed in account {role.split(':')[4]} (its check role {role} cannot be "
+                "assumed); fix: deploy the test and prod stages before promoting "
+                "(npx cdk deploy 'test/*' 'prod/*'; README, 'Bootstrap, diff, deploy')"
+            ) from None
+
+
 def quality_summary(s3, package: dict) -> str:
     """The registered quality metrics as one short line; never stops the step, the metrics are for people."""
     uri = package.get("ModelMetrics", {}).get("ModelQuality", {}).get("Statistics", {}).get("S3Uri", "")
@@ -111,6 +132,7 @@ def resolve(environ: Mapping[str, str]) -> str:
     check_arn(arn, group, region)
     package = describe(boto3.client("sagemaker", region_name=region), arn)
     statistics, constraints = check_package(package, group)
+    check_targets_deployed(boto3.client("sts", region_name=region), environ)
     summary = quality_summary(boto3.client("s3", region_name=region), package)
     common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
     return common.assignments(
