@@ -1,10 +1,11 @@
-"""Registers the rule packs that gate every synthesis: an unacknowledged finding fails it."""
+"""Registers the checks that gate every synthesis: an unacknowledged finding fails it."""
 
 from __future__ import annotations
 
 from aws_cdk import Stage, Validations
 from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, NagPack
 
+from compliance.replacement_check import ReplacementCheck
 from compliance.sagemaker_rules import SageMakerChecks
 
 
@@ -13,4 +14,4 @@ def rule_packs(scope: Stage) -> list[NagPack]:
 
 
 def add_checks(app: Stage) -> None:
-    Validations.of(app).add_plugins(*rule_packs(app))
+    Validations.of(app).add_plugins(*rule_packs(app), ReplacementCheck())

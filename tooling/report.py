@@ -36,7 +36,8 @@ def main(outdir: str = "cdk.out") -> int:
     if findings:
         print("cfn-lint findings:\n" + "\n".join(findings), file=sys.stderr)
         return 1
-    print(f"cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker) and cfn-lint: no findings in {len(stacks)} templates.")
+    checks = "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), ReplacementSafety and cfn-lint"
+    print(f"{checks}: no findings in {len(stacks)} templates.")
     print(describe(stacks, path))
     print("\nWhat costs money while idle, per account:")
     print(format_costs(estimate(stacks)))
