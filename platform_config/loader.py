@@ -19,6 +19,7 @@ _FIXES = {
     "missing": "is missing; fix: add it",
     "extra_forbidden": "is not a known setting; fix: remove it or correct its spelling",
     "greater_than": "must be greater than {gt:g}; fix: use a positive number",
+    "greater_than_equal": "must be at least {ge:g}; fix: use a larger number",
     "less_than_equal": "must be at most {le:g}; fix: use a smaller number",
     "too_short": "must not be empty; fix: add at least {min_length} entry",
     "string_type": "must be a string; fix: quote the value",

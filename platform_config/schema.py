@@ -88,7 +88,8 @@ Region = Annotated[str, AfterValidator(_region)]
 Email = Annotated[str, AfterValidator(_email)]
 Slug = Annotated[str, AfterValidator(_slug)]
 PositiveUsd = Annotated[float, Field(gt=0)]
-Percent = Annotated[float, Field(gt=0, le=1000)]
+# AWS Budgets takes notification thresholds of 0.1 % and more (AWS::Budgets::Budget Notification.Threshold).
+Percent = Annotated[float, Field(ge=0.1, le=1000)]
 
 
 class Frozen(BaseModel):
