@@ -10,7 +10,6 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -55,7 +54,7 @@ class AuditTrail(Construct):
                 "protect the audit records; an AWS Backup plan is each organisation's own choice.",
             )
         )
-        function = PlatformFunction(
+        recorder = PlatformFunction(
             self,
             "Recorder",
             code=RUNTIME,
@@ -76,8 +75,8 @@ class AuditTrail(Construct):
                 iam.PolicyStatement(sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
-        ).function
-        target = targets.LambdaFunction(function, retry_attempts=8)
+        )
+        target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
         events.Rule(
             self,
             "RegistryDecisions",

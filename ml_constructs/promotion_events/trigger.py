@@ -13,7 +13,6 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -49,7 +48,7 @@ class PromotionTrigger(Construct):
         pipeline_arns = [
             stack.format_arn(service="codepipeline", resource=name, region=stack.region) for name in pipelines_by_group.values()
         ]
-        self.function = PlatformFunction(
+        starter = PlatformFunction(
             self,
             "Handler",
             code=RUNTIME,
@@ -69,11 +68,12 @@ class PromotionTrigger(Construct):
                 ),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
-        ).function
+        )
+        self.function = starter.function
         events.Rule(
             self,
             "Approvals",
             description="Approved versions of the platform's model package groups",
             event_pattern=registry_decisions(pipelines_by_group, statuses=["Approved"]),
-            targets=[targets.LambdaFunction(self.function, retry_attempts=4)],
+            targets=[starter.event_target()],
         )
