@@ -1,5 +1,5 @@
-"""A Lambda function of the platform: code from a folder beside its construct, Powertools from AWS's
-public layer (pinned to the version the tests use), a managed-policy role, encrypted logs, a
+"""A Lambda function of the platform: code from a folder beside its construct, Powertools from a layer
+vendored from the pinned package (no deploy-time lookup), a managed-policy role, encrypted logs, a
 dead-letter queue and bounded concurrency; and EventBridge targets for it that lose no event."""
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
-from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.powertools_layer import POWERTOOLS_VERSION, powertools_layer
 
-POWERTOOLS_VERSION = "3.37.0"  # = aws-lambda-powertools in requirements.in
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 # EventBridge's documented maximum: retry (with backoff) for a day, then the dead-letter queue.
 # The handlers are idempotent, so a delivery repeated over that day changes nothing.
@@ -83,23 +82,15 @@ class PlatformFunction(Construct):
             ],
         )
         acknowledge_scoped_wildcards(policy, wildcard_reason)
-        powertools = lambda_.LayerVersion.from_layer_version_arn(
-            self,
-            "Powertools",
-            # AWS publishes each Powertools release's layer ARN under this public parameter.
-            ssm.StringParameter.value_for_string_parameter(
-                self, f"/aws/service/powertools/python/x86_64/{RUNTIME.name}/{POWERTOOLS_VERSION}"
-            ),
-        )
         self.function = lambda_.Function(
             self,
             "Function",
             description=description,
             runtime=RUNTIME,
             handler=handler,
-            code=lambda_.Code.from_asset(str(code)),
+            code=lambda_.Code.from_asset(str(code), exclude=["__pycache__"]),  # bytecode differs by machine
             role=role.without_policy_updates(),
-            layers=[powertools],
+            layers=[powertools_layer(self, RUNTIME)],
             environment=dict(environment),
             environment_encryption=key,
             log_group=log_group,
@@ -111,8 +102,8 @@ class PlatformFunction(Construct):
         Validations.of(self.function).acknowledge(
             Acknowledgment(
                 id="AwsSolutions::AwsSolutions-L1",
-                reason=f"{RUNTIME.name} is a supported runtime with a published Powertools {POWERTOOLS_VERSION} "
-                "layer; the runtime and the layer are upgraded together, deliberately.",
+                reason=f"{RUNTIME.name} is a supported runtime; its Powertools {POWERTOOLS_VERSION} layer is vendored "
+                "from the pinned package, and the runtime and the layer are upgraded together, deliberately.",
             ),
             Acknowledgment(
                 id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency",
