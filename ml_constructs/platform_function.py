@@ -20,8 +20,8 @@ from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.powertools_layer import POWERTOOLS_VERSION, powertools_layer
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
-# EventBridge's documented maximum: retry (with backoff) for a day, then the dead-letter queue.
-# The handlers are idempotent, so a delivery repeated over that day changes nothing.
+# EventBridge's documented maximum: retry (with backoff) for a day, then the dead-letter queue. Delivery
+# is at least once either way, so a function behind `event_target` must be idempotent (ours are).
 EVENT_RETRY_ATTEMPTS = 185
 EVENT_MAX_AGE = Duration.hours(24)
 
