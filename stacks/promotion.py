@@ -9,11 +9,10 @@ from pathlib import Path
 from aws_cdk import Stack
 from constructs import Construct
 
-from ml_constructs.audit_trail import AuditTrail
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
+from ml_constructs.promotion_events import AuditTrail, PromotionTrigger
 from ml_constructs.promotion_pipeline import STEPS, PromotionPipeline, Target
-from ml_constructs.promotion_trigger import PromotionTrigger
 from platform_config import PlatformConfig, Project, naming
 from stacks.storage import StorageStack
 

@@ -29,11 +29,19 @@ def fake_aws_environment(monkeypatch, **variables: str) -> None:
 
 
 def load_lambda(handler: Path, module_name: str) -> ModuleType:
-    """A fresh copy of a Lambda module, imported as Lambda does: a cold start reading the environment."""
+    """A fresh copy of a Lambda module, imported as Lambda does: a cold start reading the environment,
+    with its own folder (the function's asset) first on the import path and its sibling modules fresh."""
+    folder = str(handler.parent)
+    for sibling in handler.parent.glob("*.py"):
+        sys.modules.pop(sibling.stem, None)
     spec = importlib.util.spec_from_file_location(module_name, handler)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(folder)
     return module
 
 

@@ -14,18 +14,27 @@ from types import ModuleType
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.fakes import assert_cold_start_refuses, ACCOUNT, REGION, create_audit_table, fake_aws_environment, lambda_context, load_lambda
+from tests.events import GATE, gate_event, registry_event
+from tests.fakes import (
+    ACCOUNT,
+    REGION,
+    assert_cold_start_refuses,
+    create_audit_table,
+    fake_aws_environment,
+    lambda_context,
+    load_lambda,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDLER = ROOT / "ml_constructs" / "audit_trail" / "runtime" / "handler.py"
-EVENTS = Path(__file__).parent / "events"
-REGISTRY_EVENT = json.loads((EVENTS / "model_package_state_change.json").read_text())
-GATE_EVENT = json.loads((EVENTS / "codepipeline_approval_action_state_change.json").read_text())
+HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "audit.py"
+REGISTRY_EVENT = registry_event("approved")
+GATE_EVENT = gate_event("succeeded")
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
 PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
 EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
@@ -69,25 +78,13 @@ def register(status: str, comment: str | None = None) -> str:
     return arn
 
 
-def registry_event(status: str) -> dict:
-    event = copy.deepcopy(REGISTRY_EVENT)
-    event["detail"]["ModelApprovalStatus"] = status
-    return event
-
-
-def gate_event(state: str) -> dict:
-    event = copy.deepcopy(GATE_EVENT)
-    event["detail"]["state"] = state
-    return event
-
-
 def items() -> list[dict]:
     return boto3.resource("dynamodb").Table(TABLE).scan()["Items"]
 
 
 def test_registry_approval_is_recorded_with_who_and_why(audit):
     assert register("Approved", "AUC 0.91 on holdout, bias report reviewed") == PACKAGE_ARN
-    result = audit.handler(registry_event("Approved"), CONTEXT)
+    result = audit.handler(registry_event("approved"), CONTEXT)
 
     key = f"2026-11-20T14:03:27Z#{REGISTRY_EVENT['id']}"
     assert result == {"status": "recorded", "project": "churn", "recorded_at": key}
@@ -107,45 +104,78 @@ def test_registry_approval_is_recorded_with_who_and_why(audit):
     ]
 
 
-def test_registry_decision_prefers_the_iam_identity_as_its_author(audit):
+def _described(status: str, comment: str) -> dict:
+    """DescribeModelPackage's answer for the sample version, last changed by the officer."""
+    return {
+        "ModelPackageName": GROUP,
+        "ModelPackageArn": PACKAGE_ARN,
+        "CreationTime": datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc),
+        "ModelPackageStatus": "Completed",
+        "ModelPackageStatusDetails": {"ValidationStatuses": []},
+        "ModelApprovalStatus": status,
+        "ApprovalDescription": comment,
+        "LastModifiedBy": {
+            "UserProfileName": "jane-studio",
+            "IamIdentity": {"Arn": OFFICER, "PrincipalId": "AROAEXAMPLE:jane.doe"},
+        },
+    }
+
+
+@pytest.mark.parametrize("kind", ["rejected", "approval_revoked"])
+def test_rejections_are_recorded_with_the_iam_identity_as_their_author(audit, kind):
     with Stubber(audit.SAGEMAKER) as sagemaker:
-        sagemaker.add_response(
-            "describe_model_package",
-            {
-                "ModelPackageName": GROUP,
-                "ModelPackageArn": PACKAGE_ARN,
-                "CreationTime": datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc),
-                "ModelPackageStatus": "Completed",
-                "ModelPackageStatusDetails": {"ValidationStatuses": []},
-                "ModelApprovalStatus": "Rejected",
-                "ApprovalDescription": "recall below the bar on the fraud segment",
-                "LastModifiedBy": {
-                    "UserProfileName": "jane-studio",
-                    "IamIdentity": {"Arn": OFFICER, "PrincipalId": "AROAEXAMPLE:jane.doe"},
-                },
-            },
-            {"ModelPackageName": PACKAGE_ARN},
-        )
-        audit.handler(registry_event("Rejected"), CONTEXT)
+        described = _described("Rejected", "recall below the bar on the fraud segment")
+        sagemaker.add_response("describe_model_package", described, {"ModelPackageName": PACKAGE_ARN})
+        result = audit.handler(registry_event(kind), CONTEXT)
         sagemaker.assert_no_pending_responses()
 
     [item] = items()
+    assert result["status"] == "recorded"
     assert (item["decision"], item["decided_by"]) == ("Rejected", OFFICER)
     assert item["comment"] == "recall below the bar on the fraud segment"
 
 
-def test_registration_is_recorded_as_pending(audit):
-    register("PendingManualApproval")
-    audit.handler(registry_event("PendingManualApproval"), CONTEXT)
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("registered", "status is PendingManualApproval; only Approved or Rejected is a decision"),
+        ("lifecycle_updated", "ModelApprovalStatus did not change (updated: ModelLifeCycle)"),
+    ],
+)
+def test_registry_events_that_are_not_decisions_record_nothing(audit, kind, reason):
+    register("Approved", "ok")
+    with Stubber(audit.SAGEMAKER) as sagemaker:  # not even a lookup
+        result = audit.handler(registry_event(kind), CONTEXT)
+        sagemaker.assert_no_pending_responses()
 
-    [item] = items()
-    assert (item["kind"], item["decision"]) == ("registry-decision", "PendingManualApproval")
+    assert result == {"status": "skipped", "reason": reason}
+    assert items() == []
+
+
+@pytest.mark.parametrize("updated", [["ApprovalDescription"], ["CustomerMetadataProperties"], ["sourceUri"]])
+def test_other_metadata_only_updates_record_nothing(audit, updated):
+    register("Approved", "ok")
+    event = registry_event("lifecycle_updated")
+    event["detail"]["UpdatedModelPackageFields"] = updated
+    result = audit.handler(event, CONTEXT)
+
+    assert result["status"] == "skipped" and "ModelApprovalStatus did not change" in result["reason"]
+    assert items() == []
+
+
+def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(audit):
+    register("Approved", "ok")
+    event = registry_event("lifecycle_updated")
+    event["detail"]["UpdatedModelPackageFields"] = ["ModelLifeCycle", "ModelApprovalStatus"]
+
+    assert audit.handler(event, CONTEXT)["status"] == "recorded"
+    assert [item["decision"] for item in items()] == ["Approved"]
 
 
 def test_redelivered_event_is_recorded_once(audit):
     register("Approved", "ok")
-    first = audit.handler(registry_event("Approved"), CONTEXT)
-    second = audit.handler(registry_event("Approved"), CONTEXT)
+    first = audit.handler(registry_event("approved"), CONTEXT)
+    second = audit.handler(registry_event("approved"), CONTEXT)
 
     assert len(items()) == 1
     assert second == first | {"status": "duplicate"}
@@ -153,14 +183,14 @@ def test_redelivered_event_is_recorded_once(audit):
 
 def test_decision_changed_since_the_event_is_not_attributed_to_the_later_author(audit):
     register("Rejected", "changed my mind")
-    audit.handler(registry_event("Approved"), CONTEXT)
+    audit.handler(registry_event("approved"), CONTEXT)
 
     [item] = items()
     assert (item["decision"], item["decided_by"], item["comment"]) == ("Approved", "unknown", "")
 
 
 def test_decision_on_a_deleted_package_is_still_recorded(audit):
-    audit.handler(registry_event("Approved"), CONTEXT)
+    audit.handler(registry_event("approved"), CONTEXT)
 
     [item] = items()
     assert (item["model_package_arn"], item["decided_by"]) == (PACKAGE_ARN, "unknown")
@@ -234,7 +264,7 @@ def stub_gate(audit: ModuleType, status: str, by: str | None, **result) -> Stubb
 
 def test_gate_approval_is_recorded_with_who_and_why(audit):
     with stub_gate(audit, "Succeeded", OFFICER, externalExecutionSummary="acceptance tests green") as stubber:
-        result = audit.handler(gate_event("SUCCEEDED"), CONTEXT)
+        result = audit.handler(gate_event("succeeded"), CONTEXT)
         stubber.assert_no_pending_responses()
 
     key = f"2026-11-21T08:15:42Z#{GATE_EVENT['id']}"
@@ -257,7 +287,7 @@ def test_gate_approval_is_recorded_with_who_and_why(audit):
 
 def test_gate_rejection_is_recorded_as_rejected(audit):
     with stub_gate(audit, "Failed", OFFICER, externalExecutionSummary="latency p99 too high in test"):
-        audit.handler(gate_event("FAILED"), CONTEXT)
+        audit.handler(gate_event("failed"), CONTEXT)
 
     [item] = items()
     assert (item["decision"], item["comment"], item["decided_by"]) == (
@@ -269,20 +299,47 @@ def test_gate_rejection_is_recorded_as_rejected(audit):
 
 def test_gate_that_expired_unanswered_is_recorded_without_an_author(audit):
     with stub_gate(audit, "Failed", None, errorDetails={"code": "Timeout", "message": "Approval timed out"}):
-        audit.handler(gate_event("FAILED"), CONTEXT)
+        audit.handler(gate_event("failed"), CONTEXT)
 
     [item] = items()
     assert (item["decision"], item["decided_by"]) == ("Rejected", "unknown")
     assert item["comment"] == "Approval timed out"
 
 
-@pytest.mark.parametrize("state", ["STARTED", "CANCELED", "ABANDONED"])
-def test_gate_states_that_are_not_decisions_record_nothing(audit, state):
+@pytest.mark.parametrize("state", sorted(set(GATE) - {"succeeded", "failed"}))
+def test_gate_states_that_are_not_answers_record_nothing(audit, state):
     with Stubber(audit.CODEPIPELINE) as stubber:  # any AWS call would fail: none is expected
         result = audit.handler(gate_event(state), CONTEXT)
         stubber.assert_no_pending_responses()
 
-    assert result == {"status": "skipped", "reason": f"state {state} is not an approval decision"}
+    assert result == {"status": "skipped", "reason": f"state {state.upper()} is not an approval decision"}
+    assert items() == []
+
+
+@pytest.mark.parametrize("failing_call", ["get_pipeline_execution", "list_action_executions"])
+@pytest.mark.parametrize("code", ["PipelineExecutionNotFoundException", "PipelineNotFoundException"])
+def test_an_answer_for_an_execution_codepipeline_does_not_know_is_logged_and_skipped(audit, caplog, failing_call, code):
+    """Raising would make Lambda retry an answer that can never be attributed."""
+    with Stubber(audit.CODEPIPELINE) as stubber:
+        if failing_call == "list_action_executions":
+            stubber.add_response("get_pipeline_execution", {"pipelineExecution": {"pipelineExecutionId": EXECUTION_ID}})
+        stubber.add_client_error(failing_call, service_error_code=code, http_status_code=400)
+        result = audit.handler(gate_event("succeeded"), CONTEXT)
+        stubber.assert_no_pending_responses()
+
+    reason = f"CodePipeline does not know execution {EXECUTION_ID} of {PIPELINE}"
+    assert result == {"status": "skipped", "reason": reason}
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "audit-trail"] == [
+        ("WARNING", f"nothing recorded: {reason}")
+    ]
+    assert items() == []
+
+
+def test_other_codepipeline_failures_raise_for_lambda_to_retry(audit):
+    with Stubber(audit.CODEPIPELINE) as stubber:
+        stubber.add_client_error("get_pipeline_execution", service_error_code="ThrottlingException", http_status_code=400)
+        with pytest.raises(ClientError, match="ThrottlingException"):
+            audit.handler(gate_event("succeeded"), CONTEXT)
     assert items() == []
 
 
@@ -296,26 +353,44 @@ def _event(base: dict, *path_and_value) -> dict:
     return event
 
 
+def _arn(account: str = ACCOUNT, region: str = REGION, group: str = GROUP, tail: str = "/1") -> str:
+    return f"arn:aws:sagemaker:{region}:{account}:model-package/{group}{tail}"
+
+
 @pytest.mark.parametrize(
     ("event", "reason"),
     [
         (None, "not a model package state change"),
         ([REGISTRY_EVENT], "not a model package state change"),
         (_event(REGISTRY_EVENT, "detail-type", "EC2 Instance State-change Notification"), "not a model"),
+        (_event(REGISTRY_EVENT, "source", "aws.codepipeline"), "from aws.sagemaker"),
         (_event(REGISTRY_EVENT, "time", "yesterday"), "time is not an ISO-8601 timestamp"),
         (_event(REGISTRY_EVENT, "time", "2026-11-20T14:03:27"), "time has no time zone"),
         (_event(REGISTRY_EVENT, "id", 7), "id is missing"),
-        (_event(REGISTRY_EVENT, "detail", "Approved"), "ModelPackageGroupName is missing"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageGroupName", "fraud-models"), "belongs to no project"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", "arn:aws:s3:::b/1"), "not a versioned model"),
+        (_event(REGISTRY_EVENT, "account", "999999999999"), "is not a version of group"),
+        (_event(REGISTRY_EVENT, "region", "us-east-1"), "is not a version of group"),
+        (_event(REGISTRY_EVENT, "detail", "Approved"), "detail is missing or not a JSON object"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageGroupName", "fraud-models"), "is not a version of group"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", "arn:aws:s3:::b/1"), "is not a version of group"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(group="fraud-models")), "is not a version of"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(account="999999999999")), "is not a version of"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(region="us-east-1")), "is not a version of"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(tail="")), "is not a version of"),
+        (_event(REGISTRY_EVENT, "detail", "ModelPackageVersion", 3), "ModelPackageVersion 3 is not the version"),
         (_event(REGISTRY_EVENT, "detail", "ModelApprovalStatus", None), "ModelApprovalStatus is missing"),
+        (_event(REGISTRY_EVENT, "detail", "ModelApprovalStatus", "approved"), "'approved' is not one of"),
+        (_event(REGISTRY_EVENT, "detail", "UpdatedModelPackageFields", None), "is not a list of field names"),
+        (_event(GATE_EVENT, "source", "aws.sagemaker"), "not from aws.codepipeline"),
         (_event(GATE_EVENT, "detail", "pipeline", "someone-elses-pipeline"), "belongs to no project"),
         (_event(GATE_EVENT, "detail", "type", "category", "Deploy"), "not a manual approval"),
         (_event(GATE_EVENT, "detail", "state", ["SUCCEEDED"]), "state is missing"),
     ],
 )
 def test_malformed_or_foreign_events_record_nothing(audit, caplog, event, reason):
-    result = audit.handler(event, CONTEXT)
+    """The sample version is Approved in the registry: only the event's own flaw can stop a record."""
+    register("Approved", "ok")
+    with Stubber(audit.CODEPIPELINE), Stubber(audit.SAGEMAKER):  # refused before any AWS call
+        result = audit.handler(event, CONTEXT)
 
     assert result["status"] == "skipped" and reason in result["reason"]
     assert [r.levelname for r in caplog.records if r.name == "audit-trail"] == ["WARNING"]

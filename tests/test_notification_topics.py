@@ -26,11 +26,22 @@ def _condition_keys(statement: dict) -> set[str]:
     return {key for operator in (statement.get("Condition") or {}).values() for key in operator}
 
 
+def _topic_keys(template: dict) -> set[str]:
+    return {
+        r["Properties"]["KmsMasterKeyId"]["Fn::GetAtt"][0]
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::SNS::Topic" and "KmsMasterKeyId" in r["Properties"]
+    }
+
+
 def _publisher_statements(synthesized, resource_type: str, document: str):
+    """Statements for service principals in topic policies, or in the key policies of topics' keys."""
     for stack in synthesized.values():
         for logical_id, resource in stack.template["Resources"].items():
             if resource["Type"] != resource_type:
                 continue
+            if resource_type == "AWS::KMS::Key" and logical_id not in _topic_keys(stack.template):
+                continue  # a key of another use (logs, queues)
             for statement in resource["Properties"][document]["Statement"]:
                 for service in _services(statement):
                     yield f"{stack.name}/{logical_id}", service, statement
@@ -48,8 +59,6 @@ def test_topic_policies_use_only_each_services_documented_conditions(synthesized
 def test_topic_keys_admit_publishing_services_without_conditions(synthesized):
     seen = set()
     for where, service, statement in _publisher_statements(synthesized, "AWS::KMS::Key", "KeyPolicy"):
-        if service not in DOCUMENTED_TOPIC_CONDITION_KEYS:
-            continue  # a key of another use (logs, for instance)
         assert "Condition" not in statement, where
         assert statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"], where
         seen.add(service)

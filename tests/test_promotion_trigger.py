@@ -13,11 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.fakes import assert_cold_start_refuses, ACCOUNT, REGION, fake_aws_environment, lambda_context, load_lambda
+from tests.events import GATE, REGISTRY, gate_event, registry_event
+from tests.fakes import ACCOUNT, REGION, assert_cold_start_refuses, fake_aws_environment, lambda_context, load_lambda
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDLER = ROOT / "ml_constructs" / "promotion_trigger" / "runtime" / "handler.py"
-EVENT = json.loads((Path(__file__).parent / "events" / "model_package_state_change.json").read_text())
+HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "trigger.py"
+EVENT = registry_event("approved")
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
 CONTEXT = lambda_context("promotion-trigger", "c6af9ac6-7b61-11e6-9a41-93e8deadbeef")
 
@@ -110,10 +111,11 @@ def register(status: str = "Approved") -> str:
     return arn
 
 
-def event_for(arn: str, status: str = "Approved", **changes) -> dict:
-    event = copy.deepcopy(EVENT)
+def event_for(arn: str, kind: str = "approved", **changes) -> dict:
+    """The documented event of `kind` about the version `arn`, with `changes` to its detail."""
+    event = registry_event(kind)
     event["resources"] = [arn]
-    event["detail"].update(ModelPackageArn=arn, ModelApprovalStatus=status, **changes)
+    event["detail"].update({"ModelPackageArn": arn, "ModelPackageVersion": int(arn.rsplit("/", 1)[1])} | changes)
     return event
 
 
@@ -187,22 +189,108 @@ def test_a_retry_after_a_lost_idempotency_record_reuses_the_client_request_token
     assert len(tokens[0]) <= 128 and tokens[0].replace("-", "").isalnum()
 
 
-@pytest.mark.parametrize("status", ["Rejected", "PendingManualApproval"])
-def test_other_statuses_start_nothing(aws, status):
-    arn = register(status)
-    result = load_handler().handler(event_for(arn, status), CONTEXT)
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("registered", "status is PendingManualApproval; only Approved or Rejected is a decision"),
+        ("rejected", "status is Rejected; only Approved deploys"),
+        ("approval_revoked", "status is Rejected; only Approved deploys"),
+        ("lifecycle_updated", "ModelApprovalStatus did not change (updated: ModelLifeCycle)"),
+    ],
+)
+def test_no_documented_registry_event_but_an_approval_starts_anything(aws, kind, reason):
+    """The version is Approved in the registry, so only the event itself can stop a promotion."""
+    arn = register("Approved")
+    result = load_handler().handler(event_for(arn, kind), CONTEXT)
 
-    reason = f"status is {status}; only Approved deploys"
     assert result == {"status": "ignored", "reason": reason, "execution_id": None}
     assert executions() == []
 
 
-def test_unknown_group_starts_nothing(aws):
-    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/fraud-models/4"
-    result = load_handler().handler(event_for(arn, ModelPackageGroupName="fraud-models"), CONTEXT)
+@pytest.mark.parametrize("updated", [["ApprovalDescription"], ["CustomerMetadataProperties"], []])
+def test_other_metadata_only_updates_of_an_approved_version_start_nothing(aws, updated):
+    arn = register("Approved")
+    result = load_handler().handler(event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=updated), CONTEXT)
+
+    assert result["status"] == "ignored" and "ModelApprovalStatus did not change" in result["reason"]
+    assert executions() == []
+
+
+def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(aws):
+    """The same event, claiming the status changed, does start a promotion: the guard is what stops it."""
+    arn = register("Approved")
+    claimed = event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=["ModelLifeCycle", "ModelApprovalStatus"])
+
+    assert load_handler().handler(claimed, CONTEXT)["status"] == "started"
+    assert len(executions()) == 1
+
+
+@pytest.mark.parametrize("state", GATE)
+def test_gate_events_start_nothing(aws, state):
+    register("Approved")
+    result = load_handler().handler(gate_event(state), CONTEXT)
+
+    assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
+    assert executions() == []
+
+
+def _foreign(arn_account: str = ACCOUNT, arn_region: str = REGION, group: str = GROUP, version: str = "1") -> str:
+    return f"arn:aws:sagemaker:{arn_region}:{arn_account}:model-package/{group}/{version}"
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"ModelPackageArn": _foreign(group="fraud-models")}, "is not a version of group mlplatform-churn"),
+        ({"ModelPackageArn": _foreign(arn_account="999999999999")}, "is not a version of group"),
+        ({"ModelPackageArn": _foreign(arn_region="us-east-1")}, "is not a version of group"),
+        ({"ModelPackageArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}"}, "is not a version"),
+        ({"ModelPackageVersion": 2}, "ModelPackageVersion 2 is not the version in"),
+        ({"ModelPackageVersion": "1"}, "ModelPackageVersion '1' is not the version in"),
+        ({"ModelApprovalStatus": "approved"}, "ModelApprovalStatus 'approved' is not one of"),
+        ({"ModelApprovalStatus": "APPROVED"}, "ModelApprovalStatus 'APPROVED' is not one of"),
+        ({"UpdatedModelPackageFields": "ModelApprovalStatus"}, "UpdatedModelPackageFields is not a list"),
+        ({"UpdatedModelPackageFields": [["ModelApprovalStatus"]]}, "UpdatedModelPackageFields is not a list"),
+        ({"LastModifiedTime": {"at": "noon"}}, "LastModifiedTime is neither"),
+    ],
+)
+def test_malformed_or_foreign_approvals_start_nothing(aws, changes, reason):
+    """Each variant differs from a valid approval of an Approved version in one field only."""
+    arn = register("Approved")
+    result = load_handler().handler(event_for(arn, **changes), CONTEXT)
 
     assert result["status"] == "ignored"
-    assert "fraud-models belongs to no project" in result["reason"]
+    assert result["reason"].startswith("malformed event:") and reason in result["reason"]
+    assert executions() == []
+
+
+@pytest.mark.parametrize(
+    "envelope",
+    [{"source": "aws.codepipeline"}, {"account": "999999999999"}, {"region": "us-east-1"}, {"account": "1111"}],
+)
+def test_an_envelope_that_contradicts_the_arn_starts_nothing(aws, envelope):
+    arn = register("Approved")
+    result = load_handler().handler(event_for(arn) | envelope, CONTEXT)
+
+    assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
+    assert executions() == []
+
+
+def test_a_metadata_only_event_without_updated_fields_starts_nothing(aws):
+    arn = register("Approved")
+    event = event_for(arn)
+    del event["detail"]["UpdatedModelPackageFields"]
+    result = load_handler().handler(event, CONTEXT)
+
+    assert result["reason"] == "ModelApprovalStatus did not change (updated: nothing listed)"
+    assert executions() == []
+
+
+def test_unknown_group_starts_nothing(aws):
+    arn = _foreign(group="fraud-models", version="4")
+    result = load_handler().handler(event_for(arn, ModelPackageGroupName="fraud-models"), CONTEXT)
+
+    assert result == {"status": "ignored", "reason": "group fraud-models belongs to no project", "execution_id": None}
     assert executions() == []
 
 
@@ -217,7 +305,7 @@ def test_package_no_longer_approved_starts_nothing(aws):
 
 
 def test_package_that_no_longer_exists_starts_nothing(aws):
-    arn = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/9"
+    arn = _foreign(version="9")
     result = load_handler().handler(event_for(arn), CONTEXT)
 
     reason = "the model package no longer exists"
@@ -227,12 +315,22 @@ def test_package_that_no_longer_exists_starts_nothing(aws):
 
 def test_malformed_event_logs_one_warning_line(aws, caplog):
     module = load_handler()
-    result = module.handler({"detail-type": EVENT["detail-type"], "detail": "garbage"}, CONTEXT)
+    result = module.handler(EVENT | {"detail": "garbage"}, CONTEXT)
 
     assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
     records = [r for r in caplog.records if r.name == "promotion-trigger"]
     assert [r.levelname for r in records] == ["WARNING"]
     assert "detail is missing or not a JSON object" in records[0].getMessage()
+
+
+def test_an_ignored_event_logs_one_info_line(aws, caplog):
+    arn = register("Approved")
+    load_handler().handler(event_for(arn, "lifecycle_updated"), CONTEXT)
+
+    records = [r for r in caplog.records if r.name == "promotion-trigger"]
+    assert [(r.levelname, r.getMessage()) for r in records] == [
+        ("INFO", "nothing started: ModelApprovalStatus did not change (updated: ModelLifeCycle)")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -266,8 +364,15 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
     max_leaves=20,
 )
-_REQUIRED = [("id",), ("detail-type",), ("detail",)] + [
-    ("detail", key) for key in ("ModelPackageGroupName", "ModelPackageArn", "ModelApprovalStatus")
+_REQUIRED = [("id",), ("source",), ("detail-type",), ("account",), ("region",), ("detail",)] + [
+    ("detail", key)
+    for key in (
+        "ModelPackageGroupName",
+        "ModelPackageArn",
+        "ModelPackageVersion",
+        "ModelApprovalStatus",
+        "UpdatedModelPackageFields",
+    )
 ]
 
 

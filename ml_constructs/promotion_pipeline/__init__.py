@@ -29,7 +29,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
-from ml_constructs.audit_trail import GATE_ACTION
+from ml_constructs.promotion_events import GATE_ACTION
 from platform_config import naming
 
 STEPS = Path(__file__).parent / "steps"

@@ -1,5 +1,6 @@
-"""The audit trail: every model package decision and every promotion gate answer, who, when, which
-version and why, in an encrypted DynamoDB table that outlives the stack (queried by the CLI)."""
+"""The audit trail: every registry decision (a version Approved or Rejected) and every promotion gate
+answer, who, when, which version and why, in an encrypted DynamoDB table that outlives the stack
+(queried by the CLI). The function is `runtime/audit.py`."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ml_constructs.platform_function import PlatformFunction
+from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions
 from ml_constructs.registry_access import read_model_packages
 
 RUNTIME = Path(__file__).parent / "runtime"
-GATE_ACTION = "ApproveForProd"
 
 
 class AuditTrail(Construct):
@@ -54,10 +54,11 @@ class AuditTrail(Construct):
                 "protect the audit records; an AWS Backup plan is each organisation's own choice.",
             )
         )
-        function = PlatformFunction(
+        recorder = PlatformFunction(
             self,
             "Recorder",
             code=RUNTIME,
+            handler="audit.handler",
             description="Records model package decisions and promotion gate answers",
             environment={
                 "AUDIT_TABLE": table_name,
@@ -74,31 +75,19 @@ class AuditTrail(Construct):
                 iam.PolicyStatement(sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
-        ).function
-        target = targets.LambdaFunction(function, retry_attempts=8)
+        )
+        target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
         events.Rule(
             self,
             "RegistryDecisions",
-            description="Every state change of the platform's model packages",
-            event_pattern=events.EventPattern(
-                source=["aws.sagemaker"],
-                detail_type=["SageMaker Model Package State Change"],
-                detail={"ModelPackageGroupName": sorted(projects_by_group)},
-            ),
+            description="Approvals and rejections of the platform's model package versions",
+            event_pattern=registry_decisions(projects_by_group, statuses=["Approved", "Rejected"]),
             targets=[target],
         )
         events.Rule(
             self,
             "GateAnswers",
             description="Answers at the promotion pipelines' ApproveForProd gate",
-            event_pattern=events.EventPattern(
-                source=["aws.codepipeline"],
-                detail_type=["CodePipeline Action Execution State Change"],
-                detail={
-                    "pipeline": sorted(projects_by_pipeline),
-                    "action": [GATE_ACTION],
-                    "state": ["SUCCEEDED", "FAILED"],
-                },
-            ),
+            event_pattern=gate_answers(projects_by_pipeline),
             targets=[target],
         )

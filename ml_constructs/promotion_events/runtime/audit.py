@@ -1,10 +1,12 @@
-"""Records every model approval decision and every promotion-gate answer in the audit table.
+"""Records every registry decision and every promotion-gate answer in the audit table.
 
-Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision) and
-"CodePipeline Action Execution State Change" for the manual approval action (the gate before prod).
-One item per event, keyed so that a redelivered event rewrites nothing: the sort key is the event's
-own time and id, and the put is conditional on that key being new. Malformed or foreign events are
-logged and skipped, never raised; AWS failures raise so that Lambda's retries run.
+Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision: a
+version's approval status changed to Approved or Rejected, as `registry_events` decides for the
+trigger too) and "CodePipeline Action Execution State Change" for the manual approval action (the
+gate before prod). One item per event, keyed so that a redelivered event rewrites nothing: the sort
+key is the event's own time and id, and the put is conditional on that key being new. Malformed or
+foreign events, metadata-only updates and answers for executions CodePipeline does not know are
+logged and skipped, never raised; other AWS failures raise so that Lambda's retries run.
 
 Environment (read once, at cold start; a bad value stops the function with a message naming it):
     AUDIT_TABLE  the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
@@ -23,10 +25,14 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
-REGISTRY_EVENT = "SageMaker Model Package State Change"
+from registry_events import DETAIL_TYPE as REGISTRY_EVENT
+from registry_events import Refused, read_decision
+
 GATE_EVENT = "CodePipeline Action Execution State Change"
 # A manual approval action ends SUCCEEDED when approved and FAILED when rejected (or timed out).
 GATE_DECISIONS = {"SUCCEEDED": "Approved", "FAILED": "Rejected"}
+# What CodePipeline answers for a pipeline or execution it does not know: a retry cannot help.
+UNKNOWN_EXECUTION = ("PipelineNotFoundException", "PipelineExecutionNotFoundException")
 UNKNOWN = "unknown"
 
 logger = Logger(service="audit-trail")
@@ -36,8 +42,8 @@ class ConfigurationError(Exception):
     """The function is deployed with a bad environment: a deployment bug, so it fails loudly."""
 
 
-class Skipped(Exception):
-    """The event is malformed or not a decision this trail records."""
+class Skipped(Refused):
+    """The event is malformed or not an answer this trail records (registry events: `read_decision`)."""
 
 
 def _projects(raw: str | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -105,31 +111,25 @@ def _who(context: dict[str, Any]) -> str:
 
 def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
     """An approval status set on a model package version, attributed from DescribeModelPackage."""
-    detail = event.get("detail")
-    group = _field(detail, "ModelPackageGroupName")
-    project = GROUPS.get(group)
-    if project is None:
-        raise Skipped(f"group {group} belongs to no project")
-    arn = _field(detail, "ModelPackageArn")
-    decision = _field(detail, "ModelApprovalStatus")
+    decision = read_decision(event, GROUPS)
     item = {
-        "project": project,
+        "project": GROUPS[decision.group],
         "kind": "registry-decision",
-        "model_package_arn": arn,
-        "model_package_version": _version(arn),
-        "decision": decision,
+        "model_package_arn": decision.package_arn,
+        "model_package_version": decision.version,
+        "decision": decision.status,
         "decided_by": UNKNOWN,
         "comment": "",
     }
     try:
-        package = SAGEMAKER.describe_model_package(ModelPackageName=arn)
+        package = SAGEMAKER.describe_model_package(ModelPackageName=decision.package_arn)
     except ClientError as error:
         if error.response["Error"]["Code"] != "ValidationException":
             raise
         logger.warning("the package no longer exists; recording the decision without its author")
         return item
     # The package may have changed again since this event; its author then is not this decision's.
-    if package.get("ModelApprovalStatus") == decision:
+    if package.get("ModelApprovalStatus") == decision.status:
         item["decided_by"] = _who(package.get("LastModifiedBy") or package.get("CreatedBy") or {})
         item["comment"] = package.get("ApprovalDescription", "")
     return item
@@ -151,6 +151,8 @@ def _approval_execution(pipeline: str, execution_id: str, stage: str, action: st
 
 def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
     """An answer to the manual approval before prod, attributed from ListActionExecutions."""
+    if event.get("source") != "aws.codepipeline":
+        raise Skipped("a pipeline action state change not from aws.codepipeline")
     detail = event.get("detail")
     pipeline = _field(detail, "pipeline")
     project = PIPELINES.get(pipeline)
@@ -161,11 +163,16 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
     decision = GATE_DECISIONS.get(_field(detail, "state"))
     if decision is None:
         raise Skipped(f"state {detail['state']} is not an approval decision")
-    execution_id = _field(detail, "execution-id")
-    execution = CODEPIPELINE.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=execution_id)
+    execution_id, stage, action = (_field(detail, key) for key in ("execution-id", "stage", "action"))
+    try:
+        execution = CODEPIPELINE.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=execution_id)
+        run = _approval_execution(pipeline, execution_id, stage, action)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in UNKNOWN_EXECUTION:
+            raise
+        raise Skipped(f"CodePipeline does not know execution {execution_id} of {pipeline}") from None
     variables = execution["pipelineExecution"].get("variables", [])
     arn = next((v.get("resolvedValue", "") for v in variables if v.get("name") == "ModelPackageArn"), "")
-    run = _approval_execution(pipeline, execution_id, _field(detail, "stage"), _field(detail, "action"))
     result = run.get("output", {}).get("executionResult", {})
     # The approver's summary; for an approval that timed out, CodePipeline's reason.
     comment = result.get("externalExecutionSummary") or result.get("errorDetails", {}).get("message", "")
@@ -191,7 +198,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, str]:
             raise Skipped("not a model package state change nor a pipeline action state change")
         key = _recorded_at(event)
         item = READERS[event["detail-type"]](event) | {"recorded_at": key, "event_id": event["id"]}
-    except Skipped as reason:
+    except Refused as reason:
         logger.warning(f"nothing recorded: {reason}")
         return {"status": "skipped", "reason": str(reason)}
     try:

@@ -1,9 +1,10 @@
 """Starts a project's promotion pipeline when a compliance officer approves a model package version.
 
-Target of an EventBridge rule on "SageMaker Model Package State Change". Everything that is not a
-fresh approval of a known project's package is ignored with one log line and a result saying why;
-malformed input never raises. AWS failures do raise, so that Lambda's asynchronous retries run, and
-the retries are safe (see `promote`).
+Target of an EventBridge rule on "SageMaker Model Package State Change". Only a change of a known
+project's version to Approved starts anything (`registry_events`, shared with the audit trail);
+everything else, including metadata-only updates of an Approved version, is ignored with one log
+line and a result saying why; malformed input never raises. AWS failures do raise, so that Lambda's
+asynchronous retries run, and the retries are safe (see `promote`).
 
 Environment (read once, at cold start; a bad value stops the function with a message naming it):
     PROJECTS           JSON object: model package group name -> promotion pipeline name
@@ -15,9 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import uuid
-from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import boto3
@@ -31,12 +30,12 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAl
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 
-DETAIL_TYPE = "SageMaker Model Package State Change"
+from registry_events import Malformed, NotADecision, read_decision
+
 APPROVED = "Approved"
 PIPELINE_VARIABLE = "ModelPackageArn"
 # EventBridge retries a delivery for up to 24 hours; keep the record of an approval for twice that.
 IDEMPOTENCY_EXPIRY_SECONDS = 48 * 60 * 60
-_PACKAGE_ARN = re.compile(r"arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/([^/]+)/(\d+)")
 
 logger = Logger(service="promotion-trigger")
 
@@ -51,21 +50,6 @@ class Result(TypedDict):
     status: str  # "started" or "ignored"
     reason: str
     execution_id: str | None
-
-
-class MalformedEvent(Exception):
-    """The event is not a model package state change this function can act on."""
-
-
-@dataclass(frozen=True)
-class StateChange:
-    """The validated fields of a model package state change that this function acts on."""
-
-    event_id: str
-    group: str
-    package_arn: str
-    status: str
-    modified_at: str | None
 
 
 def _projects(raw: str | None) -> dict[str, str]:
@@ -101,39 +85,6 @@ IDEMPOTENCY = IdempotencyConfig(
 PERSISTENCE = DynamoDBPersistenceLayer(table_name=_required("IDEMPOTENCY_TABLE"))
 SAGEMAKER = boto3.client("sagemaker")
 CODEPIPELINE = boto3.client("codepipeline")
-
-
-def _text(mapping: dict[str, Any], key: str) -> str:
-    value = mapping.get(key)
-    if not isinstance(value, str) or not value:
-        raise MalformedEvent(f"{key} is missing or not a non-empty string")
-    return value
-
-
-def parse(event: Any) -> StateChange:
-    """The fields this function relies on, checked for presence and type; raises `MalformedEvent`."""
-    if not isinstance(event, dict):
-        raise MalformedEvent(f"the event is a {type(event).__name__}, not a JSON object")
-    if event.get("detail-type") != DETAIL_TYPE:
-        raise MalformedEvent(f"detail-type is not {DETAIL_TYPE!r}")
-    detail = event.get("detail")
-    if not isinstance(detail, dict):
-        raise MalformedEvent("detail is missing or not a JSON object")
-    group = _text(detail, "ModelPackageGroupName")
-    arn = _text(detail, "ModelPackageArn")
-    match = _PACKAGE_ARN.fullmatch(arn)
-    if not match or match.group(1) != group:
-        raise MalformedEvent(f"ModelPackageArn {arn!r} is not a version of group {group!r}")
-    modified_at = detail.get("LastModifiedTime")
-    if isinstance(modified_at, bool) or not isinstance(modified_at, (str, int, float, type(None))):
-        raise MalformedEvent("LastModifiedTime is neither a timestamp string nor a number")
-    return StateChange(
-        event_id=_text(event, "id"),
-        group=group,
-        package_arn=arn,
-        status=_text(detail, "ModelApprovalStatus"),
-        modified_at=None if modified_at is None else str(modified_at),
-    )
 
 
 def _ignored(reason: str, **context: Any) -> Result:
@@ -200,21 +151,20 @@ def promote(approval: dict[str, str]) -> Result:
 @logger.inject_lambda_context
 def handler(event: Any, context: LambdaContext) -> Result:
     try:
-        change = parse(event)
-    except MalformedEvent as error:
+        decision = read_decision(event, PROJECTS)
+    except Malformed as error:
         logger.warning(f"malformed event, nothing started: {error}")
         return {"status": "ignored", "reason": f"malformed event: {error}", "execution_id": None}
-    pipeline = PROJECTS.get(change.group)
-    if pipeline is None:
-        return _ignored(f"group {change.group} belongs to no project", event_id=change.event_id)
-    if change.status != APPROVED:
-        reason = f"status is {change.status}; only Approved deploys"
-        return _ignored(reason, model_package_arn=change.package_arn)
+    except NotADecision as error:
+        return _ignored(str(error))
+    if decision.status != APPROVED:
+        reason = f"status is {decision.status}; only Approved deploys"
+        return _ignored(reason, model_package_arn=decision.package_arn)
     IDEMPOTENCY.register_lambda_context(context)
     approval = {
-        "model_package_arn": change.package_arn,
-        "approved_at": change.modified_at or f"event:{change.event_id}",
-        "pipeline": pipeline,
+        "model_package_arn": decision.package_arn,
+        "approved_at": decision.modified_at or f"event:{decision.event_id}",
+        "pipeline": PROJECTS[decision.group],
     }
     try:
         return promote(approval=approval)

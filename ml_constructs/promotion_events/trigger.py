@@ -1,7 +1,8 @@
 """Starts a project's promotion pipeline when one of its model package versions is approved.
 
-The rule matches only Approved state changes of the configured groups; the function (runtime/)
-validates again, re-reads the package and starts the pipeline once per approval (idempotent).
+The rule matches only changes of the configured groups' versions to Approved; the function
+(`runtime/trigger.py`) validates again, re-reads the package and starts the pipeline once per
+approval (idempotent).
 """
 
 from __future__ import annotations
@@ -12,23 +13,15 @@ from pathlib import Path
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ml_constructs.platform_function import PlatformFunction
+from ml_constructs.promotion_events.patterns import registry_decisions
 from ml_constructs.registry_access import read_model_packages
 
 RUNTIME = Path(__file__).parent / "runtime"
-
-
-def approvals_pattern(groups: list[str]) -> events.EventPattern:
-    return events.EventPattern(
-        source=["aws.sagemaker"],
-        detail_type=["SageMaker Model Package State Change"],
-        detail={"ModelPackageGroupName": groups, "ModelApprovalStatus": ["Approved"]},
-    )
 
 
 class PromotionTrigger(Construct):
@@ -55,10 +48,11 @@ class PromotionTrigger(Construct):
         pipeline_arns = [
             stack.format_arn(service="codepipeline", resource=name, region=stack.region) for name in pipelines_by_group.values()
         ]
-        self.function = PlatformFunction(
+        starter = PlatformFunction(
             self,
             "Handler",
             code=RUNTIME,
+            handler="trigger.handler",
             description="Starts the promotion pipeline of an approved model package version",
             environment={"PROJECTS": json.dumps(pipelines_by_group, sort_keys=True), "IDEMPOTENCY_TABLE": self.idempotency.table_name},
             key=key,
@@ -74,11 +68,12 @@ class PromotionTrigger(Construct):
                 ),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
-        ).function
+        )
+        self.function = starter.function
         events.Rule(
             self,
             "Approvals",
             description="Approved versions of the platform's model package groups",
-            event_pattern=approvals_pattern(sorted(pipelines_by_group)),
-            targets=[targets.LambdaFunction(self.function, retry_attempts=4)],
+            event_pattern=registry_decisions(pipelines_by_group, statuses=["Approved"]),
+            targets=[starter.event_target()],
         )
