@@ -20,6 +20,7 @@ from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ml_constructs.event_dead_letters import MAX_EVENT_AGE, RETRY_ATTEMPTS, DeadLetterQueue
 from ml_constructs.serving_endpoint import Placement
 from platform_config.schema import Monitoring
 
@@ -77,6 +78,12 @@ class ModelMonitor(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
+        # What EventBridge could not deliver (to dev's bus, to the alert topic). `key` must let
+        # EventBridge use it (`allow_event_dead_letters`, done once per account by its owner).
+        self.dead_letters = DeadLetterQueue(
+            self, "DeadLetters", key=key, holds=f"{endpoint_name}'s monitoring events EventBridge could not deliver"
+        ).queue
+
         def common(job: type) -> dict:
             """Settings both job kinds share, built from that kind's own property classes."""
             return dict(
@@ -177,6 +184,7 @@ class ModelMonitor(Construct):
                 targets.EventBus(
                     events.EventBus.from_event_bus_arn(self, "FindingsBus", findings_bus_arn),
                     role=forwarder.without_policy_updates(),
+                    dead_letter_queue=self.dead_letters,
                 )
             ],
         )
@@ -239,6 +247,9 @@ class ModelMonitor(Construct):
             targets=[
                 targets.SnsTopic(
                     alerts,
+                    dead_letter_queue=self.dead_letters,
+                    retry_attempts=RETRY_ATTEMPTS,
+                    max_event_age=MAX_EVENT_AGE,
                     message=events.RuleTargetInput.from_text(
                         f"{endpoint_name}: Model Monitor execution {detail('$.detail.ProcessingJobName')} failed: "
                         f"{detail('$.detail.ExitMessage')} ({detail('$.detail.FailureReason')})"

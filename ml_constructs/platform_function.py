@@ -7,23 +7,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.event_dead_letters import MAX_EVENT_AGE, RETRY_ATTEMPTS, DeadLetterQueue, allow_event_dead_letters
 from ml_constructs.powertools_layer import POWERTOOLS_VERSION, powertools_layer
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
-# EventBridge's documented maximum: retry (with backoff) for a day, then the dead-letter queue. Delivery
-# is at least once either way, so a function behind `event_target` must be idempotent (ours are).
-EVENT_RETRY_ATTEMPTS = 185
-EVENT_MAX_AGE = Duration.hours(24)
 
 
 class PlatformFunction(Construct):
@@ -44,21 +41,12 @@ class PlatformFunction(Construct):
         log_group = logs.LogGroup(
             self, "Logs", encryption_key=key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN
         )
-        dead_letters = sqs.Queue(
+        dead_letters = DeadLetterQueue(
             self,
             "DeadLetters",
-            encryption=sqs.QueueEncryption.KMS,
-            encryption_master_key=key,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        Validations.of(dead_letters).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions::AwsSolutions-SQS3",
-                reason="This queue is itself the dead-letter queue of the function's failed invocations and "
-                "of the events EventBridge could not deliver to it.",
-            )
-        )
+            key=key,
+            holds="the function's failed invocations and of the events EventBridge could not deliver to it",
+        ).queue
         self.dead_letters, self._key = dead_letters, key
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
         policy = iam.ManagedPolicy(
@@ -117,37 +105,15 @@ class PlatformFunction(Construct):
             )
         )
 
-    def event_target(self) -> targets.LambdaFunction:
-        """An EventBridge target for this function: explicit retries, then this function's dead-letter
-        queue, so that no event is lost silently. Use one target for all rules of the function.
-
-        CDK adds the queue policy AWS documents for a rule's DLQ (events.amazonaws.com may
-        sqs:SendMessage, ArnEquals aws:SourceArn = the rule). The queue is SSE-KMS, so the key policy
-        must also let EventBridge use the key; AWS shows kms:Decrypt and kms:GenerateDataKey, scoped
-        against a confused deputy by aws:SourceArn or, where that ARN is not the caller's to know,
-        aws:SourceAccount, which is what is used here (the rule's ARN would also make the key depend
-        on the rule, which depends on the queue and so on the key).
-        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html#eb-dlq-perms
-        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-targets.html#targets-permissions
-        https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
-        """
-        added = self._key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="EventBridgeDeadLetters",
-                principals=[iam.ServicePrincipal("events.amazonaws.com")],
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            )
-        ).statement_added
-        if not added:
-            raise ValueError(
-                f"{self.node.path}: the function's key must be a key this app defines, so that its policy can "
-                "let EventBridge write dead letters; pass a kms.Key, not an imported key"
-            )
+    def event_target(self, event: events.RuleTargetInput | None = None) -> targets.LambdaFunction:
+        """An EventBridge target for this function (given `event` as its input, or the event itself):
+        explicit retries, then this function's dead-letter queue, so that no event is lost silently.
+        Use one target for all rules of the function."""
+        allow_event_dead_letters(self._key)
         return targets.LambdaFunction(
             self.function,
+            event=event,
             dead_letter_queue=self.dead_letters,
-            retry_attempts=EVENT_RETRY_ATTEMPTS,
-            max_event_age=EVENT_MAX_AGE,
+            retry_attempts=RETRY_ATTEMPTS,
+            max_event_age=MAX_EVENT_AGE,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from aws_cdk import Stack
 from constructs import Construct
 
+from ml_constructs.event_dead_letters import allow_event_dead_letters
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
@@ -32,6 +33,7 @@ class ServingFoundationStack(Stack):
         )
         self.monitoring_bucket_name: str | None = None
         if role == "prod":
+            allow_event_dead_letters(self.key)  # each project's monitoring events keep a dead-letter queue
             access_logs = AccessLogBucket(
                 self, "AccessLogs", bucket_name=naming.bucket(platform, "serving-access-logs", account_id)
             )

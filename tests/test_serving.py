@@ -179,8 +179,9 @@ def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
     assert statement["Action"] == "events:PutEvents"
     assert statement["Condition"] == {"StringEquals": {"events:source": "aws.sagemaker"}}
     rule = next(r for r in _resources(dev, "AWS::Events::Rule") if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"])
-    targets = {t["Id"]: t for t in rule["Properties"]["Targets"]}
-    assert set(targets) == {"Notify"}  # the example config notifies only (retrain_on_drift = false)
+    (notify,) = rule["Properties"]["Targets"]  # the example config notifies only (retrain_on_drift = false)
+    assert notify["Arn"] == {"Ref": next(k for k, r in dev["Resources"].items() if r["Type"] == "AWS::SNS::Topic")}
+    assert "DeadLetterConfig" in notify
 
 
 def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(prod):
