@@ -6,9 +6,9 @@ from typing import Any
 from aws_cdk import aws_iam as iam
 from cdk_nag import NagRuleCompliance
 
-from compliance.sagemaker_rules.iam_policy import covers, statements
+from compliance.iam.statements import as_list, covers, statements
 from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import as_list, refers_to, resolved, stack_resources
+from compliance.sagemaker_rules.template import refers_to, resolved, stack_resources
 
 APPROVAL_ACTION = "sagemaker:UpdateModelPackage"
 COMPLIANCE_OFFICER_TAG = {"key": "persona", "value": "compliance-officer"}
