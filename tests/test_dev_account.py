@@ -105,12 +105,13 @@ def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(iam_model
     (approve,) = [s for s in iam_model.role("mlplatform-compliance-officer").statements if s.get("Sid") == "ApproveOrRejectModelVersions"]
     assert approve["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]}}
     # Segregation of duties: who approves cannot register, train or deploy.
-    for action, resource in (
-        ("sagemaker:CreateModelPackage", "model-package/mlplatform-churn/2"),
-        ("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1"),
-        ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev"),
+    pending = {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+    for action, resource, context in (
+        ("sagemaker:CreateModelPackage", "model-package/mlplatform-churn/2", pending),
+        ("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1", IN_THE_VPC),
+        ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev", {}),
     ):
-        assert _decide(iam_model, platform, "compliance-officer", action, resource, **IN_THE_VPC) is Outcome.IMPLICIT_DENY, action
+        assert _decide(iam_model, platform, "compliance-officer", action, resource, **context) is Outcome.IMPLICIT_DENY, action
 
 
 def test_data_scientists_register_only_pending_versions(iam_model, platform):

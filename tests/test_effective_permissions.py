@@ -6,30 +6,42 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.iam.assembly import AWS_MANAGED
+from compliance.iam.assembly import AWS_MANAGED, IamModel
 from compliance.iam.evaluate import Outcome, Principal
-from compliance.iam.workflows import WORKFLOWS
+from compliance.iam.workflows import WORKFLOWS, Platform
 
-_JOBS = ("issue 9 defect 2: {role} has no ec2:CreateNetworkInterface/CreateNetworkInterfacePermission/"
-         "DeleteNetworkInterface(Permission)/Describe* (SageMaker's VPC job permissions) and no kms:CreateGrant on the "
-         "volume key, neither in its policy nor in PersonaBoundary")
-_STUDIO = ("issue 9 defect 18: the Studio execution role needs sagemaker:AddTags on its space and app (the domain "
-           "propagates tags) and kms:CreateGrant + kms:DescribeKey on the domain's data key (enforced at CreateApp)")
 KNOWN_DEFECTS = {
-    **{f"{p}: Studio JupyterLab space": _STUDIO for p in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")},
-    "data-engineer: processing job in the VPC": _JOBS.format(role="mlplatform-data-engineer"),
-    "data-engineer: Data Wrangler flow": _JOBS.format(role="mlplatform-data-engineer")
-    + "; defect 18: no sagemaker:AddTags on the Canvas app",
-    "data-engineer: Feature Store with an offline store": "issue 9 defect 18: the offline store needs s3:PutObjectAcl, "
-    "s3:GetBucketAcl on the bucket, glue:GetTable/UpdateTable on catalog, database/sagemaker_featurestore and its tables "
-    "(AmazonSageMakerFeatureStoreAccess); PersonaBoundary allows no glue:*",
-    "data-scientist: processing job in the VPC": _JOBS.format(role="mlplatform-data-scientist"),
-    "data-scientist: training job in the VPC": _JOBS.format(role="mlplatform-data-scientist"),
-    "compliance-officer: lineage": "issue 9 defect 7: sagemaker:QueryLineage is scoped to ARNs (matches only Resource '*') "
-    "and sagemaker:DescribeTrialComponent is not granted",
-    "model-build pipeline role": "issue 9 defect 2: PersonaBoundary (its boundary) allows no ec2:*NetworkInterface* or "
-    "kms:CreateGrant, and its policy has no cloudwatch:PutMetricData (/aws/sagemaker/*Jobs namespaces)",
+    "compliance-officer: Studio JupyterLab space": "issue 9 defect 18: the compliance officer's Studio execution role "
+    "has no kms:DescribeKey and no kms:CreateGrant (GrantIsForAWSResource) on the domain's data key, which SageMaker "
+    "enforces at CreateApp for a domain with a customer managed key",
+    "model-build pipeline role": "issue 9 defect 2: the model-build role has no cloudwatch:PutMetricData (namespaces "
+    "/aws/sagemaker/ProcessingJobs and /aws/sagemaker/TrainingJobs), which SageMaker documents for every processing and "
+    "training execution role",
 }
+
+
+@pytest.fixture(scope="module")
+def feature_store(example_config, tmp_path_factory):
+    """Network, storage and Studio of the example with `studio.feature_store` on, synthesized without
+    the checks (the full synthesis runs them): (model, platform) for the workflows that need it."""
+    from aws_cdk import Stage
+
+    from stacks.network import NetworkStack
+    from stacks.storage import StorageStack
+    from stacks.studio import StudioStack
+    from tooling.assembly import read_assembly
+    from tooling.synth import cdk_app
+
+    config = example_config.model_copy(update={"studio": example_config.studio.model_copy(update={"feature_store": True})})
+    outdir = tmp_path_factory.mktemp("feature-store")
+    app = cdk_app(outdir, validation=False)
+    dev = config.accounts.dev
+    stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
+    network = NetworkStack(stage, "Network", config=config, account=dev, endpoint_services=config.network.endpoint_services, description="-")
+    StudioStack(stage, "Studio", config=config, network=network, storage=StorageStack(stage, "Storage", config=config))
+    app.synth()
+    model = IamModel(read_assembly(outdir))
+    return model, Platform(config, model)
 
 
 def _denied(iam_model, principal: Principal, calls) -> list[str]:
@@ -46,8 +58,10 @@ def _denied(iam_model, principal: Principal, calls) -> list[str]:
     "name",
     [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[n])) if n in KNOWN_DEFECTS else n for n in WORKFLOWS],
 )
-def test_every_documented_call_of_the_workflow_is_allowed(name, iam_model, platform):
+def test_every_documented_call_of_the_workflow_is_allowed(name, iam_model, platform, example_config, request):
     workflow = WORKFLOWS[name]
+    if workflow.needs_feature_store and not example_config.studio.feature_store:
+        iam_model, platform = request.getfixturevalue("feature_store")
     role = iam_model.role(workflow.role(platform), platform.accounts[workflow.account])
     assert _denied(iam_model, role.principal, workflow.calls(platform)) == []
 
@@ -97,14 +111,12 @@ def test_only_the_compliance_officer_of_the_platform_roles_sets_approval_status(
     assert [name for name, allowed in decided.items() if allowed] == [OFFICER]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 defect 5: the model package group policy has no Deny, so any dev principal "
-                   "whose identity policy allows sagemaker:UpdateModelPackage (AdministratorAccess) approves")
 def test_no_administrator_of_the_dev_account_can_approve(iam_model, platform):
-    """Assumption: the group policy gets a Deny of sagemaker:UpdateModelPackage (Principal "*") unless
-    aws:PrincipalArn is the compliance officer's role or a `platform.approver_principal_arns` pattern; a
-    resource policy's Deny binds same-account principals, so the admins below must be explicitly denied
-    while the officer stays allowed. SageMaker evaluates the group policy for the packages in the group
-    (the lead confirms that in AWS's docs)."""
+    """The registry's group policy denies sagemaker:UpdateModelPackage (Principal "*") unless
+    aws:PrincipalArn is the compliance officer's role or a `platform.approver_principal_arns` pattern. A
+    resource policy's Deny binds same-account principals too, so administrators are explicitly denied
+    while the officer stays allowed. Assumed: SageMaker evaluates the group's policy for requests on
+    the packages in the group, from any account."""
     approve = {"sagemaker:ModelApprovalStatus": "Approved"}
     decisions = [iam_model.decide(a, "sagemaker:UpdateModelPackage", platform.package, approve) for a in admins(platform)]
     assert [d.outcome for d in decisions] == [Outcome.EXPLICIT_DENY] * len(decisions)
@@ -129,9 +141,6 @@ def test_no_platform_role_registers_a_version_in_any_status_but_pending(status, 
     assert allowed == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 defect 5: nothing but the platform roles' own guard stops registering as "
-                   "Approved; the model package group policy needs a Deny of sagemaker:CreateModelPackage unless "
-                   "sagemaker:ModelApprovalStatus is PendingManualApproval")
 def test_no_administrator_registers_a_version_as_approved(iam_model, platform):
     new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
     decisions = [

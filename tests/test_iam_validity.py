@@ -27,21 +27,11 @@ def test_the_guard_reads_every_policy_of_the_platform(iam_model):
     assert any(not d.identity for d in iam_model.documents) and any(d.identity for d in iam_model.documents)
 
 
-@pytest.mark.parametrize("name", ["unknown-action", "resource-type", "condition-key"])
+@pytest.mark.parametrize("name", CHECKS)
 def test_no_synthesized_policy_has(findings, name):
+    """Defect 7 of issue 9 was one of these: sagemaker:QueryLineage scoped to ARNs (resource-star-only),
+    kms:CreateGrant without kms:GrantIsForAWSResource (grant-for-aws-resource)."""
     assert findings[name] == []
-
-
-@pytest.mark.xfail(strict=True, reason="issue 9 defect 7: the compliance officer's ReadLineage scopes sagemaker:QueryLineage "
-                   "to ARNs; the action has no resource types, so IAM matches it only with Resource '*'")
-def test_actions_without_resource_types_are_granted_on_star(findings):
-    assert findings["resource-star-only"] == []
-
-
-@pytest.mark.xfail(strict=True, reason="issue 9 defect 7: kms:CreateGrant is allowed without kms:GrantIsForAWSResource in "
-                   "dev-ModelBuild-churn Policy/UseDataKeys and test/prod-Serving-churn ModelPolicy/UseServingKey")
-def test_kms_grants_only_for_aws_resources(findings):
-    assert findings["grant-for-aws-resource"] == []
 
 
 def allow(action, resource="*", **extra) -> dict:

@@ -83,11 +83,15 @@ class Workflow:
     role: Callable[[Platform], str]
     account: str  # dev, test or prod
     calls: Callable[[Platform], list[Call]]
+    needs_feature_store: bool = False  # only with `studio.feature_store` on
 
 
 def call(action: str, *resources: str, source: str, outside_policy: dict | None = None, **context: Any) -> Call:
     """A call; condition keys as keyword arguments with `__` for `:` (`kms__ViaService`)."""
     return Call(action, resources, source, {k.replace("__", ":"): v for k, v in context.items()}, outside_policy)
+
+
+EXECUTION = "a1b2c3d4e5f6"  # a model-build pipeline execution's id
 
 
 class Platform:
@@ -138,6 +142,11 @@ class Platform:
     @cached_property
     def artifacts_key(self) -> str:
         return self.key("dev-Storage", "ModelArtifactsKey")
+
+    def run(self, purpose: str, path: str) -> str:
+        """An object a model-build execution writes: under `<project>/model-build/<execution id>/` of
+        the processed-data bucket (splits) or the model-artifacts bucket (model, metrics, baseline)."""
+        return f"{self.bucket(purpose)}/{self.project}/model-build/{EXECUTION}/{path}"
 
     @property
     def package(self) -> str:
@@ -401,7 +410,7 @@ def data_scientist_registry(p: Platform) -> list[Call]:
 def mlops_pipelines(p: Platform) -> list[Call]:
     """Start the model-build pipeline, watch its steps, update it (passing its role)."""
     pipeline = p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}")
-    execution = f"{pipeline}/execution/a1b2c3d4e5f6"
+    execution = f"{pipeline}/execution/{EXECUTION}"
     return [
         call("sagemaker:StartPipelineExecution", pipeline, source=PIPELINES),
         call("sagemaker:ListPipelineExecutions", pipeline, source=PIPELINES),
@@ -434,7 +443,7 @@ def watch_promotions(p: Platform) -> list[Call]:
 
 def cli_pending(p: Platform) -> list[Call]:
     """promotion_cli pending: list the group's versions, describe each, read its metrics report."""
-    metrics = f"{p.bucket('model-artifacts')}/{p.project}/evaluation/evaluation.json"
+    metrics = p.run("model-artifacts", "evaluation/evaluation.json")
     return [
         call("sagemaker:ListModelPackages", "*", source=APPROVE),
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
@@ -464,17 +473,17 @@ def cli_gate(p: Platform) -> list[Call]:
 def lineage(p: Platform) -> list[Call]:
     """`python -m lineage` in dev (`lineage/chain.py`): from the package to its pipeline run, jobs and data."""
     pipeline = p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}")
-    training = p.sagemaker("training-job/pipelines-a1b2c3d4e5f6-train-0123456789")
+    training = p.sagemaker(f"training-job/pipelines-{EXECUTION}-Train-0123456789")
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=LINEAGE),
         call("sagemaker:ListArtifacts", "*", source=LINEAGE),
         call("sagemaker:QueryLineage", "*", source=LINEAGE),
-        call("sagemaker:DescribeTrialComponent", p.sagemaker("experiment-trial-component/pipelines-a1b2c3d4e5f6-train-0123456789-aws-training-job"), source=LINEAGE),
+        call("sagemaker:DescribeTrialComponent", p.sagemaker(f"experiment-trial-component/pipelines-{EXECUTION}-Train-0123456789-aws-training-job"), source=LINEAGE),
         call("sagemaker:DescribeTrainingJob", training, source=LINEAGE),
         call("sagemaker:ListTags", training, source=LINEAGE),
         call("sagemaker:ListTags", pipeline, source=LINEAGE),
         call("sagemaker:DescribePipeline", pipeline, source=LINEAGE),
-        call("sagemaker:DescribePipelineExecution", f"{pipeline}/execution/a1b2c3d4e5f6", source=LINEAGE),
+        call("sagemaker:DescribePipelineExecution", f"{pipeline}/execution/{EXECUTION}", source=LINEAGE),
     ]
 
 
@@ -482,35 +491,36 @@ def lineage(p: Platform) -> list[Call]:
 
 
 def model_build(p: Platform) -> list[Call]:
-    """The pipeline's steps, as its role: preprocess and evaluate (processing), train, register pending."""
+    """The pipeline's steps, as its role (`pipelines/model_build.py`): preprocess, train, evaluate,
+    baseline, register pending. Volumes use the data key; splits stay in processed data under it."""
     role = p.role_arn(naming.model_build_role(p.name, p.project))
-    artifacts, raw = p.bucket("model-artifacts"), p.bucket("raw-data")
-    code = (artifacts, f"{p.project}/code/preprocess.py", p.artifacts_key)
-    preprocess = Job(
-        "Processing", "pipelines-a1b2c3d4e5f6-Preprocess-0123456789", role, p.artifacts_key,
-        reads=((raw, f"{p.project}/input/churn.csv", p.data_key), code),
-        writes=((artifacts, f"{p.project}/pipelines-a1b2c3d4e5f6/Preprocess/output/train/train.csv", p.artifacts_key),),
-        image=SCIKIT_LEARN,
-    )
-    train = Job(
-        "Training", "pipelines-a1b2c3d4e5f6-Train-0123456789", role, p.artifacts_key,
-        reads=((artifacts, f"{p.project}/pipelines-a1b2c3d4e5f6/Preprocess/output/train/train.csv", p.artifacts_key),),
-        writes=((artifacts, f"{p.project}/pipelines-a1b2c3d4e5f6/Train/output/model.tar.gz", p.artifacts_key),),
-        image=XGBOOST,
-    )
-    baseline = Job(
-        "Processing", "pipelines-a1b2c3d4e5f6-Baseline-0123456789", role, p.artifacts_key,
-        reads=((artifacts, f"{p.project}/pipelines-a1b2c3d4e5f6/Preprocess/output/train/train.csv", p.artifacts_key),),
-        writes=((artifacts, f"{p.project}/pipelines-a1b2c3d4e5f6/Baseline/statistics.json", p.artifacts_key),),
-        image=MODEL_MONITOR,
-    )
-    return [*_job(p, preprocess), *_job(p, train), *_job(p, baseline), *register_pending(p)]
+    code = (p.bucket("model-artifacts"), f"{p.project}/code/preprocess.py", p.artifacts_key)
+    split = (p.run("processed-data", "train/train.csv"), p.data_key)
+    model = (p.run("model-artifacts", "model/train/output/model.tar.gz"), p.artifacts_key)
+
+    def job(kind: str, step: str, reads, writes, image: str) -> Job:
+        return Job(kind, f"pipelines-{EXECUTION}-{step}-0123456789", role, p.data_key, reads, writes, image)
+
+    def under(path: str, key: str) -> tuple[str, str, str]:
+        bucket, obj = path.removeprefix("arn:aws:s3:::").split("/", 1)
+        return f"arn:aws:s3:::{bucket}", obj, key
+
+    steps = [
+        job("Processing", "Preprocess", (code, (p.bucket("raw-data"), f"{p.project}/input/churn.csv", p.data_key)),
+            (under(*split),), SCIKIT_LEARN),
+        job("Training", "Train", (under(*split),), (under(*model),), XGBOOST),
+        job("Processing", "Evaluate", (code, under(*model)),
+            (under(p.run("model-artifacts", "evaluation/evaluation.json"), p.artifacts_key),), XGBOOST),
+        job("Processing", "Baseline", (under(*split),),
+            (under(p.run("model-artifacts", "data-quality-baseline/statistics.json"), p.artifacts_key),), MODEL_MONITOR),
+    ]
+    return [*(c for step in steps for c in _job(p, step)), *register_pending(p)]
 
 
 def _model_container(p: Platform, role: str) -> list[Call]:
     """The served model, as its role: its image, its artifact from dev's bucket under dev's key."""
     account = p.accounts[role]
-    artifact = f"{p.bucket('model-artifacts')}/{p.project}/pipelines-a1b2c3d4e5f6/Train/output/model.tar.gz"
+    artifact = p.run("model-artifacts", "model/train/output/model.tar.gz")
     endpoint = naming.endpoint(p.name, p.project, role)
     return [
         *_images(p.region, XGBOOST),
@@ -540,7 +550,7 @@ def model_in_prod(p: Platform) -> list[Call]:
         call("s3:GetObject", f"{monitor}/{p.project}/capture/AllTraffic/2026/01/01/00/capture.jsonl", source=MONITOR),
         call("kms:Decrypt", serving_key, source=MONITOR, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
         call("s3:PutObject", f"{monitor}/{p.project}/reports/2026/01/01/00/constraint_violations.json", source=MONITOR),
-        call("s3:GetObject", f"{p.bucket('model-artifacts')}/{p.project}/pipelines-a1b2c3d4e5f6/Baseline/statistics.json", source=MONITOR),
+        call("s3:GetObject", p.run("model-artifacts", "data-quality-baseline/statistics.json"), source=MONITOR),
         call("cloudwatch:PutMetricData", "*", source=MONITOR, cloudwatch__namespace="aws/sagemaker/Endpoints/data-metrics"),
         *_images(p.region, MODEL_MONITOR),
     ]
@@ -553,7 +563,7 @@ def promotion_steps(p: Platform) -> list[Call]:
     (bucket,) = p.model.physical_names(f"dev-Promotion-{p.project}", "AWS::S3::Bucket", "PromotionArtifacts")
     promotion_key = p.key("dev-Promotion", "PromotionKey")
     artifact = f"arn:aws:s3:::{bucket}/{naming.promotion_pipeline(p.name, p.project)}/Source/templates.zip"
-    metrics = f"{p.bucket('model-artifacts')}/{p.project}/pipelines-a1b2c3d4e5f6/Evaluate/evaluation.json"
+    metrics = p.run("model-artifacts", "evaluation/evaluation.json")
     return [
         *_logs(p.region, p.dev, f"/aws/codebuild/{project}", "0123-4567", CODEBUILD_ROLE),
         call("s3:GetObject", artifact, source=CODEBUILD_ROLE),
@@ -639,7 +649,9 @@ WORKFLOWS: dict[str, Workflow] = {
         for persona in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
     },
     "data-engineer: processing job in the VPC": Workflow(_persona("data-engineer"), "dev", data_engineer_processing),
-    "data-engineer: Feature Store with an offline store": Workflow(_persona("data-engineer"), "dev", data_engineer_feature_store),
+    "data-engineer: Feature Store with an offline store": Workflow(
+        _persona("data-engineer"), "dev", data_engineer_feature_store, needs_feature_store=True
+    ),
     "data-engineer: Data Wrangler flow": Workflow(_persona("data-engineer"), "dev", data_engineer_data_wrangler),
     "data-scientist: processing job in the VPC": Workflow(_persona("data-scientist"), "dev", data_scientist_processing),
     "data-scientist: training job in the VPC": Workflow(_persona("data-scientist"), "dev", data_scientist_training),
