@@ -11,7 +11,7 @@ import pytest
 from aws_cdk.assertions import Template
 
 from compliance.iam.assembly import IamModel
-from compliance.iam.workflows import Platform
+from compliance.iam.platform import Platform
 from platform_config import PlatformConfig, load_config
 from tooling.assembly import SynthesizedStack, read_assembly
 from tooling.synth import ROOT, synthesize

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from compliance.iam.conditions import UnsupportedCondition, conditions_hold
+from compliance.iam.conditions import conditions_hold
 from compliance.iam.evaluate import Outcome, Principal, Request, Resource, evaluate
 from compliance.iam.patterns import action_matches, arn_matches, matches, patterns_overlap
+from compliance.iam.statements import UnsupportedPolicy
 
 ACCOUNT, OTHER = "111111111111", "222222222222"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/team/analyst"
@@ -158,8 +159,13 @@ def test_operators(condition, context, expected):
     ids=["multivalued", "binary", "policy-variable"],
 )
 def test_what_is_not_modelled_is_refused_not_guessed(condition, context):
-    with pytest.raises(UnsupportedCondition):
+    with pytest.raises(UnsupportedPolicy):
         conditions_hold(condition, context)
+
+
+def test_a_policy_variable_in_a_resource_is_refused():
+    with pytest.raises(UnsupportedPolicy):
+        decide(role(allow("s3:GetObject", "arn:aws:s3:::data/${aws:username}/*")))
 
 
 # --- the decision ---------------------------------------------------------------------------------

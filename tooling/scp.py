@@ -23,10 +23,9 @@ from platform_config import PlatformConfig, load_config, naming
 
 
 def approvers(config: PlatformConfig) -> list[str]:
-    """ARN patterns of the principals that may answer the gate. `platform.approver_principal_arns` is
-    read with a default until that key is in the schema (it lands with issue 9's registry guard)."""
-    officer = f"arn:aws:iam::{config.accounts.dev.account_id}:role/{config.platform.name}-compliance-officer"
-    return [officer, *getattr(config.platform, "approver_principal_arns", ())]
+    """ARN patterns of the principals that may answer the gate: the same as the registry's approvers."""
+    officer = naming.persona_role(config.platform.name, "compliance-officer")
+    return [f"arn:aws:iam::{config.accounts.dev.account_id}:role/{officer}", *config.platform.approver_principal_arns]
 
 
 def gate_scp(config: PlatformConfig) -> dict:

@@ -17,13 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from compliance.iam.patterns import arn_matches, matches
-from compliance.iam.statements import as_list
+from compliance.iam.statements import UnsupportedPolicy, as_list
 
 Predicate = Callable[[Any, Any], bool]  # (request value, policy value)
-
-
-class UnsupportedCondition(ValueError):
-    """A condition this evaluator does not model: refusing beats guessing an access decision."""
 
 
 def _text(value: Any) -> str:
@@ -33,7 +29,7 @@ def _text(value: Any) -> str:
 def _literal(value: Any) -> str:
     text = _text(value)
     if "${" in text:
-        raise UnsupportedCondition(f"policy variable in a condition value: {text}")
+        raise UnsupportedPolicy(f"policy variable in a condition value: {text}")
     return text
 
 
@@ -97,7 +93,7 @@ def _holds(operator: str, key: str, wanted: list, context: Mapping[str, Any]) ->
     negated = base in _NEGATED
     test = _POSITIVE.get(_NEGATED.get(base, base))
     if test is None:
-        raise UnsupportedCondition(f"condition operator {operator}")
+        raise UnsupportedPolicy(f"condition operator {operator}")
 
     def one(value: Any) -> bool:
         hit = any(test(value, w) for w in wanted)
@@ -107,7 +103,7 @@ def _holds(operator: str, key: str, wanted: list, context: Mapping[str, Any]) ->
         if not present:
             return if_exists or negated
         if isinstance(context[key], (list, tuple)):
-            raise UnsupportedCondition(f"{key} is multivalued: use ForAnyValue: or ForAllValues: with {operator}")
+            raise UnsupportedPolicy(f"{key} is multivalued: use ForAnyValue: or ForAllValues: with {operator}")
         return one(context[key])
     values = as_list(context.get(key))
     if not values:

@@ -14,6 +14,11 @@ from typing import Any
 from compliance.iam.patterns import matches, patterns_overlap
 
 
+class UnsupportedPolicy(ValueError):
+    """A policy element this evaluator does not model (policy variables, some operators): refusing
+    beats guessing an access decision."""
+
+
 def as_list(value: Any) -> list:
     if value is None:
         return []
@@ -47,13 +52,20 @@ def covers(statement: dict, action: str) -> bool:
     return any(patterns_overlap(p, action) for p in _patterns(statement, "Action"))
 
 
+def _resources(statement: dict, key: str) -> list[str]:
+    patterns = _patterns(statement, key)
+    if any("${" in p for p in patterns):
+        raise UnsupportedPolicy(f"policy variable in {key}: {patterns}")
+    return patterns
+
+
 def applies_to_resource(statement: dict, resource: str) -> bool:
     """ARNs compare case-sensitively; `*` in a resource may span `/` and `:`."""
     if "NotResource" in statement:
-        return not any(matches(p, resource) for p in _patterns(statement, "NotResource"))
+        return not any(matches(p, resource) for p in _resources(statement, "NotResource"))
     if "Resource" not in statement:
         return True
-    return any(matches(p, resource) for p in _patterns(statement, "Resource"))
+    return any(matches(p, resource) for p in _resources(statement, "Resource"))
 
 
 class Grant(IntEnum):
