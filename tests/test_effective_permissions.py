@@ -4,6 +4,8 @@ documented workflow can make its calls, and approval stays with the compliance o
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from compliance.iam.assembly import AWS_MANAGED, IamModel
@@ -66,6 +68,18 @@ def test_every_documented_call_of_the_workflow_is_allowed(name, iam_model, platf
         iam_model, platform = request.getfixturevalue("feature_store")
     role = iam_model.role(workflow.role(platform), platform.accounts[workflow.account])
     assert _denied(iam_model, role.principal, workflow.calls(platform)) == []
+
+
+def test_a_missing_or_denied_permission_fails_the_workflow(iam_model, platform):
+    """Negative control: the same workflow with the boundary narrowed, or with a Deny planted."""
+    workflow = WORKFLOWS["data-scientist: training job in the VPC"]
+    role = iam_model.role(workflow.role(platform)).principal
+    assert _denied(iam_model, role, workflow.calls(platform)) == []
+    narrowed = dataclasses.replace(role, boundary={"Statement": [{"Effect": "Allow", "NotAction": "ec2:*", "Resource": "*"}]})
+    assert any(d.startswith("ec2:CreateNetworkInterface") and "boundary" in d for d in _denied(iam_model, narrowed, workflow.calls(platform)))
+    planted = {"Statement": [{"Effect": "Deny", "Action": "kms:CreateGrant", "Resource": "*"}]}
+    denied = _denied(iam_model, dataclasses.replace(role, identity=(*role.identity, planted)), workflow.calls(platform))
+    assert [d.split(" on ")[0] for d in denied] == ["kms:CreateGrant"] and "explicit-deny" in denied[0]
 
 
 def test_the_table_names_real_actions_on_their_resource_types(platform):
