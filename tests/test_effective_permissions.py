@@ -18,9 +18,9 @@ KNOWN_DEFECTS = {
     "compliance-officer: Studio JupyterLab space": "issue 9 defect 18: the compliance officer's Studio execution role "
     "has no kms:DescribeKey and no kms:CreateGrant (GrantIsForAWSResource) on the domain's data key, which SageMaker "
     "enforces at CreateApp for a domain with a customer managed key",
-    "model-build pipeline role": "issue 9 defect 2: the model-build role has no cloudwatch:PutMetricData (namespaces "
-    "/aws/sagemaker/ProcessingJobs and /aws/sagemaker/TrainingJobs), which SageMaker documents for every processing and "
-    "training execution role",
+    "model-build pipeline role": "issue 9 defect 2 (follow-up: the jobs' documented execution-role permissions): the "
+    "model-build role has no cloudwatch:PutMetricData (namespaces /aws/sagemaker/ProcessingJobs and "
+    "/aws/sagemaker/TrainingJobs), which SageMaker documents for every processing and training execution role",
 }
 
 
