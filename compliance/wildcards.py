@@ -14,6 +14,9 @@ import json
 from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_iam as iam
 
+from compliance.cfn_values import join, renderer
+from compliance.iam.statements import as_list
+
 # Actions that IAM does not scope to resources: `Resource: "*"` is the only form they accept.
 UNSCOPABLE_ACTIONS = frozenset(
     {
@@ -41,22 +44,15 @@ class BroadWildcardError(ValueError):
     """A policy grants a wildcard that is not scoped; fix the policy instead of acknowledging it."""
 
 
-def _flatten(value) -> str:
-    """Renders a resolved CloudFormation value the way cdk-nag names it in a finding."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(_flatten(part) for part in parts)
-    if isinstance(value, dict) and "Ref" in value:
-        return f"<{value['Ref']}>"
-    if isinstance(value, dict) and "Fn::GetAtt" in value:
-        return f"<{'.'.join(value['Fn::GetAtt'])}>"
-    return json.dumps(value, separators=(",", ":"))
-
-
-def _as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
+# A resolved CloudFormation value the way cdk-nag names it in a finding.
+_flatten = renderer(
+    {
+        "Fn::Join": join,
+        "Ref": lambda name, _: f"<{name}>",
+        "Fn::GetAtt": lambda path, _: f"<{'.'.join(path)}>",
+    },
+    fallback=lambda value: json.dumps(value, separators=(",", ":")),
+)
 
 
 def acknowledge_scoped_wildcards(
@@ -69,7 +65,7 @@ def acknowledge_scoped_wildcards(
     for statement in document["Statement"]:
         if statement["Effect"] != "Allow":
             continue
-        actions = _as_list(statement["Action"])
+        actions = as_list(statement["Action"])
         for action in actions:
             if "*" in action:
                 if (
@@ -78,7 +74,7 @@ def acknowledge_scoped_wildcards(
                 ):
                     raise BroadWildcardError(f"{policy.node.path}: action wildcard {action} is not read-only")
                 findings.add(f"Action::{action}")
-        for resource in map(_flatten, _as_list(statement["Resource"])):
+        for resource in map(_flatten, as_list(statement["Resource"])):
             if "*" not in resource:
                 continue
             if resource == "*" and not set(actions) <= UNSCOPABLE_ACTIONS:

@@ -57,6 +57,13 @@ def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
                 )
             ],
         ),
+        # SageMaker documents this for every processing and training execution role (job metrics).
+        iam.PolicyStatement(
+            sid="PublishJobMetrics",
+            actions=["cloudwatch:PutMetricData"],
+            resources=["*"],
+            conditions={"StringLike": {"cloudwatch:namespace": "/aws/sagemaker/*"}},
+        ),
         iam.PolicyStatement(sid="PullImagesToken", actions=["ecr:GetAuthorizationToken"], resources=["*"]),
         iam.PolicyStatement(
             sid="PullImages",

@@ -169,11 +169,14 @@ def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatemen
             [scope.stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*", arn_format=ArnFormat.COLON_RESOURCE_NAME)],
         ),
         *vpc_job_statements(scope.stack, scope.vpc_arn),
+        # The domain's EFS is encrypted with the data key: SageMaker checks these at CreateApp
+        # (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createdomain-perms).
+        _allow("DescribeTheDomainKey", ["kms:DescribeKey"], [scope.data_key.key_arn]),
         _allow(
-            "PublishSageMakerMetrics",
-            ["cloudwatch:PutMetricData"],
-            ["*"],
-            StringLike={"cloudwatch:namespace": "/aws/sagemaker/*"},
+            "GrantsOnTheDomainKey",
+            ["kms:CreateGrant"],
+            [scope.data_key.key_arn],
+            Bool={"kms:GrantIsForAWSResource": "true"},
         ),
         _pass_role("PassOwnRoleToSageMaker", [role_arn]),
     ]

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Template
 
+from compliance.iam.assembly import IamModel
+from compliance.iam.platform import Platform
 from platform_config import PlatformConfig, load_config
 from tooling.assembly import SynthesizedStack, read_assembly
 from tooling.synth import ROOT, synthesize
@@ -51,6 +53,18 @@ def template(synthesized):
         return cache[path]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def iam_model(synthesized) -> IamModel:
+    """The example platform's roles and policies, for the IAM evaluator."""
+    return IamModel(list(synthesized.values()))
+
+
+@pytest.fixture(scope="session")
+def platform(example_config, iam_model) -> Platform:
+    """The names and ARNs of the example platform that its workflows act on."""
+    return Platform(example_config, iam_model)
 
 
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")

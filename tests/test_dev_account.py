@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from aws_cdk.assertions import Match
 
-from tests.iam_policies import decide, statements
+from compliance.iam.evaluate import Outcome
 
 PERSONA_ROLES = {
     "data-engineer": "DataEngineerRole",
@@ -74,11 +74,19 @@ def test_one_user_profile_per_person_with_their_personas_role(studio, example_co
     }
 
 
+def _decide(iam_model, platform, persona: str, action: str, resource: str, **context) -> Outcome:
+    role = iam_model.role(f"mlplatform-{persona}")
+    return iam_model.decide(role.principal, action, platform.sagemaker(resource), context).outcome
+
+
+IN_THE_VPC = {"sagemaker:VpcSubnets": ["subnet-1"], "sagemaker:VpcSecurityGroupIds": ["sg-1"]}
+
+
 @pytest.mark.parametrize("persona", ["data-engineer", "data-scientist", "mlops-engineer"])
-def test_no_role_but_the_compliance_officers_can_change_approval_status(persona, studio):
-    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
-    assert decide(studio, role, "sagemaker:UpdateModelPackage") == "deny"
-    guard = [s for s in statements(studio, role) if s.get("Sid") == "ModelVersionsAreRegisteredPendingApproval"]
+def test_no_role_but_the_compliance_officers_can_change_approval_status(persona, iam_model, platform):
+    approve = {"sagemaker:ModelApprovalStatus": "Approved"}
+    assert _decide(iam_model, platform, persona, "sagemaker:UpdateModelPackage", "model-package/mlplatform-churn/1", **approve) is Outcome.EXPLICIT_DENY
+    guard = [s for s in iam_model.role(f"mlplatform-{persona}").statements if s.get("Sid") == "ModelVersionsAreRegisteredPendingApproval"]
     assert guard == [
         {
             "Sid": "ModelVersionsAreRegisteredPendingApproval",
@@ -90,46 +98,65 @@ def test_no_role_but_the_compliance_officers_can_change_approval_status(persona,
     ]
 
 
-def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(studio):
-    role = _logical_id(studio, "ComplianceOfficerRole", "AWS::IAM::Role")
-    assert decide(studio, role, "sagemaker:UpdateModelPackage") == "allow"
-    (approve,) = [s for s in statements(studio, role) if s.get("Sid") == "ApproveOrRejectModelVersions"]
+def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(iam_model, platform):
+    for status in ("Approved", "Rejected"):
+        decided = _decide(iam_model, platform, "compliance-officer", "sagemaker:UpdateModelPackage", "model-package/mlplatform-churn/1", **{"sagemaker:ModelApprovalStatus": status})
+        assert decided is Outcome.ALLOW, status
+    (approve,) = [s for s in iam_model.role("mlplatform-compliance-officer").statements if s.get("Sid") == "ApproveOrRejectModelVersions"]
     assert approve["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]}}
     # Segregation of duties: who approves cannot register, train or deploy.
-    for action in ("sagemaker:CreateModelPackage", "sagemaker:CreateTrainingJob", "sagemaker:CreateEndpoint"):
-        assert decide(studio, role, action) == "implicit-deny", action
+    pending = {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+    for action, resource, context in (
+        ("sagemaker:CreateModelPackage", "model-package/mlplatform-churn/2", pending),
+        ("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1", IN_THE_VPC),
+        ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev", {}),
+    ):
+        assert _decide(iam_model, platform, "compliance-officer", action, resource, **context) is Outcome.IMPLICIT_DENY, action
 
 
-def test_data_scientists_register_only_pending_versions(studio):
-    role = _logical_id(studio, "DataScientistRole", "AWS::IAM::Role")
-    (register,) = [s for s in statements(studio, role) if s.get("Sid") == "RegisterModelVersionsPendingApproval"]
+def test_data_scientists_register_only_pending_versions(iam_model, platform):
+    (register,) = [s for s in iam_model.role("mlplatform-data-scientist").statements if s.get("Sid") == "RegisterModelVersionsPendingApproval"]
     assert register["Condition"] == {"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}}
-    assert decide(studio, role, "sagemaker:CreateTrainingJob") == "allow"
-    assert decide(studio, role, "sagemaker:CreateEndpoint") == "implicit-deny"  # MLOps deploys
+    assert _decide(iam_model, platform, "data-scientist", "sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1", **IN_THE_VPC) is Outcome.ALLOW
+    assert _decide(iam_model, platform, "data-scientist", "sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev") is Outcome.IMPLICIT_DENY  # MLOps deploys
 
 
 @pytest.mark.parametrize(
     ("persona", "allowed", "refused"),
     [
         # Feature Store is off in the example config: no feature groups, no records.
-        ("data-engineer", ["sagemaker:CreateProcessingJob"], ["sagemaker:CreateTrainingJob", "sagemaker:PutRecord"]),
-        ("mlops-engineer", ["sagemaker:StartPipelineExecution", "sagemaker:CreateEndpoint"], ["sagemaker:CreateFeatureGroup"]),
+        ("data-engineer", [("sagemaker:CreateProcessingJob", "processing-job/mlplatform-clean")],
+         [("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1"), ("sagemaker:PutRecord", "feature-group/mlplatform-churn")]),
+        ("mlops-engineer", [("sagemaker:StartPipelineExecution", "pipeline/mlplatform-churn-model-build"), ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev")],
+         [("sagemaker:CreateFeatureGroup", "feature-group/mlplatform-churn")]),
     ],
 )
-def test_each_persona_gets_its_job(persona, allowed, refused, studio):
-    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
-    assert [decide(studio, role, a) for a in allowed] == ["allow"] * len(allowed)
-    assert [decide(studio, role, a) for a in refused] == ["implicit-deny"] * len(refused)
+def test_each_persona_gets_its_job(persona, allowed, refused, iam_model, platform):
+    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in allowed] == [Outcome.ALLOW] * len(allowed)
+    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in refused] == [Outcome.IMPLICIT_DENY] * len(refused)
+
+
+@pytest.mark.parametrize("persona", ["data-engineer", "data-scientist"])
+def test_jobs_outside_the_vpc_are_denied_by_the_boundary(persona, iam_model, platform):
+    job = "processing-job/mlplatform-clean" if persona == "data-engineer" else "training-job/mlplatform-churn-1"
+    action = "sagemaker:CreateProcessingJob" if persona == "data-engineer" else "sagemaker:CreateTrainingJob"
+    assert _decide(iam_model, platform, persona, action, job) is Outcome.EXPLICIT_DENY
 
 
 @pytest.mark.parametrize("persona", list(PERSONA_ROLES))
-def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(persona, studio):
-    role = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
-    assert studio["Resources"][role]["Properties"]["PermissionsBoundary"] == {
+def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(persona, studio, iam_model, platform):
+    role_id = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
+    assert studio["Resources"][role_id]["Properties"]["PermissionsBoundary"] == {
         "Ref": _logical_id(studio, "PersonaBoundary", "AWS::IAM::ManagedPolicy")
     }
-    for action in ("iam:CreateRole", "iam:AttachRolePolicy", "kms:ScheduleKeyDeletion", "s3:PutBucketPolicy"):
-        assert decide(studio, role, action) != "allow", action
+    principal = iam_model.role(f"mlplatform-{persona}").principal
+    for action, resource in (
+        ("iam:CreateRole", "arn:aws:iam::111111111111:role/anything"),
+        ("iam:AttachRolePolicy", principal.arn),
+        ("kms:ScheduleKeyDeletion", platform.data_key),
+        ("s3:PutBucketPolicy", platform.bucket("raw-data")),
+    ):
+        assert iam_model.decide(principal, action, resource).outcome is Outcome.EXPLICIT_DENY, action
 
 
 def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(synthesized, example_config):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.iam_policies import decide
+from compliance.iam.evaluate import Outcome
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +74,20 @@ def test_jobs_run_in_the_vpc_with_network_isolation(model_build):
         assert vpc and vpc["Subnets"] == ["<ref>", "<ref>"] and vpc["SecurityGroupIds"] == ["<ref>"], step["Name"]
 
 
-def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(model_build):
+def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(model_build, iam_model, platform):
     role = next(k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("Role"))
     (guard,) = model_build["Resources"][role]["Properties"]["ManagedPolicyArns"]
     assert guard["Fn::GetStackOutput"]["StackName"] == "dev-Studio"
     assert "ApprovalGuard" in guard["Fn::GetStackOutput"]["OutputName"]
-    assert decide(model_build, role, "sagemaker:UpdateModelPackage") == "implicit-deny"
-    assert decide(model_build, role, "sagemaker:CreateModelPackage", conditions_hold=False) == "implicit-deny"
-    assert decide(model_build, role, "sagemaker:CreateModelPackage") == "allow"  # only when registered pending
+    principal = iam_model.role("mlplatform-churn-model-build").principal
+    package = platform.sagemaker("model-package/mlplatform-churn/4")
+
+    def decide(action: str, status: str) -> Outcome:
+        return iam_model.decide(principal, action, package, {"sagemaker:ModelApprovalStatus": status}).outcome
+
+    assert decide("sagemaker:UpdateModelPackage", "Approved") is Outcome.EXPLICIT_DENY  # the guard, across stacks
+    assert decide("sagemaker:CreateModelPackage", "Approved") is Outcome.EXPLICIT_DENY
+    assert decide("sagemaker:CreateModelPackage", "PendingManualApproval") is Outcome.ALLOW
 
 
 def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):

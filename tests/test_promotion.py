@@ -8,8 +8,8 @@ import json
 import pytest
 from moto.events.models import EventPattern
 
+from compliance.iam.evaluate import Outcome
 from tests.events import GATE, REGISTRY, gate_event, registry_event
-from tests.iam_policies import decide, statements
 
 
 @pytest.fixture(scope="module")
@@ -126,15 +126,20 @@ def test_artifacts_are_encrypted_with_the_promotion_key(promotion):
     assert "PromotionKey" in store["EncryptionKey"]["Id"]["Fn::GetStackOutput"]["OutputName"]
 
 
-def test_only_the_compliance_officer_answers_the_gate(synthesized):
+def test_only_the_compliance_officer_answers_the_gate(synthesized, iam_model, platform):
     studio = synthesized["dev/Studio"].template
-    roles = {r["Properties"].get("RoleName"): k for k, r in studio["Resources"].items() if r["Type"] == "AWS::IAM::Role"}
-    assert decide(studio, roles["mlplatform-compliance-officer"], "codepipeline:PutApprovalResult") == "allow"
-    (answer,) = [s for s in statements(studio, roles["mlplatform-compliance-officer"]) if s.get("Sid") == "AnswerTheProdGate"]
-    assert answer["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-*-promotion/ApproveForProd/ApproveForProd"
-    for name, role in roles.items():
+    names = [r["Properties"]["RoleName"] for r in studio["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
+    gate = f"{platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
+
+    def answer(name: str) -> Outcome:
+        return iam_model.decide(iam_model.role(name).principal, "codepipeline:PutApprovalResult", gate).outcome
+
+    assert answer("mlplatform-compliance-officer") is Outcome.ALLOW
+    (rule,) = [s for s in iam_model.role("mlplatform-compliance-officer").statements if s.get("Sid") == "AnswerTheProdGate"]
+    assert rule["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-*-promotion/ApproveForProd/ApproveForProd"
+    for name in names:
         if name != "mlplatform-compliance-officer":
-            assert decide(studio, role, "codepipeline:PutApprovalResult") == "deny", name
+            assert answer(name) is Outcome.EXPLICIT_DENY, name
 
 
 def _rule(template: dict, description_part: str) -> dict:
@@ -224,7 +229,8 @@ def test_the_trigger_knows_each_group_and_its_pipeline(shared):
     assert "DeadLetterConfig" in trigger and "KmsKeyArn" in trigger
 
 
-def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized):
+def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized, iam_model, platform):
+    steps = iam_model.role("mlplatform-churn-promotion-steps").principal
     for role, may_invoke in (("test", True), ("prod", False)):
         template = synthesized[f"{role}/Serving-churn"].template
         (check,) = [
@@ -235,8 +241,11 @@ def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized):
         assert trust["Condition"] == {
             "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"}
         }
-        role_id = next(k for k, r in template["Resources"].items() if r is check)
-        assert (decide(template, role_id, "sagemaker:InvokeEndpoint") == "allow") is may_invoke
+        account = platform.accounts[role]
+        principal = iam_model.role(f"mlplatform-churn-{role}-check").principal
+        assert iam_model.decide(steps, "sts:AssumeRole", principal.arn).allowed
+        endpoint = platform.sagemaker(f"endpoint/mlplatform-churn-{role}", account)
+        assert iam_model.decide(principal, "sagemaker:InvokeEndpoint", endpoint).allowed is may_invoke
 
 
 def test_the_artifact_key_is_shared_only_with_the_target_accounts_deploy_roles(shared):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.iam_policies import statements
-
 
 def _resources(template: dict, resource_type: str) -> list[dict]:
     return [r for r in template["Resources"].values() if r["Type"] == resource_type]
@@ -184,15 +182,18 @@ def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
     assert "DeadLetterConfig" in notify
 
 
-def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(prod):
+def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_model, platform):
     """Not the training data, not the code, not the metrics: what serving and monitoring need."""
-    role = next(k for k, r in prod["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("ModelRole"))
-    assert prod["Resources"][role]["Properties"]["RoleName"] == "mlplatform-churn-prod-model"
-    (read,) = [s for s in statements(prod, role) if s.get("Sid") == "ReadServedArtifactsInDev"]
+    role = iam_model.role("mlplatform-churn-prod-model")
+    (read,) = [s for s in role.statements if s.get("Sid") == "ReadServedArtifactsInDev"]
     assert sorted(read["Resource"]) == [
         "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/data-quality-baseline/*",
         "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/model/*",
     ]
+    run = f"{platform.bucket('model-artifacts')}/churn/model-build/a1b2c3d4e5f6"
+    for path, readable in (("model/model.tar.gz", True), ("data-quality-baseline/statistics.json", True),
+                           ("evaluation/evaluation.json", False), ("code/preprocess.py", False)):
+        assert iam_model.decide(role.principal, "s3:GetObject", f"{run}/{path}").allowed is readable, path
 
 
 def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example_config):

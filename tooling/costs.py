@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from compliance.cfn_values import join, renderer
 from tooling.assembly import SynthesizedStack
 
 PRICES_FILE = Path(__file__).with_name("prices.toml")
@@ -913,16 +914,26 @@ def _scalable_minimums(template: dict) -> dict[str, Any]:
 
 def _render(value: Any, names: dict[str, str]) -> str | None:
     """A string-valued intrinsic rendered with endpoint names put in; None if it cannot be."""
+
+    def endpoint_name(arguments: Any, _: Any) -> str:
+        logical_id, attribute = arguments if isinstance(arguments, list) else str(arguments).split(".", 1)
+        if attribute != "EndpointName" or logical_id not in names:
+            raise ValueError(arguments)
+        return names[logical_id]
+
+    def sub(text: Any, _: Any) -> str:
+        for logical_id, endpoint in names.items():
+            text = text.replace(f"${{{logical_id}.EndpointName}}", endpoint)
+        if "${" in text:
+            raise ValueError(text)
+        return text
+
+    def unrenderable(other: Any) -> str:
+        raise ValueError(other)
+
     try:
-        return _render_unsafe(value, names)
-    except (ValueError, TypeError):
-        return None
-
-
-def _render_unsafe(value: Any, names: dict[str, str]) -> str | None:
-    if isinstance(value, str):
-        return value
-    if not isinstance(value, dict) or len(value) != 1:
+        return renderer({"Fn::Join": join, "Fn::GetAtt": endpoint_name, "Fn::Sub": sub}, unrenderable)(value)
+    except (ValueError, TypeError, AttributeError):
         return None
     if "Fn::Join" in value:
         separator, parts = value["Fn::Join"]

@@ -19,12 +19,6 @@ def resolved(node: CfnResource, value: Any) -> Any:
     return Stack.of(node).resolve(value)
 
 
-def as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def in_prod(node: CfnResource) -> bool:
     """The account a resource deploys to is the name of its `cdk.Stage`: dev, test or prod."""
     return Stage.of(node).stage_name == PROD

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from aws_cdk import aws_iam as iam
 from cdk_nag import NagRuleCompliance
 
-from compliance.sagemaker_rules.iam_policy import covers, statements
+from compliance.cfn_values import join, renderer
+from compliance.iam.statements import as_list, covers, statements
 from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import as_list, refers_to, resolved, stack_resources
+from compliance.sagemaker_rules.template import refers_to, resolved, stack_resources
 
 APPROVAL_ACTION = "sagemaker:UpdateModelPackage"
 COMPLIANCE_OFFICER_TAG = {"key": "persona", "value": "compliance-officer"}
@@ -19,12 +19,8 @@ BROAD_AWS_MANAGED_POLICIES = frozenset(
 _AWS_MANAGED_ARN = re.compile(r":iam::aws:policy/(?:.*/)?([^/]+)$")
 
 
-def _text(value: Any) -> str:
-    """A resolved ARN as text, intrinsics other than Fn::Join left out."""
-    if isinstance(value, dict) and "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        return separator.join(_text(part) for part in parts)
-    return value if isinstance(value, str) else ""
+# A resolved ARN as text, intrinsics other than Fn::Join left out.
+_text = renderer({"Fn::Join": join}, fallback=lambda _: "")
 
 
 def _policies(role: iam.CfnRole) -> list:

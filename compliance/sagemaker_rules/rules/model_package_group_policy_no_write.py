@@ -3,7 +3,8 @@ from __future__ import annotations
 from aws_cdk import aws_sagemaker as sagemaker
 from cdk_nag import NagRuleCompliance
 
-from compliance.sagemaker_rules.iam_policy import actions, patterns_overlap, statements
+from compliance.iam.patterns import patterns_overlap
+from compliance.iam.statements import actions, statements
 from compliance.sagemaker_rules.rule import NagRule
 from compliance.sagemaker_rules.template import resolved
 

@@ -1,0 +1,155 @@
+"""Effective permissions of every persona and platform role (identity policies within the boundary,
+minus every explicit deny, with the bucket, key, trust and registry policies of the resource): each
+documented workflow can make its calls, and approval stays with the compliance officer."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from compliance.iam.assembly import AWS_MANAGED, IamModel
+from compliance.iam.evaluate import Outcome, Principal
+from compliance.iam.platform import Platform
+from compliance.iam.workflows import WORKFLOWS
+from platform_config import naming
+
+
+
+@pytest.fixture(scope="module")
+def feature_store(example_config, tmp_path_factory):
+    """Network, storage and Studio of the example with `studio.feature_store` on, synthesized without
+    the checks (the full synthesis runs them): (model, platform) for the workflows that need it."""
+    from aws_cdk import Stage
+
+    from stacks.network import NetworkStack
+    from stacks.storage import StorageStack
+    from stacks.studio import StudioStack
+    from tooling.assembly import read_assembly
+    from tooling.synth import cdk_app
+
+    config = example_config.model_copy(update={"studio": example_config.studio.model_copy(update={"feature_store": True})})
+    outdir = tmp_path_factory.mktemp("feature-store")
+    app = cdk_app(outdir, validation=False)
+    dev = config.accounts.dev
+    stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
+    network = NetworkStack(stage, "Network", config=config, account=dev, endpoint_services=config.network.endpoint_services, description="-")
+    StudioStack(stage, "Studio", config=config, network=network, storage=StorageStack(stage, "Storage", config=config))
+    app.synth()
+    model = IamModel(read_assembly(outdir))
+    return model, Platform(config, model)
+
+
+def _denied(iam_model, principal: Principal, calls) -> list[str]:
+    problems = []
+    for call in calls:
+        for resource in call.resources:
+            decision = iam_model.decide(principal, call.action, resource, call.context, outside_policy=call.outside_policy)
+            if not decision.allowed:
+                problems.append(f"{call.action} on {resource}: {decision.outcome.value}, {decision.reason} (needed: {call.source})")
+    return problems
+
+
+@pytest.mark.parametrize("name", list(WORKFLOWS))
+def test_every_documented_call_of_the_workflow_is_allowed(name, iam_model, platform, example_config, request):
+    workflow = WORKFLOWS[name]
+    if workflow.needs_feature_store and not example_config.studio.feature_store:
+        iam_model, platform = request.getfixturevalue("feature_store")
+    role = iam_model.role(workflow.role(platform), platform.accounts[workflow.account])
+    assert _denied(iam_model, role.principal, workflow.calls(platform)) == []
+
+
+def test_a_missing_or_denied_permission_fails_the_workflow(iam_model, platform):
+    """Negative control: the same workflow with the boundary narrowed, or with a Deny planted."""
+    workflow = WORKFLOWS["data-scientist: training job in the VPC"]
+    role = iam_model.role(workflow.role(platform)).principal
+    assert _denied(iam_model, role, workflow.calls(platform)) == []
+    narrowed = dataclasses.replace(role, boundary={"Statement": [{"Effect": "Allow", "NotAction": "ec2:*", "Resource": "*"}]})
+    assert any(d.startswith("ec2:CreateNetworkInterface") and "boundary" in d for d in _denied(iam_model, narrowed, workflow.calls(platform)))
+    planted = {"Statement": [{"Effect": "Deny", "Action": "kms:CreateGrant", "Resource": "*"}]}
+    denied = _denied(iam_model, dataclasses.replace(role, identity=(*role.identity, planted)), workflow.calls(platform))
+    assert [d.split(" on ")[0] for d in denied] == ["kms:CreateGrant"] and "explicit-deny" in denied[0]
+
+
+def test_the_table_names_real_actions_on_their_resource_types(platform):
+    """The workflow table itself, against the service authorization reference."""
+    from compliance.iam.validity import check
+
+    problems = [
+        str(f)
+        for name, workflow in WORKFLOWS.items()
+        for call in workflow.calls(platform)
+        for f in check(name, {"Statement": [{"Effect": "Allow", "Action": call.action, "Resource": list(call.resources)}]}, identity=False)
+    ]
+    assert problems == []
+
+
+# --- approval: the compliance officer only --------------------------------------------------------
+
+ADMINISTRATOR = AWS_MANAGED["arn:aws:iam::aws:policy/AdministratorAccess"]
+
+
+def admins(platform) -> list[Principal]:
+    """Same-account principals with AdministratorAccess: an IAM role, an IAM Identity Center
+    permission set's role, and the CDK bootstrap's CloudFormation execution role."""
+    dev = platform.dev
+    return [
+        Principal(f"arn:aws:iam::{dev}:role/Admin", (ADMINISTRATOR,)),
+        Principal(f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/{platform.region}/AWSReservedSSO_AdministratorAccess_0123456789abcdef", (ADMINISTRATOR,)),
+        Principal(f"arn:aws:iam::{dev}:role/{naming.cdk_bootstrap_role('cfn-exec-role', dev, platform.region)}", (ADMINISTRATOR,)),
+    ]
+
+
+def dev_roles(iam_model, platform) -> dict[str, Principal]:
+    return {r.name: r.principal for r in iam_model.roles.values() if r.principal.account == platform.dev}
+
+
+OFFICER = "mlplatform-compliance-officer"
+
+
+@pytest.mark.parametrize("status", ["Approved", "Rejected"])
+def test_only_the_compliance_officer_of_the_platform_roles_sets_approval_status(status, iam_model, platform):
+    decided = {
+        name: iam_model.decide(principal, "sagemaker:UpdateModelPackage", platform.package, {"sagemaker:ModelApprovalStatus": status}).allowed
+        for name, principal in dev_roles(iam_model, platform).items()
+    }
+    assert [name for name, allowed in decided.items() if allowed] == [OFFICER]
+
+
+def test_no_administrator_of_the_dev_account_can_approve(iam_model, platform):
+    """The registry's group policy denies sagemaker:UpdateModelPackage (Principal "*") unless
+    aws:PrincipalArn is the compliance officer's role or a `platform.approver_principal_arns` pattern. A
+    resource policy's Deny binds same-account principals too, so administrators are explicitly denied
+    while the officer stays allowed. Assumed: SageMaker evaluates the group's policy for requests on
+    the packages in the group, from any account."""
+    approve = {"sagemaker:ModelApprovalStatus": "Approved"}
+    decisions = [iam_model.decide(a, "sagemaker:UpdateModelPackage", platform.package, approve) for a in admins(platform)]
+    assert [d.outcome for d in decisions] == [Outcome.EXPLICIT_DENY] * len(decisions)
+    officer = iam_model.role(OFFICER).principal
+    assert iam_model.decide(officer, "sagemaker:UpdateModelPackage", platform.package, approve).allowed
+
+
+def test_only_the_compliance_officer_of_the_platform_roles_answers_the_gate(iam_model, platform):
+    gate = f"{platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
+    allowed = [n for n, p in dev_roles(iam_model, platform).items() if iam_model.decide(p, "codepipeline:PutApprovalResult", gate).allowed]
+    assert allowed == [OFFICER]
+    # No resource policy can stop an administrator here: only an SCP can (tests/test_scp.py).
+    assert all(iam_model.decide(a, "codepipeline:PutApprovalResult", gate).allowed for a in admins(platform))
+
+
+@pytest.mark.parametrize("status", ["Approved", "Rejected", None], ids=["approved", "rejected", "no-status"])
+def test_no_platform_role_registers_a_version_in_any_status_but_pending(status, iam_model, platform):
+    """The guard's StringNotEqualsIfExists also denies a registration that names no status."""
+    context = {} if status is None else {"sagemaker:ModelApprovalStatus": status}
+    new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
+    allowed = [n for n, p in dev_roles(iam_model, platform).items() if iam_model.decide(p, "sagemaker:CreateModelPackage", new_version, context).allowed]
+    assert allowed == []
+
+
+def test_no_administrator_registers_a_version_as_approved(iam_model, platform):
+    new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
+    decisions = [
+        iam_model.decide(a, "sagemaker:CreateModelPackage", new_version, {"sagemaker:ModelApprovalStatus": "Approved"}).outcome
+        for a in admins(platform)
+    ]
+    assert decisions == [Outcome.EXPLICIT_DENY] * len(decisions)
