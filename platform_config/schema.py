@@ -384,6 +384,15 @@ class PlatformConfig(Frozen):
                 )
         return self
 
+    def approver_arns(self, partition: str = "aws") -> list[str]:
+        """Who may approve a model version and answer the prod gate: the compliance-officer Studio
+        role and the configured approver roles (the registry's policy and the gate SCP use these)."""
+        from platform_config.naming import persona_role
+
+        officer = persona_role(self.platform.name, "compliance-officer")
+        dev = self.accounts.dev.account_id
+        return [f"arn:{partition}:iam::{dev}:role/{officer}", *self.platform.approver_principal_arns]
+
     @model_validator(mode="after")
     def _approvers_in_dev(self) -> PlatformConfig:
         dev = self.accounts.dev.account_id

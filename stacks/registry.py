@@ -32,10 +32,7 @@ class RegistryStack(Stack):
         serving_accounts = sorted({config.accounts.test.account_id, config.accounts.prod.account_id})
         principals = [iam.AccountPrincipal(account).arn for account in serving_accounts]
         dev = config.accounts.dev
-        approvers = [
-            f"arn:{self.partition}:iam::{dev.account_id}:role/{naming.persona_role(config.platform.name, 'compliance-officer')}",
-            *config.platform.approver_principal_arns,
-        ]
+        approvers = config.approver_arns(self.partition)
         deployer = f"arn:{self.partition}:iam::{dev.account_id}:role/" + naming.cdk_bootstrap_role(
             "cfn-exec-role", dev.account_id, dev.region
         )

@@ -22,12 +22,6 @@ from pathlib import Path
 from platform_config import PlatformConfig, load_config, naming
 
 
-def approvers(config: PlatformConfig) -> list[str]:
-    """ARN patterns of the principals that may answer the gate: the same as the registry's approvers."""
-    officer = naming.persona_role(config.platform.name, "compliance-officer")
-    return [f"arn:aws:iam::{config.accounts.dev.account_id}:role/{officer}", *config.platform.approver_principal_arns]
-
-
 def gate_scp(config: PlatformConfig) -> dict:
     pipelines = naming.promotion_pipeline(config.platform.name, "*")
     return {
@@ -38,7 +32,7 @@ def gate_scp(config: PlatformConfig) -> dict:
                 "Effect": "Deny",
                 "Action": "codepipeline:PutApprovalResult",
                 "Resource": f"arn:aws:codepipeline:*:{config.accounts.dev.account_id}:{pipelines}/*",
-                "Condition": {"ArnNotLike": {"aws:PrincipalArn": approvers(config)}},
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": config.approver_arns()}},
             }
         ],
     }
