@@ -520,6 +520,22 @@ def test_monitoring_schedule_prices_runs_times_assumed_length(make_stack, expres
     assert monitor.condition == "HasModel" and monitor.note.endswith("once a model is promoted")
 
 
+def test_monitoring_finds_a_job_definition_with_a_generated_name(make_stack):
+    """How the platform names them (replacement-safe): the schedule takes the name from the ARN."""
+    resources = monitoring("cron(0 * ? * * *)")
+    del resources["Job"]["Properties"]["JobDefinitionName"]
+    resources["Schedule"]["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] = {
+        "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]
+    }
+    monitor = line(only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large")
+    assert monitor.monthly_usd is not None
+
+
+def test_the_example_platform_has_no_unpriced_line(synthesized):
+    unpriced = [line for account in estimate(list(synthesized.values())) for line in account.lines if line.monthly_usd is None]
+    assert unpriced == []
+
+
 def test_monitoring_run_capped_by_the_jobs_max_runtime_and_unknown_instance(make_stack):
     capped = make_stack(
         monitoring("cron(0 * ? * * *)", job_props={"StoppingCondition": {"MaxRuntimeInSeconds": 300}})

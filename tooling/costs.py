@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from compliance.cfn_values import join, renderer
+from tooling.cfn_references import references
 from tooling.assembly import SynthesizedStack
 
 PRICES_FILE = Path(__file__).with_name("prices.toml")
@@ -534,7 +535,11 @@ class _Account:
             max_runtime = (inline.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
         else:
             wanted = config.get("MonitoringJobDefinitionName")
-            job_id = _referenced(wanted, resources)
+            # A Ref or GetAtt of the job definition, or its generated name taken from its ARN.
+            job_id = next(
+                (i for i in sorted(references(wanted).names) if resources.get(i, {}).get("Type") in _MONITORING_JOB_TYPES),
+                None,
+            )
             if job_id is None and isinstance(wanted, str):
                 job_id = next(
                     (
