@@ -11,15 +11,25 @@ CONFIG ?= config/example.toml
 # Node 20 is end-of-life for jsii; the warning is known and says nothing about this app.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: synth test bench lock pipeline-definition clean
+.PHONY: synth test lint format bench lock pipeline-definition clean
 
 synth: $(VENV)/.synced node_modules/.installed
 	rm -rf cdk.out
 	npx --no-install cdk synth --quiet -c config=$(CONFIG)
 	$(PY) -m tooling.report cdk.out
 
-test: $(VENV)/.synced node_modules/.installed
+test: lint node_modules/.installed
 	$(PY) -m pytest $(ARGS)
+
+# Format, lint rules and types, as configured in pyproject.toml (run by `make test`, so by CI).
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff format --check --quiet .
+	$(VENV)/bin/ruff check --quiet .
+
+# Rewrite the code in the project's format and apply the safe lint fixes.
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff format --quiet .
+	$(VENV)/bin/ruff check --quiet --fix .
 
 bench: $(VENV)/.synced
 	$(PY) benchmarks/synth.py

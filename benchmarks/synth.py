@@ -50,7 +50,9 @@ def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
     floor = statistics.median(timings["empty app"])
     for label, values in timings.items():
         median = statistics.median(values)
-        print(f"{label:>12}: median {median:6.2f} s  ratio {median / floor:5.2f}x  runs {[round(v, 1) for v in values]}")
+        print(
+            f"{label:>12}: median {median:6.2f} s  ratio {median / floor:5.2f}x  runs {[round(v, 1) for v in values]}"
+        )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aws_cdk import Stage, Validations
-from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks, NagPack
+from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
 
 from compliance.replacement_check import ReplacementCheck
 from compliance.sagemaker_rules import SageMakerChecks

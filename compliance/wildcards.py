@@ -68,9 +68,8 @@ def acknowledge_scoped_wildcards(
         actions = as_list(statement["Action"])
         for action in actions:
             if "*" in action:
-                if (
-                    action not in UNSCOPABLE_ACTIONS | vouched_actions
-                    and not action.endswith(READ_ONLY_ACTION_FAMILIES)
+                if action not in UNSCOPABLE_ACTIONS | vouched_actions and not action.endswith(
+                    READ_ONLY_ACTION_FAMILIES
                 ):
                     raise BroadWildcardError(f"{policy.node.path}: action wildcard {action} is not read-only")
                 findings.add(f"Action::{action}")
@@ -78,10 +77,14 @@ def acknowledge_scoped_wildcards(
             if "*" not in resource:
                 continue
             if resource == "*" and not set(actions) <= UNSCOPABLE_ACTIONS:
+                scopable = sorted(set(actions) - UNSCOPABLE_ACTIONS)
                 raise BroadWildcardError(
-                    f"{policy.node.path}: Resource '*' for {sorted(set(actions) - UNSCOPABLE_ACTIONS)}, which IAM can scope"
+                    f"{policy.node.path}: Resource '*' for {scopable}, which IAM can scope"
                 )
             findings.add(f"Resource::{resource}")
     Validations.of(policy).acknowledge(
-        *(Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[{finding}]", reason=reason) for finding in sorted(findings))
+        *(
+            Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[{finding}]", reason=reason)
+            for finding in sorted(findings)
+        )
     )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -89,7 +89,7 @@ def _attempt(call: Callable[[], Any]) -> tuple[Any, str | None]:
     """(result, None), or (None, reason): a link the walk cannot follow must never end the walk."""
     try:
         return call(), None
-    except Exception as error:  # noqa: BLE001 - permissions, deleted resources, APIs not offered
+    except Exception as error:
         return None, reason(error)
 
 
@@ -97,8 +97,8 @@ def when(value: Any) -> str | None:
     """A timestamp as ISO 8601 UTC (the API's datetimes, or strings passed through)."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return None if value is None else str(value)
 
 

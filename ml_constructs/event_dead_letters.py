@@ -59,5 +59,8 @@ class DeadLetterQueue(Construct):
             retention_period=Duration.days(14),
         )
         Validations.of(self.queue).acknowledge(
-            Acknowledgment(id="AwsSolutions::AwsSolutions-SQS3", reason=f"This queue is itself the dead-letter queue of {holds}.")
+            Acknowledgment(
+                id="AwsSolutions::AwsSolutions-SQS3",
+                reason=f"This queue is itself the dead-letter queue of {holds}.",
+            )
         )

@@ -81,7 +81,10 @@ class ModelMonitor(Construct):
         # What EventBridge could not deliver (to dev's bus, to the alert topic). `key` must let
         # EventBridge use it (`allow_event_dead_letters`, done once per account by its owner).
         self.dead_letters = DeadLetterQueue(
-            self, "DeadLetters", key=key, holds=f"{endpoint_name}'s monitoring events EventBridge could not deliver"
+            self,
+            "DeadLetters",
+            key=key,
+            holds=f"{endpoint_name}'s monitoring events EventBridge could not deliver",
         ).queue
 
         def common(job: type) -> dict:
@@ -142,7 +145,10 @@ class ModelMonitor(Construct):
         )
         jobs = {"data-quality": (data_quality, "DataQuality")}
         if settings.ground_truth_uri:
-            jobs["model-quality"] = (self._model_quality(endpoint_name, settings, image_uri, output, common), "ModelQuality")
+            jobs["model-quality"] = (
+                self._model_quality(endpoint_name, settings, image_uri, output, common),
+                "ModelQuality",
+            )
 
         self.schedules = {}
         for kind, (job, monitoring_type) in jobs.items():
@@ -211,7 +217,9 @@ class ModelMonitor(Construct):
             **common(sagemaker.CfnModelQualityJobDefinition),
         )
 
-    def _drift_alarms(self, endpoint_name, schedule_name, settings: Monitoring, alerts) -> list[cloudwatch.Alarm]:
+    def _drift_alarms(
+        self, endpoint_name, schedule_name, settings: Monitoring, alerts
+    ) -> list[cloudwatch.Alarm]:
         alarms = []
         for feature in settings.alarm_features:
             alarm = cloudwatch.Alarm(

@@ -18,14 +18,18 @@ def _topic_conditions(service: str, stack: Stack) -> dict | None:
 
     A condition a service does not support makes every delivery fail without an error anywhere, so
     only documented ones are used:
-    - Budgets: aws:SourceAccount and aws:SourceArn (docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
+    - Budgets: aws:SourceAccount and aws:SourceArn
+      (docs.aws.amazon.com/cost-management/latest/userguide/budgets-sns-policy.html)
     - Cost Anomaly Detection: aws:SourceAccount (docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html)
-    - CloudWatch alarms: aws:SourceAccount (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html)
+    - CloudWatch alarms: aws:SourceAccount
+      (docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html)
     - EventBridge: none; "You can't use Condition blocks in Amazon SNS topic policies for EventBridge"
       (docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html).
     """
     if service not in _DOCUMENTED_CONDITIONS:
-        raise ValueError(f"no documented SNS topic policy for {service}; fix: add its documented conditions here")
+        raise ValueError(
+            f"no documented SNS topic policy for {service}; fix: add its documented conditions here"
+        )
     return _DOCUMENTED_CONDITIONS[service](stack.account, stack.partition)
 
 

@@ -17,7 +17,12 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
-from ml_constructs.event_dead_letters import MAX_EVENT_AGE, RETRY_ATTEMPTS, DeadLetterQueue, allow_event_dead_letters
+from ml_constructs.event_dead_letters import (
+    MAX_EVENT_AGE,
+    RETRY_ATTEMPTS,
+    DeadLetterQueue,
+    allow_event_dead_letters,
+)
 from ml_constructs.powertools_layer import POWERTOOLS_VERSION, powertools_layer
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
@@ -39,7 +44,11 @@ class PlatformFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         log_group = logs.LogGroup(
-            self, "Logs", encryption_key=key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.RETAIN
+            self,
+            "Logs",
+            encryption_key=key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         dead_letters = DeadLetterQueue(
             self,
@@ -48,7 +57,9 @@ class PlatformFunction(Construct):
             holds="the function's failed invocations and of the events EventBridge could not deliver to it",
         ).queue
         self.dead_letters, self._key = dead_letters, key
-        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description)
+        role = iam.Role(
+            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+        )
         policy = iam.ManagedPolicy(
             self,
             "Policy",
@@ -65,7 +76,9 @@ class PlatformFunction(Construct):
                     sid="DeadLetters", actions=["sqs:SendMessage"], resources=[dead_letters.queue_arn]
                 ),
                 iam.PolicyStatement(
-                    sid="EncryptWithThePlatformKey", actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=[key.key_arn]
+                    sid="EncryptWithThePlatformKey",
+                    actions=["kms:Decrypt", "kms:GenerateDataKey"],
+                    resources=[key.key_arn],
                 ),
             ],
         )
@@ -102,7 +115,7 @@ class PlatformFunction(Construct):
                 id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC",
                 reason="It calls only AWS APIs (SageMaker, CodePipeline, DynamoDB) with IAM authentication over "
                 "TLS; the isolated dev VPC has no endpoint for CodePipeline, and it reaches nothing else.",
-            )
+            ),
         )
 
     def event_target(self, event: events.RuleTargetInput | None = None) -> targets.LambdaFunction:

@@ -8,7 +8,9 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 
-def platform_key(scope: Construct, construct_id: str, *, description: str, alias: str | None = None) -> kms.Key:
+def platform_key(
+    scope: Construct, construct_id: str, *, description: str, alias: str | None = None
+) -> kms.Key:
     return kms.Key(
         scope,
         construct_id,

@@ -47,7 +47,8 @@ class AccessLogBucket(Construct):
             ),
             Acknowledgment(
                 id="NIST.800.53.R5::NIST.800.53.R5-S3DefaultEncryptionKMS",
-                reason="S3 server access logging delivers only to SSE-S3 buckets; it is encrypted with S3-managed keys.",
+                reason="S3 server access logging delivers only to SSE-S3 buckets; it is encrypted with "
+                "S3-managed keys.",
             ),
         )
 
@@ -56,7 +57,13 @@ class SecureBucket(Construct):
     """A data bucket: KMS-encrypted with the given key, versioned, TLS-only, private, logged, retained."""
 
     def __init__(
-        self, scope: Construct, construct_id: str, *, bucket_name: str, key: kms.IKey, access_logs: AccessLogBucket
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        bucket_name: str,
+        key: kms.IKey,
+        access_logs: AccessLogBucket,
     ) -> None:
         super().__init__(scope, construct_id)
         self.bucket = s3.Bucket(

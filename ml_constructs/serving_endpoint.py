@@ -133,7 +133,9 @@ class ServingEndpoint(Construct):
                 )
             )
 
-    def _metric(self, name: str, statistic: str, namespace: str = "AWS/SageMaker", period: int = 1) -> cloudwatch.Metric:
+    def _metric(
+        self, name: str, statistic: str, namespace: str = "AWS/SageMaker", period: int = 1
+    ) -> cloudwatch.Metric:
         return cloudwatch.Metric(
             namespace=namespace,
             metric_name=name,
@@ -176,7 +178,11 @@ class ServingEndpoint(Construct):
             ),
         }
         if not serverless:
-            specs["cpu"] = (self._metric("CPUUtilization", "Average", "/aws/sagemaker/Endpoints", 5), 80.0, "CPU above 80%")
+            specs["cpu"] = (
+                self._metric("CPUUtilization", "Average", "/aws/sagemaker/Endpoints", 5),
+                80.0,
+                "CPU above 80%",
+            )
             specs["memory"] = (
                 self._metric("MemoryUtilization", "Average", "/aws/sagemaker/Endpoints", 5),
                 80.0,

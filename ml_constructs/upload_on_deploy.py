@@ -45,7 +45,9 @@ class UploadOnDeploy(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         assets_bucket = f"cdk-{CDK_QUALIFIER}-assets-{stack.account}-{stack.region}"
-        log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.DESTROY)
+        log_group = logs.LogGroup(
+            self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.DESTROY
+        )
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         policy = iam.ManagedPolicy(
             self,
@@ -80,7 +82,9 @@ class UploadOnDeploy(Construct):
                 ),
             ],
         )
-        acknowledge_scoped_wildcards(policy, "Objects under the CDK asset bucket and the named upload prefixes only.")
+        acknowledge_scoped_wildcards(
+            policy, "Objects under the CDK asset bucket and the named upload prefixes only."
+        )
         quiet_role = role.without_policy_updates()
         for upload in uploads:
             s3_deployment.BucketDeployment(

@@ -28,7 +28,8 @@ import logging
 import warnings
 from pathlib import Path
 
-from pipelines.offline_sdk import pipeline_session  # first: it prepares the SDK's environment
+# First: the SDK reads the environment this module prepares when it is imported.
+from pipelines.offline_sdk import pipeline_session  # isort: split
 
 import botocore.session
 from sagemaker.core import image_uris
@@ -231,7 +232,9 @@ def build(session: PipelineSession) -> Pipeline:
             enable_network_isolation=True,
             enable_inter_container_traffic_encryption=True,
         ),
-        output_data_config=OutputDataConfig(s3_output_path=artifacts("model"), kms_key_id=artifacts_kms_key_arn),
+        output_data_config=OutputDataConfig(
+            s3_output_path=artifacts("model"), kms_key_id=artifacts_kms_key_arn
+        ),
         hyperparameters={
             "objective": "binary:logistic",
             "eval_metric": "auc",
@@ -329,7 +332,12 @@ def build(session: PipelineSession) -> Pipeline:
         error_message=Join(
             on=" ",
             values=[
-                "Model quality", quality_metric, "=", quality, "is below the threshold", quality_threshold
+                "Model quality",
+                quality_metric,
+                "=",
+                quality,
+                "is below the threshold",
+                quality_threshold,
             ],
         ),
     )

@@ -24,10 +24,10 @@ os.environ["SAGEMAKER_VALIDATE_ROLE"] = "false"
 os.environ["SAGEMAKER_ADMIN_CONFIG_OVERRIDE"] = str(Path(__file__).with_name("sagemaker_config.yaml"))
 os.environ["SAGEMAKER_USER_CONFIG_OVERRIDE"] = str(Path(__file__).with_name("sagemaker_config.yaml"))
 
-from sagemaker.core import common_utils  # noqa: E402
-from sagemaker.core.config import config  # noqa: E402
-from sagemaker.core.config.config_manager import SageMakerConfig  # noqa: E402
-from sagemaker.core.workflow.pipeline_context import PipelineSession  # noqa: E402
+from sagemaker.core import common_utils
+from sagemaker.core.config import config
+from sagemaker.core.config.config_manager import SageMakerConfig
+from sagemaker.core.workflow.pipeline_context import PipelineSession
 
 # Every S3 path in our definition comes from a parameter; a path the SDK invented would name this.
 UNUSED_DEFAULT_BUCKET = "sdk-default-bucket-must-not-appear"

@@ -6,7 +6,6 @@ Every name carries the platform name, so two platforms (or a trial in one accoun
 
 from __future__ import annotations
 
-
 # The CDK bootstrap stack's default qualifier: the platform deploys through its roles.
 CDK_QUALIFIER = "hnb659fds"
 

@@ -78,7 +78,9 @@ def _approver_arn(value: str) -> str:
             "aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ComplianceOfficer_*'"
         )
     if not match.group(2).rsplit("/", 1)[-1].strip("*?"):
-        raise ValueError(f"'{value}' would let any role of the account approve; fix: name the approvers' role")
+        raise ValueError(
+            f"'{value}' would let any role of the account approve; fix: name the approvers' role"
+        )
     return value
 
 
@@ -186,7 +188,9 @@ class Billing(Frozen):
 REQUIRED_INTERFACE_ENDPOINTS = interface_services("dev", feature_store=False)
 OPTIONAL_INTERFACE_ENDPOINTS = tuple(
     service
-    for service in dict.fromkeys([*interface_services("dev", feature_store=True), "monitoring", "codecommit", "ssm"])
+    for service in dict.fromkeys(
+        [*interface_services("dev", feature_store=True), "monitoring", "codecommit", "ssm"]
+    )
     if service not in REQUIRED_INTERFACE_ENDPOINTS
 )
 KNOWN_INTERFACE_ENDPOINTS = REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS
@@ -367,7 +371,9 @@ class PlatformConfig(Frozen):
             return data
         platform = data["platform"].get("name")
         projects = [
-            {"model_package_group": f"{platform}-{p['name']}", **p} if isinstance(p, dict) and "name" in p else p
+            {"model_package_group": f"{platform}-{p['name']}", **p}
+            if isinstance(p, dict) and "name" in p
+            else p
             for p in data.get("projects") or []
         ]
         return {**data, "projects": projects} if "projects" in data else data
@@ -412,7 +418,7 @@ class PlatformConfig(Frozen):
             if missing:
                 raise ValueError(
                     f"network.{key} lacks {missing}, which the {vpc} VPC's workflows call and cannot reach "
-                    "without an internet path; fix: add them, or set network.egress = \"nat-gateway\""
+                    'without an internet path; fix: add them, or set network.egress = "nat-gateway"'
                 )
         return self
 
@@ -426,7 +432,9 @@ class PlatformConfig(Frozen):
     @classmethod
     def _unique_projects(cls, projects: tuple[Project, ...]) -> tuple[Project, ...]:
         _refuse_duplicates([project.name for project in projects], "projects share the name")
-        _refuse_duplicates([project.package_group_name for project in projects], "projects share the model package group")
+        _refuse_duplicates(
+            [project.package_group_name for project in projects], "projects share the model package group"
+        )
         return projects
 
 

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from typing import NoReturn
 
 import boto3
@@ -56,7 +56,7 @@ def pending(target: Target, args: argparse.Namespace) -> None:
     rows = [
         (
             package.version,
-            package.created.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            package.created.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             metrics.summary(metrics.read(target.aws, package.metrics_uri), bar.name, bar.minimum),
         )
         for package in packages

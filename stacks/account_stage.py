@@ -12,8 +12,8 @@ from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
 from stacks.promotion import PromotionPipelineStack, PromotionStack
-from stacks.retraining_loop import RetrainingLoopStack
 from stacks.registry import RegistryStack
+from stacks.retraining_loop import RetrainingLoopStack
 from stacks.serving import ServingStack
 from stacks.serving_foundation import ServingFoundationStack
 from stacks.storage import StorageStack
@@ -59,7 +59,9 @@ class DevStage(AccountStage):
     ) -> None:
         """`serving_templates`: each (project, "test"|"prod") serving stack's synthesized template."""
         super().__init__(scope, config=config, role="dev")
-        self.network = self._network(config.network.endpoint_services, "VPC for Studio and SageMaker jobs (dev)")
+        self.network = self._network(
+            config.network.endpoint_services, "VPC for Studio and SageMaker jobs (dev)"
+        )
         self.storage = StorageStack(self, "Storage", config=config)
         self.registry = RegistryStack(self, "Registry", config=config)
         self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
@@ -84,7 +86,9 @@ class DevStage(AccountStage):
                 project=project,
                 storage=self.storage,
                 shared=self.promotion,
-                serving_templates={role: serving_templates[(project.name, role)] for role in ("test", "prod")},
+                serving_templates={
+                    role: serving_templates[(project.name, role)] for role in ("test", "prod")
+                },
                 workdir=workdir,
             )
 

@@ -68,9 +68,7 @@ class BillingStack(Stack):
                 budget_name=f"{name}-monthly",
                 budget_type="COST",
                 time_unit="MONTHLY",
-                budget_limit=budgets.CfnBudget.SpendProperty(
-                    amount=limits.monthly_limit_usd, unit="USD"
-                ),
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=limits.monthly_limit_usd, unit="USD"),
             ),
             notifications_with_subscribers=[
                 *(notification("ACTUAL", percent) for percent in limits.actual_alert_percents),

@@ -46,7 +46,9 @@ class ModelBuildStack(Stack):
         storage: StorageStack,
         studio: StudioStack,
     ) -> None:
-        super().__init__(scope, construct_id, description=f"SageMaker model-build pipeline of {project.name} (dev)")
+        super().__init__(
+            scope, construct_id, description=f"SageMaker model-build pipeline of {project.name} (dev)"
+        )
         self.config, self.network, self.storage, self.studio = config, network, storage, studio
         self.pipeline = self._pipeline(project)
         self._upload_code_and_sample_data(project)
@@ -108,7 +110,10 @@ class ModelBuildStack(Stack):
             pipeline_description=f"Builds, evaluates and registers {project.name} model versions for approval",
             role_arn=role.role_arn,
             pipeline_definition={"PipelineDefinitionBody": self.to_json_string(definition)},
-            tags=[{"key": "ml-project", "value": project.name}, {"key": "code-version", "value": code_version()}],
+            tags=[
+                {"key": "ml-project", "value": project.name},
+                {"key": "code-version", "value": code_version()},
+            ],
         )
 
     def _pipeline_permissions(self, project: Project, role: iam.Role) -> list[iam.PolicyStatement]:
@@ -127,17 +132,33 @@ class ModelBuildStack(Stack):
                     for verb in ("Create", "Describe", "Stop")
                 ]
                 + ["sagemaker:AddTags"],
-                resources=[sagemaker_arn("processing-job", "pipelines-*"), sagemaker_arn("training-job", "pipelines-*")],
+                resources=[
+                    sagemaker_arn("processing-job", "pipelines-*"),
+                    sagemaker_arn("training-job", "pipelines-*"),
+                ],
             ),
             iam.PolicyStatement(
                 sid="RegisterPendingModelVersions",
-                actions=["sagemaker:CreateModelPackage", "sagemaker:DescribeModelPackage", "sagemaker:AddTags"],
-                resources=[sagemaker_arn("model-package-group", group), sagemaker_arn("model-package", f"{group}/*")],
-                conditions={"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}},
+                actions=[
+                    "sagemaker:CreateModelPackage",
+                    "sagemaker:DescribeModelPackage",
+                    "sagemaker:AddTags",
+                ],
+                resources=[
+                    sagemaker_arn("model-package-group", group),
+                    sagemaker_arn("model-package", f"{group}/*"),
+                ],
+                conditions={
+                    "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+                },
             ),
             iam.PolicyStatement(
                 sid="ListForThePipelineService",
-                actions=["sagemaker:ListProcessingJobs", "sagemaker:ListTrainingJobs", "sagemaker:ListModelPackages"],
+                actions=[
+                    "sagemaker:ListProcessingJobs",
+                    "sagemaker:ListTrainingJobs",
+                    "sagemaker:ListModelPackages",
+                ],
                 resources=["*"],
             ),
             iam.PolicyStatement(
@@ -159,7 +180,9 @@ class ModelBuildStack(Stack):
                 resources=[buckets["raw-data"], buckets["processed-data"], buckets["model-artifacts"]],
                 conditions={"StringLike": {"s3:prefix": [f"{project.name}/*"]}},
             ),
-            *key_statements("UseDataKeys", [self.storage.data_key.key_arn, self.storage.artifacts_key.key_arn]),
+            *key_statements(
+                "UseDataKeys", [self.storage.data_key.key_arn, self.storage.artifacts_key.key_arn]
+            ),
             *vpc_job_statements(self, self.network.vpc.vpc_arn),
             iam.PolicyStatement(
                 sid="PassOwnRoleToJobs",
@@ -178,8 +201,21 @@ class ModelBuildStack(Stack):
             self,
             "Uploads",
             uploads=[
-                Upload("Code", code, storage.model_artifacts, storage.bucket_names["model-artifacts"], storage.artifacts_key, f"{project.name}/code"),
-                Upload("SampleData", sample, storage.raw_data, storage.bucket_names["raw-data"], storage.data_key, f"{project.name}/input"),
+                Upload(
+                    "Code",
+                    code,
+                    storage.model_artifacts,
+                    storage.bucket_names["model-artifacts"],
+                    storage.artifacts_key,
+                    f"{project.name}/code",
+                ),
+                Upload(
+                    "SampleData",
+                    sample,
+                    storage.raw_data,
+                    storage.bucket_names["raw-data"],
+                    storage.data_key,
+                    f"{project.name}/input",
+                ),
             ],
         )
-

@@ -51,7 +51,16 @@ class NetworkStack(Stack):
             iam.ServicePrincipal(f"logs.{self.region}.amazonaws.com").with_conditions(
                 # Any log group of this account: naming the group itself would make key and group
                 # depend on each other.
-                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": self.format_arn(service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME)}}
+                {
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": self.format_arn(
+                            service="logs",
+                            resource="log-group",
+                            resource_name="*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                        )
+                    }
+                }
             )
         )
         self.vpc = ec2.Vpc(
@@ -62,7 +71,9 @@ class NetworkStack(Stack):
             subnet_configuration=[job_subnets, public_subnets] if with_nat else [job_subnets],
             nat_gateways=1 if with_nat else 0,
             restrict_default_security_group=True,
-            flow_logs={"All": ec2.FlowLogOptions(destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))},
+            flow_logs={
+                "All": ec2.FlowLogOptions(destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))
+            },
             # Free: S3 for data, models and captures; DynamoDB for the audit trail the CLI reads.
             gateway_endpoints={
                 "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
@@ -118,7 +129,9 @@ class NetworkStack(Stack):
             description="Interface VPC endpoints, reachable from Studio and jobs on HTTPS only",
             allow_all_outbound=False,
         )
-        endpoints_security_group.add_ingress_rule(self.jobs_security_group, ec2.Port.HTTPS, "HTTPS from Studio and jobs")
+        endpoints_security_group.add_ingress_rule(
+            self.jobs_security_group, ec2.Port.HTTPS, "HTTPS from Studio and jobs"
+        )
         for service in endpoint_services:
             self.vpc.add_interface_endpoint(
                 service.replace(".", "-").title().replace("-", ""),

@@ -26,7 +26,12 @@ from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_stat
 from platform_config import PlatformConfig, naming
 from platform_config.schema import PersonaName
 
-PERSONAS: tuple[PersonaName, ...] = ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
+PERSONAS: tuple[PersonaName, ...] = (
+    "data-engineer",
+    "data-scientist",
+    "mlops-engineer",
+    "compliance-officer",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,10 @@ class PersonaScope:
 
     def sagemaker(self, resource: str, name: str = "*") -> str:
         return self.stack.format_arn(
-            service="sagemaker", resource=resource, resource_name=name, arn_format=ArnFormat.SLASH_RESOURCE_NAME
+            service="sagemaker",
+            resource=resource,
+            resource_name=name,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
 
     def named(self, resource: str) -> str:
@@ -97,7 +105,9 @@ _READ = ["s3:GetObject"]
 _READ_WRITE = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
 
 
-def _objects(sid: str, bucket_arn: str, actions: list[str], objects: list[str] | None = None) -> list[iam.PolicyStatement]:
+def _objects(
+    sid: str, bucket_arn: str, actions: list[str], objects: list[str] | None = None
+) -> list[iam.PolicyStatement]:
     """List the bucket, and act on its objects (all of them, or the given object ARNs)."""
     return [
         _allow(f"{sid}List", ["s3:ListBucket", "s3:GetBucketLocation"], [bucket_arn]),
@@ -121,7 +131,11 @@ def _pass_role(sid: str, role_arns: list[str]) -> iam.PolicyStatement:
 def _read_registry(scope: PersonaScope) -> iam.PolicyStatement:
     return _allow(
         "ReadModelRegistry",
-        ["sagemaker:DescribeModelPackageGroup", "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages"],
+        [
+            "sagemaker:DescribeModelPackageGroup",
+            "sagemaker:DescribeModelPackage",
+            "sagemaker:ListModelPackages",
+        ],
         scope.package_groups + scope.packages,
     )
 
@@ -129,7 +143,9 @@ def _read_registry(scope: PersonaScope) -> iam.PolicyStatement:
 def _jobs(scope: PersonaScope, *kinds: str) -> iam.PolicyStatement:
     """Run and watch jobs of the given kinds; names carry the platform prefix."""
     actions = [
-        f"sagemaker:{verb}{kind.title().replace('-', '')}Job" for kind in kinds for verb in ("Create", "Describe", "Stop")
+        f"sagemaker:{verb}{kind.title().replace('-', '')}Job"
+        for kind in kinds
+        for verb in ("Create", "Describe", "Stop")
     ]
     return _allow("RunJobs", [*actions, "sagemaker:AddTags"], [scope.named(f"{kind}-job") for kind in kinds])
 
@@ -162,11 +178,20 @@ def studio_basics(scope: PersonaScope, role_arn: str) -> list[iam.PolicyStatemen
             ],
         ),
         # List and Search actions take no resource ARN in IAM.
-        _allow("ListAndSearch", ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"], ["*"]),
+        _allow(
+            "ListAndSearch", ["sagemaker:List*", "sagemaker:Search", "sagemaker:GetSearchSuggestions"], ["*"]
+        ),
         _allow(
             "ReadSageMakerLogs",
             ["logs:DescribeLogStreams", "logs:GetLogEvents"],
-            [scope.stack.format_arn(service="logs", resource="log-group", resource_name="/aws/sagemaker/*", arn_format=ArnFormat.COLON_RESOURCE_NAME)],
+            [
+                scope.stack.format_arn(
+                    service="logs",
+                    resource="log-group",
+                    resource_name="/aws/sagemaker/*",
+                    arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                )
+            ],
         ),
         *vpc_job_statements(scope.stack, scope.vpc_arn),
         # The domain's EFS is encrypted with the data key: SageMaker checks these at CreateApp
@@ -242,7 +267,9 @@ def _feature_store(scope: PersonaScope) -> list[iam.PolicyStatement]:
 def data_scientist(scope: PersonaScope) -> list[iam.PolicyStatement]:
     return [
         *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
-        *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
+        *_objects(
+            "ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts
+        ),
         *_use_keys(scope.data_key, scope.artifacts_key),
         _jobs(scope, "processing", "training", "hyper-parameter-tuning"),
         _allow(
@@ -262,7 +289,11 @@ def data_scientist(scope: PersonaScope) -> list[iam.PolicyStatement]:
                 "sagemaker:BatchPutMetrics",
                 "sagemaker:AddTags",
             ],
-            [scope.sagemaker("experiment"), scope.sagemaker("experiment-trial"), scope.sagemaker("experiment-trial-component")],
+            [
+                scope.sagemaker("experiment"),
+                scope.sagemaker("experiment-trial"),
+                scope.sagemaker("experiment-trial-component"),
+            ],
         ),
         _read_registry(scope),
         _allow(
@@ -277,7 +308,9 @@ def data_scientist(scope: PersonaScope) -> list[iam.PolicyStatement]:
 def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
     return [
         *_objects("ProcessedData", scope.bucket(scope.processed_data), _READ),
-        *_objects("ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts),
+        *_objects(
+            "ProjectArtifacts", scope.bucket(scope.model_artifacts), _READ_WRITE, scope.project_artifacts
+        ),
         *_use_keys(scope.data_key, scope.artifacts_key),
         _allow(
             "Pipelines",
@@ -292,7 +325,10 @@ def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
                 "sagemaker:DescribePipelineExecution",
                 "sagemaker:AddTags",
             ],
-            [scope.named("pipeline"), scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*")],
+            [
+                scope.named("pipeline"),
+                scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*"),
+            ],
         ),
         _allow(
             "DevEndpoints",

@@ -18,7 +18,9 @@ def build_platform(app: App, config: PlatformConfig) -> dict[str, AccountStage]:
     for role, stage in serving.items():
         assembly = stage.synth()
         for project, stack in stage.serving.items():
-            templates[(project, role)] = Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
+            templates[(project, role)] = Path(
+                assembly.get_stack_artifact(stack.artifact_id).template_full_path
+            )
     dev = DevStage(app, config=config, serving_templates=templates, workdir=Path(app.outdir))
     add_checks(app)
     return {"dev": dev, **serving}

@@ -19,7 +19,9 @@ from stacks.storage import StorageStack
 
 class PromotionStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
-        super().__init__(scope, construct_id, description="Approval trigger, audit trail and gate notifications (dev)")
+        super().__init__(
+            scope, construct_id, description="Approval trigger, audit trail and gate notifications (dev)"
+        )
         platform = config.platform.name
         self.key = platform_key(
             self,
@@ -37,7 +39,9 @@ class PromotionStack(Stack):
         self.trigger = PromotionTrigger(
             self,
             "Trigger",
-            pipelines_by_group={p.package_group_name: naming.promotion_pipeline(platform, p.name) for p in config.projects},
+            pipelines_by_group={
+                p.package_group_name: naming.promotion_pipeline(platform, p.name) for p in config.projects
+            },
             key=self.key,
         )
         self.audit = AuditTrail(
@@ -45,7 +49,9 @@ class PromotionStack(Stack):
             "AuditTrail",
             table_name=naming.audit_table(platform),
             projects_by_group={p.package_group_name: p.name for p in config.projects},
-            projects_by_pipeline={naming.promotion_pipeline(platform, p.name): p.name for p in config.projects},
+            projects_by_pipeline={
+                naming.promotion_pipeline(platform, p.name): p.name for p in config.projects
+            },
             key=self.key,
         )
 
@@ -71,7 +77,9 @@ class PromotionPipelineStack(Stack):
         source = workdir / f"promotion-source-{project.name}"
         if source.exists():
             shutil.rmtree(source)
-        shutil.copytree(STEPS, source / "steps", ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "make_*.py"))
+        shutil.copytree(
+            STEPS, source / "steps", ignore=shutil.ignore_patterns("__pycache__", "__init__.py", "make_*.py")
+        )
         targets = {}
         for role in ("test", "prod"):
             account = getattr(config.accounts, role)

@@ -18,7 +18,11 @@ from platform_config import PlatformConfig, naming
 
 # What the serving accounts may do with a project's packages: look, and build a model from one.
 # Never UpdateModelPackage: approval stays with dev's compliance officer.
-SERVING_ACCOUNT_ACTIONS = ("sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:CreateModel")
+SERVING_ACCOUNT_ACTIONS = (
+    "sagemaker:DescribeModelPackage",
+    "sagemaker:ListModelPackages",
+    "sagemaker:CreateModel",
+)
 # What erases the registry's evidence: nobody does it, not even a deployment (the groups are retained).
 DESTRUCTIVE_ACTIONS = ("sagemaker:DeleteModelPackage", "sagemaker:DeleteModelPackageGroup")
 # Who may change the group policy itself: only CloudFormation, deploying this stack.
@@ -27,7 +31,9 @@ POLICY_ACTIONS = ("sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModel
 
 class RegistryStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
-        super().__init__(scope, construct_id, description="Model Registry: a model package group per project (dev)")
+        super().__init__(
+            scope, construct_id, description="Model Registry: a model package group per project (dev)"
+        )
         # Set semantics: in a single-account trial the same account must appear once.
         serving_accounts = sorted({config.accounts.test.account_id, config.accounts.prod.account_id})
         principals = [iam.AccountPrincipal(account).arn for account in serving_accounts]
@@ -39,8 +45,12 @@ class RegistryStack(Stack):
         self.groups: dict[str, sagemaker.CfnModelPackageGroup] = {}
         for project in config.projects:
             group_name = project.package_group_name
-            group_arn = self.format_arn(service="sagemaker", resource="model-package-group", resource_name=group_name)
-            packages_arn = self.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group_name}/*")
+            group_arn = self.format_arn(
+                service="sagemaker", resource="model-package-group", resource_name=group_name
+            )
+            packages_arn = self.format_arn(
+                service="sagemaker", resource="model-package", resource_name=f"{group_name}/*"
+            )
             group = sagemaker.CfnModelPackageGroup(
                 self,
                 f"{project.name.title().replace('-', '')}Group",
@@ -78,7 +88,9 @@ class RegistryStack(Stack):
                             "Action": "sagemaker:CreateModelPackage",
                             "Resource": [group_arn, packages_arn],
                             "Condition": {
-                                "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+                                "StringNotEqualsIfExists": {
+                                    "sagemaker:ModelApprovalStatus": "PendingManualApproval"
+                                }
                             },
                         },
                         {

@@ -11,5 +11,7 @@ from platform_config import PlatformConfig
 
 class RetrainingLoopStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
-        super().__init__(scope, construct_id, description="Prod drift findings: notify, and retrain where configured (dev)")
+        super().__init__(
+            scope, construct_id, description="Prod drift findings: notify, and retrain where configured (dev)"
+        )
         self.loop = RetrainingLoop(self, "RetrainingLoop", config=config)

@@ -7,6 +7,7 @@ package given (a plain `cdk deploy`), only the role exists and nothing costs mon
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import (
     Aspects,
     CfnCondition,
@@ -20,7 +21,6 @@ from aws_cdk import (
 )
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct
-import jsii
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.model_monitor import Baselines, ModelMonitor
@@ -78,12 +78,17 @@ class ServingStack(Stack):
             default="none",
             allowed_pattern=r"^(none|\d+)$",
         )
-        has_model = CfnCondition(self, "HasModel", expression=Fn.condition_not(Fn.condition_equals(package_arn.value_as_string, "")))
+        has_model = CfnCondition(
+            self,
+            "HasModel",
+            expression=Fn.condition_not(Fn.condition_equals(package_arn.value_as_string, "")),
+        )
 
         dev = config.accounts.dev
         self.model_role = self._model_role(config, project, role, foundation, network)
         placement = Placement(
-            subnet_ids=network.job_subnets.subnet_ids, security_group_ids=[network.jobs_security_group.security_group_id]
+            subnet_ids=network.job_subnets.subnet_ids,
+            security_group_ids=[network.jobs_security_group.security_group_id],
         )
         endpoint_name = naming.endpoint(platform, project.name, role)
         capture = None
@@ -150,11 +155,14 @@ class ServingStack(Stack):
         Tags.of(self).add("ml-project", project.name)
         self._promotion_check_role(config, project, role, endpoint_name)
 
-    def _promotion_check_role(self, config: PlatformConfig, project: Project, role: AccountRole, endpoint_name: str) -> None:
+    def _promotion_check_role(
+        self, config: PlatformConfig, project: Project, role: AccountRole, endpoint_name: str
+    ) -> None:
         """Assumed from dev by the promotion pipeline's checks: see the endpoint (and in test, call it)."""
         platform = config.platform.name
         dev = config.accounts.dev
-        steps_role = f"arn:{self.partition}:iam::{dev.account_id}:role/{naming.promotion_steps_role(platform, project.name)}"
+        steps_role_name = naming.promotion_steps_role(platform, project.name)
+        steps_role = f"arn:{self.partition}:iam::{dev.account_id}:role/{steps_role_name}"
         description = f"The {project.name} promotion pipeline's checks of the {role} endpoint"
         check = iam.Role(
             self,
@@ -169,7 +177,11 @@ class ServingStack(Stack):
         statements = [
             iam.PolicyStatement(
                 sid="SeeTheEndpoint",
-                actions=["sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel"],
+                actions=[
+                    "sagemaker:DescribeEndpoint",
+                    "sagemaker:DescribeEndpointConfig",
+                    "sagemaker:DescribeModel",
+                ],
                 resources=[
                     endpoint_arn,
                     self.format_arn(service="sagemaker", resource="endpoint-config", resource_name="*"),
@@ -179,7 +191,9 @@ class ServingStack(Stack):
         ]
         if role == "test":
             statements.append(
-                iam.PolicyStatement(sid="CallTheEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=[endpoint_arn])
+                iam.PolicyStatement(
+                    sid="CallTheEndpoint", actions=["sagemaker:InvokeEndpoint"], resources=[endpoint_arn]
+                )
             )
         policy = iam.ManagedPolicy(
             self, "PromotionCheckPolicy", description=description, statements=statements, roles=[check]
@@ -209,7 +223,10 @@ class ServingStack(Stack):
             iam.PolicyStatement(
                 sid="ReadServedArtifactsInDev",
                 actions=["s3:GetObject", "s3:GetObjectVersion"],
-                resources=[f"arn:{self.partition}:s3:::{artifacts}/{key}" for key in naming.served_artifacts(project.name)],
+                resources=[
+                    f"arn:{self.partition}:s3:::{artifacts}/{key}"
+                    for key in naming.served_artifacts(project.name)
+                ],
             ),
             iam.PolicyStatement(
                 sid="DecryptArtifactsThroughS3",
@@ -242,7 +259,11 @@ class ServingStack(Stack):
                 ),
             ]
         policy = iam.ManagedPolicy(
-            self, "ModelPolicy", description=f"What the {project.name} model role may do", statements=statements, roles=[model_role]
+            self,
+            "ModelPolicy",
+            description=f"What the {project.name} model role may do",
+            statements=statements,
+            roles=[model_role],
         )
         acknowledge_scoped_wildcards(
             policy,

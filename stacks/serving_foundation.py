@@ -14,8 +14,12 @@ from platform_config import AccountRole, PlatformConfig, naming
 
 
 class ServingFoundationStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig, role: AccountRole) -> None:
-        super().__init__(scope, construct_id, description=f"Key, alerts and monitoring storage for serving ({role})")
+    def __init__(
+        self, scope: Construct, construct_id: str, *, config: PlatformConfig, role: AccountRole
+    ) -> None:
+        super().__init__(
+            scope, construct_id, description=f"Key, alerts and monitoring storage for serving ({role})"
+        )
         platform = config.platform.name
         account_id = getattr(config.accounts, role).account_id
         self.key = platform_key(
@@ -39,5 +43,9 @@ class ServingFoundationStack(Stack):
             )
             self.monitoring_bucket_name = naming.bucket(platform, "model-monitor", account_id)
             SecureBucket(
-                self, "ModelMonitor", bucket_name=self.monitoring_bucket_name, key=self.key, access_logs=access_logs
+                self,
+                "ModelMonitor",
+                bucket_name=self.monitoring_bucket_name,
+                key=self.key,
+                access_logs=access_logs,
             )

@@ -20,7 +20,10 @@ class StorageStack(Stack):
         super().__init__(scope, construct_id, description="Keys and buckets for data and models (dev)")
         name = config.platform.name
         self.data_key = platform_key(
-            self, "DataKey", alias=f"alias/{name}/data", description="Encrypts raw and processed data and Studio's EFS"
+            self,
+            "DataKey",
+            alias=f"alias/{name}/data",
+            description="Encrypts raw and processed data and Studio's EFS",
         )
         self.artifacts_key = platform_key(
             self,
@@ -59,15 +62,21 @@ class StorageStack(Stack):
         for role in ("test", "prod"):
             account_id = getattr(config.accounts, role).account_id
             pattern = naming.model_execution_role(platform, "*", role)
-            roles_by_account.setdefault(account_id, []).append(f"arn:{self.partition}:iam::{account_id}:role/{pattern}")
+            roles_by_account.setdefault(account_id, []).append(
+                f"arn:{self.partition}:iam::{account_id}:role/{pattern}"
+            )
         for account_id, role_arns in roles_by_account.items():
-            principal = iam.AccountPrincipal(account_id).with_conditions({"ArnLike": {"aws:PrincipalArn": role_arns}})
+            principal = iam.AccountPrincipal(account_id).with_conditions(
+                {"ArnLike": {"aws:PrincipalArn": role_arns}}
+            )
             self.model_artifacts.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"ServingAccount{account_id}ReadsModels",
                     principals=[principal],
                     actions=["s3:GetObject", "s3:GetObjectVersion"],
-                    resources=[self.model_artifacts.arn_for_objects(key) for key in naming.served_artifacts("*")],
+                    resources=[
+                        self.model_artifacts.arn_for_objects(key) for key in naming.served_artifacts("*")
+                    ],
                 )
             )
             self.artifacts_key.add_to_resource_policy(

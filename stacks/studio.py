@@ -26,7 +26,9 @@ class StudioStack(Stack):
         network: NetworkStack,
         storage: StorageStack,
     ) -> None:
-        super().__init__(scope, construct_id, description="SageMaker Studio: domain, persona roles, user profiles (dev)")
+        super().__init__(
+            scope, construct_id, description="SageMaker Studio: domain, persona roles, user profiles (dev)"
+        )
         platform = config.platform.name
         self.boundary = boundary = self._permissions_boundary(feature_store=config.studio.feature_store)
         self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard")
@@ -101,7 +103,12 @@ class StudioStack(Stack):
             data_key=storage.data_key,
             artifacts_key=storage.artifacts_key,
             model_build_role_arns=[
-                self.format_arn(service="iam", region="", resource="role", resource_name=naming.model_build_role(platform, "*"))
+                self.format_arn(
+                    service="iam",
+                    region="",
+                    resource="role",
+                    resource_name=naming.model_build_role(platform, "*"),
+                )
             ],
             vpc_arn=network.vpc.vpc_arn,
         )
@@ -128,8 +135,12 @@ class StudioStack(Stack):
             statements=studio_basics(scope_, self.default_role.role_arn),
             roles=[self.default_role],
         )
-        acknowledge_scoped_wildcards(basics, "Studio's own apps and spaces in this domain, logs, images, listing.")
-        CfnOutput(self, "DomainId", value=self.domain.attr_domain_id, description="Studio domain id, for sign-in")
+        acknowledge_scoped_wildcards(
+            basics, "Studio's own apps and spaces in this domain, logs, images, listing."
+        )
+        CfnOutput(
+            self, "DomainId", value=self.domain.attr_domain_id, description="Studio domain id, for sign-in"
+        )
         for person in config.people:
             sagemaker.CfnUserProfile(
                 self,
@@ -191,24 +202,55 @@ class StudioStack(Stack):
                 iam.PolicyStatement(
                     sid="NeverChangeIdentitiesKeysOrBucketPolicies",
                     effect=iam.Effect.DENY,
-                    actions=["iam:Create*", "iam:Delete*", "iam:Put*", "iam:Attach*", "iam:Detach*", "iam:Update*", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:PutKeyPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucket", "sagemaker:DeleteModelPackageGroup", "sagemaker:DeleteDomain", "sagemaker:DeleteUserProfile"],
+                    actions=[
+                        "iam:Create*",
+                        "iam:Delete*",
+                        "iam:Put*",
+                        "iam:Attach*",
+                        "iam:Detach*",
+                        "iam:Update*",
+                        "kms:ScheduleKeyDeletion",
+                        "kms:DisableKey",
+                        "kms:PutKeyPolicy",
+                        "s3:PutBucketPolicy",
+                        "s3:DeleteBucketPolicy",
+                        "s3:PutBucketPublicAccessBlock",
+                        "s3:DeleteBucket",
+                        "sagemaker:DeleteModelPackageGroup",
+                        "sagemaker:DeleteDomain",
+                        "sagemaker:DeleteUserProfile",
+                    ],
                     resources=["*"],
                 ),
                 iam.PolicyStatement(
                     sid="JobsRunInTheVpc",
                     effect=iam.Effect.DENY,
-                    actions=["sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob", "sagemaker:CreateHyperParameterTuningJob"],
+                    actions=[
+                        "sagemaker:CreateProcessingJob",
+                        "sagemaker:CreateTrainingJob",
+                        "sagemaker:CreateHyperParameterTuningJob",
+                    ],
                     resources=["*"],
                     conditions={"Null": {"sagemaker:VpcSubnets": "true"}},
                 ),
             ],
         )
-        ceiling = "A permissions boundary grants nothing by itself; it caps what the persona policies can grant."
+        ceiling = (
+            "A permissions boundary grants nothing by itself; it caps what the persona policies can grant."
+        )
         Validations.of(boundary).acknowledge(
             *(
                 Acknowledgment(id=f"AwsSolutions::AwsSolutions-IAM5[{finding}]", reason=ceiling)
-                for finding in ("Action::sagemaker:*", "Action::s3:*", "Action::logs:*", "Action::ecr:*", "Resource::*")
+                for finding in (
+                    "Action::sagemaker:*",
+                    "Action::s3:*",
+                    "Action::logs:*",
+                    "Action::ecr:*",
+                    "Resource::*",
+                )
             ),
-            Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess", reason=ceiling),
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-IAMPolicyNoStatementsWithFullAccess", reason=ceiling
+            ),
         )
         return boundary

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -109,7 +109,7 @@ def _described(status: str, comment: str) -> dict:
     return {
         "ModelPackageName": GROUP,
         "ModelPackageArn": PACKAGE_ARN,
-        "CreationTime": datetime(2026, 11, 20, 9, 41, tzinfo=timezone.utc),
+        "CreationTime": datetime(2026, 11, 20, 9, 41, tzinfo=UTC),
         "ModelPackageStatus": "Completed",
         "ModelPackageStatusDetails": {"ValidationStatuses": []},
         "ModelApprovalStatus": status,
@@ -239,7 +239,7 @@ def stub_gate(audit: ModuleType, status: str, by: str | None, **result) -> Stubb
         },
         {"pipelineName": PIPELINE, "pipelineExecutionId": EXECUTION_ID},
     )
-    latest = datetime(2026, 11, 21, 8, 15, tzinfo=timezone.utc)
+    latest = datetime(2026, 11, 21, 8, 15, tzinfo=UTC)
     stubber.add_response(
         "list_action_executions",
         {
@@ -318,11 +318,15 @@ def test_gate_states_that_are_not_answers_record_nothing(audit, state):
 
 @pytest.mark.parametrize("failing_call", ["get_pipeline_execution", "list_action_executions"])
 @pytest.mark.parametrize("code", ["PipelineExecutionNotFoundException", "PipelineNotFoundException"])
-def test_an_answer_for_an_execution_codepipeline_does_not_know_is_logged_and_skipped(audit, caplog, failing_call, code):
+def test_an_answer_for_an_execution_codepipeline_does_not_know_is_logged_and_skipped(
+    audit, caplog, failing_call, code
+):
     """Raising would make Lambda retry an answer that can never be attributed."""
     with Stubber(audit.CODEPIPELINE) as stubber:
         if failing_call == "list_action_executions":
-            stubber.add_response("get_pipeline_execution", {"pipelineExecution": {"pipelineExecutionId": EXECUTION_ID}})
+            stubber.add_response(
+                "get_pipeline_execution", {"pipelineExecution": {"pipelineExecutionId": EXECUTION_ID}}
+            )
         stubber.add_client_error(failing_call, service_error_code=code, http_status_code=400)
         result = audit.handler(gate_event("succeeded"), CONTEXT)
         stubber.assert_no_pending_responses()
@@ -337,7 +341,9 @@ def test_an_answer_for_an_execution_codepipeline_does_not_know_is_logged_and_ski
 
 def test_other_codepipeline_failures_raise_for_lambda_to_retry(audit):
     with Stubber(audit.CODEPIPELINE) as stubber:
-        stubber.add_client_error("get_pipeline_execution", service_error_code="ThrottlingException", http_status_code=400)
+        stubber.add_client_error(
+            "get_pipeline_execution", service_error_code="ThrottlingException", http_status_code=400
+        )
         with pytest.raises(ClientError, match="ThrottlingException"):
             audit.handler(gate_event("succeeded"), CONTEXT)
     assert items() == []
@@ -370,13 +376,31 @@ def _arn(account: str = ACCOUNT, region: str = REGION, group: str = GROUP, tail:
         (_event(REGISTRY_EVENT, "account", "999999999999"), "is not a version of group"),
         (_event(REGISTRY_EVENT, "region", "us-east-1"), "is not a version of group"),
         (_event(REGISTRY_EVENT, "detail", "Approved"), "detail is missing or not a JSON object"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageGroupName", "fraud-models"), "is not a version of group"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", "arn:aws:s3:::b/1"), "is not a version of group"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(group="fraud-models")), "is not a version of"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(account="999999999999")), "is not a version of"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(region="us-east-1")), "is not a version of"),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageGroupName", "fraud-models"),
+            "is not a version of group",
+        ),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageArn", "arn:aws:s3:::b/1"),
+            "is not a version of group",
+        ),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(group="fraud-models")),
+            "is not a version of",
+        ),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(account="999999999999")),
+            "is not a version of",
+        ),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(region="us-east-1")),
+            "is not a version of",
+        ),
         (_event(REGISTRY_EVENT, "detail", "ModelPackageArn", _arn(tail="")), "is not a version of"),
-        (_event(REGISTRY_EVENT, "detail", "ModelPackageVersion", 3), "ModelPackageVersion 3 is not the version"),
+        (
+            _event(REGISTRY_EVENT, "detail", "ModelPackageVersion", 3),
+            "ModelPackageVersion 3 is not the version",
+        ),
         (_event(REGISTRY_EVENT, "detail", "ModelApprovalStatus", None), "ModelApprovalStatus is missing"),
         (_event(REGISTRY_EVENT, "detail", "ModelApprovalStatus", "approved"), "'approved' is not one of"),
         (_event(REGISTRY_EVENT, "detail", "UpdatedModelPackageFields", None), "is not a list of field names"),

@@ -27,7 +27,12 @@ def test_monthly_budget_alerts_on_actual_and_forecast_spend(role, template, exam
                 "Threshold": percent,
                 "ThresholdType": "PERCENTAGE",
             },
-            "Subscribers": [{"SubscriptionType": "SNS", "Address": {"Ref": Match.string_like_regexp("BillingAlertsTopic")}}],
+            "Subscribers": [
+                {
+                    "SubscriptionType": "SNS",
+                    "Address": {"Ref": Match.string_like_regexp("BillingAlertsTopic")},
+                }
+            ],
         }
 
     template(f"{role}/Billing").has_resource_properties(
@@ -39,7 +44,11 @@ def test_monthly_budget_alerts_on_actual_and_forecast_spend(role, template, exam
                 "TimeUnit": "MONTHLY",
                 "BudgetLimit": {"Amount": limit, "Unit": "USD"},
             },
-            "NotificationsWithSubscribers": [alert("ACTUAL", 80), alert("ACTUAL", 100), alert("FORECASTED", 100)],
+            "NotificationsWithSubscribers": [
+                alert("ACTUAL", 80),
+                alert("ACTUAL", 100),
+                alert("FORECASTED", 100),
+            ],
         },
     )
 
@@ -95,7 +104,9 @@ def test_cost_anomalies_over_the_threshold_reach_the_topic_at_once(role, templat
         "AWS::CE::AnomalySubscription",
         {
             "Frequency": "IMMEDIATE",
-            "Subscribers": [{"Type": "SNS", "Address": {"Ref": Match.string_like_regexp("BillingAlertsTopic")}}],
+            "Subscribers": [
+                {"Type": "SNS", "Address": {"Ref": Match.string_like_regexp("BillingAlertsTopic")}}
+            ],
             "ThresholdExpression": Match.string_like_regexp('"Values": \\["50"\\]'),
         },
     )
@@ -105,7 +116,8 @@ def test_cost_anomalies_over_the_threshold_reach_the_topic_at_once(role, templat
 def test_alert_topic_is_encrypted_with_a_rotating_key_and_emails_the_team(role, template):
     billing = template(f"{role}/Billing")
     billing.has_resource_properties(
-        "AWS::SNS::Topic", {"KmsMasterKeyId": {"Fn::GetAtt": [Match.string_like_regexp("BillingAlertsKey"), "Arn"]}}
+        "AWS::SNS::Topic",
+        {"KmsMasterKeyId": {"Fn::GetAtt": [Match.string_like_regexp("BillingAlertsKey"), "Arn"]}},
     )
     billing.has_resource_properties("AWS::KMS::Key", {"EnableKeyRotation": True})
     billing.has_resource_properties(
@@ -159,7 +171,9 @@ def test_billing_services_may_use_the_topic_key_as_documented(role, synthesized)
     stack = synthesized[f"{role}/Billing"]
     services = [s for s in _statements(stack, "AWS::KMS::Key", "KeyPolicy") if _services(s)]
     assert sorted(service for s in services for service in _services(s)) == sorted(BILLING_PUBLISHERS)
-    assert all(s["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"] and "Condition" not in s for s in services)
+    assert all(
+        s["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"] and "Condition" not in s for s in services
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -170,6 +184,7 @@ def test_alert_topic_refuses_plain_http(role, synthesized):
         "Effect": "Deny",
         "Principal": "*",
     }.items() <= next(
-        s for s in _statements(synthesized[f"{role}/Billing"], "AWS::SNS::TopicPolicy", "PolicyDocument")
+        s
+        for s in _statements(synthesized[f"{role}/Billing"], "AWS::SNS::TopicPolicy", "PolicyDocument")
         if s["Effect"] == "Deny"
     ).items()

@@ -39,7 +39,9 @@ def test_cfn_lint_finds_nothing_in_any_template(synthesized):
 
 def test_cfn_lint_would_find_a_broken_template(tmp_path):
     template = tmp_path / "broken.template.json"
-    template.write_text(json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"Nme": "x"}}}}))
+    template.write_text(
+        json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": {"Nme": "x"}}}})
+    )
     stack = SynthesizedStack("dev", "dev-Broken", "dev/Broken", "111111111111", "eu-west-1", template)
     findings = lint_stacks([stack])
     assert findings and findings[0].startswith("dev-Broken: E3002")

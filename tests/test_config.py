@@ -148,14 +148,18 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             id="approver-not-an-arn",
         ),
         pytest.param(
-            _edit("approver_principal_arns = []", 'approver_principal_arns = ["arn:aws:iam::111111111111:role/*"]'),
+            _edit(
+                "approver_principal_arns = []",
+                'approver_principal_arns = ["arn:aws:iam::111111111111:role/*"]',
+            ),
             "would let any role of the account approve; fix: name the approvers' role",
             id="approver-any-role",
         ),
         pytest.param(
             _edit(
                 "approver_principal_arns = []",
-                'approver_principal_arns = ["arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Approver_*"]',
+                'approver_principal_arns = ["arn:aws:iam::222222222222:role/aws-reserved/sso.amazonaws.com/'
+                '*/AWSReservedSSO_Approver_*"]',
             ),
             "is not in the dev account 111111111111, where the registry is; fix:",
             id="approver-outside-dev",
@@ -175,7 +179,7 @@ def test_bad_config_gives_one_line_naming_key_and_fix(tmp_path, config_text, exp
 
 
 def test_missing_file_names_the_fix(tmp_path):
-    with pytest.raises(ConfigError, match="no such config file; fix: copy config/example.toml"):
+    with pytest.raises(ConfigError, match=r"no such config file; fix: copy config/example\.toml"):
         load_config(tmp_path / "absent.toml")
 
 
@@ -187,7 +191,12 @@ def test_app_stops_before_synthesis_on_bad_config(tmp_path):
     result = subprocess.run(
         [sys.executable, "app.py"],
         cwd=ROOT,
-        env={**os.environ, **QUIET_JSII, "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}), "CDK_OUTDIR": str(outdir)},
+        env={
+            **os.environ,
+            **QUIET_JSII,
+            "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}),
+            "CDK_OUTDIR": str(outdir),
+        },
         capture_output=True,
         text=True,
         timeout=120,

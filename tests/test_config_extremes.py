@@ -14,8 +14,7 @@ import pytest
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
-from platform_config import load_config
-from platform_config import schema
+from platform_config import load_config, schema
 from platform_config.schema import Budget, Monitoring, PlatformConfig, ProdServing, Studio
 from tests.conftest import EXAMPLE_CONFIG, normalised
 from tooling.lint import lint_stacks
@@ -78,24 +77,89 @@ def schema_bounds(resource_type: str, path: str) -> Bounds:
 
 # Each bounded config value, the CloudFormation property it becomes, and the factor between them.
 BECOMES = [
-    (Studio, "idle_timeout_minutes", "AWS::SageMaker::Domain",
-     "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes", 1),
-    (schema.TestServing, "memory_mb", "AWS::SageMaker::EndpointConfig", "ProductionVariants.ServerlessConfig.MemorySizeInMB", 1),
-    (schema.TestServing, "max_concurrency", "AWS::SageMaker::EndpointConfig", "ProductionVariants.ServerlessConfig.MaxConcurrency", 1),
-    (schema.TestServing, "instance_count", "AWS::SageMaker::EndpointConfig", "ProductionVariants.InitialInstanceCount", 1),
-    (ProdServing, "min_instances", "AWS::SageMaker::EndpointConfig", "ProductionVariants.InitialInstanceCount", 1),
-    (ProdServing, "data_capture_percent", "AWS::SageMaker::EndpointConfig", "DataCaptureConfig.InitialSamplingPercentage", 1),
-    (ProdServing, "canary_percent", "AWS::SageMaker::Endpoint",
-     "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize.Value", 1),
-    (ProdServing, "bake_minutes", "AWS::SageMaker::Endpoint",
-     "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds", 60),
-    (ProdServing, "bake_minutes", "AWS::SageMaker::Endpoint", "DeploymentConfig.BlueGreenUpdatePolicy.TerminationWaitInSeconds", 60),
-    (Budget, "actual_alert_percents", "AWS::Budgets::Budget", "NotificationsWithSubscribers.Notification.Threshold", 1),
-    (Budget, "forecast_alert_percent", "AWS::Budgets::Budget", "NotificationsWithSubscribers.Notification.Threshold", 1),
+    (
+        Studio,
+        "idle_timeout_minutes",
+        "AWS::SageMaker::Domain",
+        "DefaultUserSettings.JupyterLabAppSettings.AppLifecycleManagement.IdleSettings.IdleTimeoutInMinutes",
+        1,
+    ),
+    (
+        schema.TestServing,
+        "memory_mb",
+        "AWS::SageMaker::EndpointConfig",
+        "ProductionVariants.ServerlessConfig.MemorySizeInMB",
+        1,
+    ),
+    (
+        schema.TestServing,
+        "max_concurrency",
+        "AWS::SageMaker::EndpointConfig",
+        "ProductionVariants.ServerlessConfig.MaxConcurrency",
+        1,
+    ),
+    (
+        schema.TestServing,
+        "instance_count",
+        "AWS::SageMaker::EndpointConfig",
+        "ProductionVariants.InitialInstanceCount",
+        1,
+    ),
+    (
+        ProdServing,
+        "min_instances",
+        "AWS::SageMaker::EndpointConfig",
+        "ProductionVariants.InitialInstanceCount",
+        1,
+    ),
+    (
+        ProdServing,
+        "data_capture_percent",
+        "AWS::SageMaker::EndpointConfig",
+        "DataCaptureConfig.InitialSamplingPercentage",
+        1,
+    ),
+    (
+        ProdServing,
+        "canary_percent",
+        "AWS::SageMaker::Endpoint",
+        "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.CanarySize.Value",
+        1,
+    ),
+    (
+        ProdServing,
+        "bake_minutes",
+        "AWS::SageMaker::Endpoint",
+        "DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration.WaitIntervalInSeconds",
+        60,
+    ),
+    (
+        ProdServing,
+        "bake_minutes",
+        "AWS::SageMaker::Endpoint",
+        "DeploymentConfig.BlueGreenUpdatePolicy.TerminationWaitInSeconds",
+        60,
+    ),
+    (
+        Budget,
+        "actual_alert_percents",
+        "AWS::Budgets::Budget",
+        "NotificationsWithSubscribers.Notification.Threshold",
+        1,
+    ),
+    (
+        Budget,
+        "forecast_alert_percent",
+        "AWS::Budgets::Budget",
+        "NotificationsWithSubscribers.Notification.Threshold",
+        1,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("model", "field", "resource_type", "path", "scale"), BECOMES, ids=lambda v: getattr(v, "__name__", v))
+@pytest.mark.parametrize(
+    ("model", "field", "resource_type", "path", "scale"), BECOMES, ids=lambda v: getattr(v, "__name__", v)
+)
 def test_no_config_bound_is_wider_than_the_cloudformation_schema(model, field, resource_type, path, scale):
     allowed, accepted = schema_bounds(resource_type, path), config_bounds(model, field)
     assert allowed.contains(accepted, scale), (
@@ -121,7 +185,11 @@ def _numeric_fields(model: type[BaseModel]) -> dict[str, Bounds]:
     for name, info in model.model_fields.items():
         annotation = info.annotation
         inner = typing.get_args(annotation)[0] if typing.get_origin(annotation) is tuple else annotation
-        if typing.get_origin(inner) is Literal or inner in (int, float) or typing.get_origin(inner) is typing.Annotated:
+        if (
+            typing.get_origin(inner) is Literal
+            or inner in (int, float)
+            or typing.get_origin(inner) is typing.Annotated
+        ):
             bounds = config_bounds(model, name)
             if math.isfinite(bounds.low) or math.isfinite(bounds.high):
                 fields[name] = bounds
@@ -141,7 +209,9 @@ def _extreme(bounds: Bounds, end: str, integer: bool) -> float | None:
 def _set_extremes(section: dict, model: type[BaseModel], end: str) -> None:
     for name, bounds in _numeric_fields(model).items():
         default = model.model_fields[name].default
-        integer = isinstance(default, int) or (isinstance(default, tuple) and all(isinstance(v, int) for v in default))
+        integer = isinstance(default, int) or (
+            isinstance(default, tuple) and all(isinstance(v, int) for v in default)
+        )
         value = _extreme(bounds, end, integer)
         if value is not None:
             section[name] = (value,) if isinstance(default, tuple) else value

@@ -527,12 +527,19 @@ def test_monitoring_finds_a_job_definition_with_a_generated_name(make_stack):
     resources["Schedule"]["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] = {
         "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]
     }
-    monitor = line(only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large")
+    monitor = line(
+        only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large"
+    )
     assert monitor.monthly_usd is not None
 
 
 def test_the_example_platform_has_no_unpriced_line(synthesized):
-    unpriced = [line for account in estimate(list(synthesized.values())) for line in account.lines if line.monthly_usd is None]
+    unpriced = [
+        line
+        for account in estimate(list(synthesized.values()))
+        for line in account.lines
+        if line.monthly_usd is None
+    ]
     assert unpriced == []
 
 

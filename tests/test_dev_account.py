@@ -34,7 +34,11 @@ def test_studio_domain_is_vpc_only_with_iam_auth_and_encrypted_efs(template):
             "AppNetworkAccessType": "VpcOnly",
             "AuthMode": "IAM",
             "KmsKeyId": Match.object_like(
-                {"Fn::GetStackOutput": Match.object_like({"StackName": "dev-Storage", "OutputName": Match.string_like_regexp("DataKey")})}
+                {
+                    "Fn::GetStackOutput": Match.object_like(
+                        {"StackName": "dev-Storage", "OutputName": Match.string_like_regexp("DataKey")}
+                    )
+                }
             ),
         },
     )
@@ -85,25 +89,54 @@ IN_THE_VPC = {"sagemaker:VpcSubnets": ["subnet-1"], "sagemaker:VpcSecurityGroupI
 @pytest.mark.parametrize("persona", ["data-engineer", "data-scientist", "mlops-engineer"])
 def test_no_role_but_the_compliance_officers_can_change_approval_status(persona, iam_model, platform):
     approve = {"sagemaker:ModelApprovalStatus": "Approved"}
-    assert _decide(iam_model, platform, persona, "sagemaker:UpdateModelPackage", "model-package/mlplatform-churn/1", **approve) is Outcome.EXPLICIT_DENY
-    guard = [s for s in iam_model.role(f"mlplatform-{persona}").statements if s.get("Sid") == "ModelVersionsAreRegisteredPendingApproval"]
+    assert (
+        _decide(
+            iam_model,
+            platform,
+            persona,
+            "sagemaker:UpdateModelPackage",
+            "model-package/mlplatform-churn/1",
+            **approve,
+        )
+        is Outcome.EXPLICIT_DENY
+    )
+    guard = [
+        s
+        for s in iam_model.role(f"mlplatform-{persona}").statements
+        if s.get("Sid") == "ModelVersionsAreRegisteredPendingApproval"
+    ]
     assert guard == [
         {
             "Sid": "ModelVersionsAreRegisteredPendingApproval",
             "Effect": "Deny",
             "Action": "sagemaker:CreateModelPackage",
             "Resource": "*",
-            "Condition": {"StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}},
+            "Condition": {
+                "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+            },
         }
     ]
 
 
 def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(iam_model, platform):
     for status in ("Approved", "Rejected"):
-        decided = _decide(iam_model, platform, "compliance-officer", "sagemaker:UpdateModelPackage", "model-package/mlplatform-churn/1", **{"sagemaker:ModelApprovalStatus": status})
+        decided = _decide(
+            iam_model,
+            platform,
+            "compliance-officer",
+            "sagemaker:UpdateModelPackage",
+            "model-package/mlplatform-churn/1",
+            **{"sagemaker:ModelApprovalStatus": status},
+        )
         assert decided is Outcome.ALLOW, status
-    (approve,) = [s for s in iam_model.role("mlplatform-compliance-officer").statements if s.get("Sid") == "ApproveOrRejectModelVersions"]
-    assert approve["Condition"] == {"StringEquals": {"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]}}
+    (approve,) = [
+        s
+        for s in iam_model.role("mlplatform-compliance-officer").statements
+        if s.get("Sid") == "ApproveOrRejectModelVersions"
+    ]
+    assert approve["Condition"] == {
+        "StringEquals": {"sagemaker:ModelApprovalStatus": ["Approved", "Rejected"]}
+    }
     # Segregation of duties: who approves cannot register, train or deploy.
     pending = {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
     for action, resource, context in (
@@ -111,40 +144,84 @@ def test_the_compliance_officer_may_approve_or_reject_and_nothing_else(iam_model
         ("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1", IN_THE_VPC),
         ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev", {}),
     ):
-        assert _decide(iam_model, platform, "compliance-officer", action, resource, **context) is Outcome.IMPLICIT_DENY, action
+        assert (
+            _decide(iam_model, platform, "compliance-officer", action, resource, **context)
+            is Outcome.IMPLICIT_DENY
+        ), action
 
 
 def test_data_scientists_register_only_pending_versions(iam_model, platform):
-    (register,) = [s for s in iam_model.role("mlplatform-data-scientist").statements if s.get("Sid") == "RegisterModelVersionsPendingApproval"]
-    assert register["Condition"] == {"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}}
-    assert _decide(iam_model, platform, "data-scientist", "sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1", **IN_THE_VPC) is Outcome.ALLOW
-    assert _decide(iam_model, platform, "data-scientist", "sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev") is Outcome.IMPLICIT_DENY  # MLOps deploys
+    (register,) = [
+        s
+        for s in iam_model.role("mlplatform-data-scientist").statements
+        if s.get("Sid") == "RegisterModelVersionsPendingApproval"
+    ]
+    assert register["Condition"] == {
+        "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+    }
+    assert (
+        _decide(
+            iam_model,
+            platform,
+            "data-scientist",
+            "sagemaker:CreateTrainingJob",
+            "training-job/mlplatform-churn-1",
+            **IN_THE_VPC,
+        )
+        is Outcome.ALLOW
+    )
+    assert (
+        _decide(
+            iam_model, platform, "data-scientist", "sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev"
+        )
+        is Outcome.IMPLICIT_DENY
+    )  # MLOps deploys
 
 
 @pytest.mark.parametrize(
     ("persona", "allowed", "refused"),
     [
         # Feature Store is off in the example config: no feature groups, no records.
-        ("data-engineer", [("sagemaker:CreateProcessingJob", "processing-job/mlplatform-clean")],
-         [("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1"), ("sagemaker:PutRecord", "feature-group/mlplatform-churn")]),
-        ("mlops-engineer", [("sagemaker:StartPipelineExecution", "pipeline/mlplatform-churn-model-build"), ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev")],
-         [("sagemaker:CreateFeatureGroup", "feature-group/mlplatform-churn")]),
+        (
+            "data-engineer",
+            [("sagemaker:CreateProcessingJob", "processing-job/mlplatform-clean")],
+            [
+                ("sagemaker:CreateTrainingJob", "training-job/mlplatform-churn-1"),
+                ("sagemaker:PutRecord", "feature-group/mlplatform-churn"),
+            ],
+        ),
+        (
+            "mlops-engineer",
+            [
+                ("sagemaker:StartPipelineExecution", "pipeline/mlplatform-churn-model-build"),
+                ("sagemaker:CreateEndpoint", "endpoint/mlplatform-churn-dev"),
+            ],
+            [("sagemaker:CreateFeatureGroup", "feature-group/mlplatform-churn")],
+        ),
     ],
 )
 def test_each_persona_gets_its_job(persona, allowed, refused, iam_model, platform):
-    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in allowed] == [Outcome.ALLOW] * len(allowed)
-    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in refused] == [Outcome.IMPLICIT_DENY] * len(refused)
+    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in allowed] == [
+        Outcome.ALLOW
+    ] * len(allowed)
+    assert [_decide(iam_model, platform, persona, a, r, **IN_THE_VPC) for a, r in refused] == [
+        Outcome.IMPLICIT_DENY
+    ] * len(refused)
 
 
 @pytest.mark.parametrize("persona", ["data-engineer", "data-scientist"])
 def test_jobs_outside_the_vpc_are_denied_by_the_boundary(persona, iam_model, platform):
-    job = "processing-job/mlplatform-clean" if persona == "data-engineer" else "training-job/mlplatform-churn-1"
+    job = (
+        "processing-job/mlplatform-clean" if persona == "data-engineer" else "training-job/mlplatform-churn-1"
+    )
     action = "sagemaker:CreateProcessingJob" if persona == "data-engineer" else "sagemaker:CreateTrainingJob"
     assert _decide(iam_model, platform, persona, action, job) is Outcome.EXPLICIT_DENY
 
 
 @pytest.mark.parametrize("persona", list(PERSONA_ROLES))
-def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(persona, studio, iam_model, platform):
+def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(
+    persona, studio, iam_model, platform
+):
     role_id = _logical_id(studio, PERSONA_ROLES[persona], "AWS::IAM::Role")
     assert studio["Resources"][role_id]["Properties"]["PermissionsBoundary"] == {
         "Ref": _logical_id(studio, "PersonaBoundary", "AWS::IAM::ManagedPolicy")
@@ -164,10 +241,14 @@ def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(syn
     (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
     assert group["Properties"]["ModelPackageGroupName"] == "mlplatform-churn"
     assert group["DeletionPolicy"] == "Retain"
-    statements_ = [s for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"] if s["Effect"] == "Allow"]
+    statements_ = [
+        s for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"] if s["Effect"] == "Allow"
+    ]
     accounts = {f"arn:aws:iam::{a}:root" for a in ("222222222222", "333333333333")}
     assert all(set(s["Principal"]["AWS"]) == accounts for s in statements_)
-    actions = {a for s in statements_ for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+    actions = {
+        a for s in statements_ for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
     assert actions == {
         "sagemaker:DescribeModelPackageGroup",
         "sagemaker:DescribeModelPackage",
@@ -199,7 +280,8 @@ def test_data_buckets_are_encrypted_versioned_private_logged_and_retained(synthe
     storage = synthesized["dev/Storage"].template
     buckets = _buckets(storage)
     assert sorted(buckets) == [
-        f"mlplatform-{p}-111111111111" for p in ("access-logs", "model-artifacts", "processed-data", "raw-data")
+        f"mlplatform-{p}-111111111111"
+        for p in ("access-logs", "model-artifacts", "processed-data", "raw-data")
     ]
     for name, bucket in buckets.items():
         properties = bucket["Properties"]
@@ -217,7 +299,9 @@ def test_data_buckets_are_encrypted_versioned_private_logged_and_retained(synthe
         assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms", name
         key = encryption["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]["Fn::GetAtt"][0]
         assert storage["Resources"][key]["Properties"]["EnableKeyRotation"] is True
-        assert properties["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("AccessLogsBucket"), name
+        assert properties["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith(
+            "AccessLogsBucket"
+        ), name
 
 
 def test_model_artifacts_are_shared_with_the_serving_roles_only(synthesized):
@@ -246,14 +330,19 @@ def test_model_artifacts_are_shared_with_the_serving_roles_only(synthesized):
             "<ModelArtifactsBucket.Arn>/*/model-build/*/model/*",
         ]
     key = next(
-        r for k, r in storage["Resources"].items() if r["Type"] == "AWS::KMS::Key" and k.startswith("ModelArtifactsKey")
+        r
+        for k, r in storage["Resources"].items()
+        if r["Type"] == "AWS::KMS::Key" and k.startswith("ModelArtifactsKey")
     )
     cross_account = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s["Action"] == "kms:Decrypt"]
     assert [s["Condition"]["ArnLike"]["aws:PrincipalArn"] for s in cross_account] == [
         ["arn:aws:iam::222222222222:role/mlplatform-*-test-model"],
         ["arn:aws:iam::333333333333:role/mlplatform-*-prod-model"],
     ]
-    assert all(s["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"} for s in cross_account)
+    assert all(
+        s["Condition"]["StringEquals"] == {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+        for s in cross_account
+    )
 
 
 def test_dev_vpc_has_no_internet_path_and_the_configured_endpoints(synthesized, example_config):
@@ -265,8 +354,14 @@ def test_dev_vpc_has_no_internet_path_and_the_configured_endpoints(synthesized, 
         for r in network["Resources"].values()
         if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
     )
-    assert endpoints == sorted(f"com.amazonaws.eu-west-1.{s}" for s in example_config.network.endpoint_services)
-    subnets = [r["Properties"]["AvailabilityZone"] for r in network["Resources"].values() if r["Type"] == "AWS::EC2::Subnet"]
+    assert endpoints == sorted(
+        f"com.amazonaws.eu-west-1.{s}" for s in example_config.network.endpoint_services
+    )
+    subnets = [
+        r["Properties"]["AvailabilityZone"]
+        for r in network["Resources"].values()
+        if r["Type"] == "AWS::EC2::Subnet"
+    ]
     assert subnets == list(example_config.accounts.dev.availability_zones)
 
 
@@ -280,7 +375,11 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
     from tooling.synth import cdk_app
 
     config = example_config.model_copy(
-        update={"network": example_config.network.model_copy(update={"egress": "nat-gateway", "interface_endpoints": None})}
+        update={
+            "network": example_config.network.model_copy(
+                update={"egress": "nat-gateway", "interface_endpoints": None}
+            )
+        }
     )
     app = cdk_app(tmp_path)
     stage = Stage(app, "dev", env={"account": "111111111111", "region": "eu-west-1"})
@@ -298,7 +397,8 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
     types = [r["Type"] for r in stack.template["Resources"].values()]
     assert types.count("AWS::EC2::NatGateway") == 1
     assert not [
-        r for r in stack.template["Resources"].values()
+        r
+        for r in stack.template["Resources"].values()
         if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
     ]
 
@@ -307,7 +407,11 @@ def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synt
     """Held for every principal of the account (admins and deployment roles too), not just ours."""
     registry = synthesized["dev/Registry"].template
     (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
-    denies = {s["Sid"]: s for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"] if s["Effect"] == "Deny"}
+    denies = {
+        s["Sid"]: s
+        for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"]
+        if s["Effect"] == "Deny"
+    }
     assert all(s["Principal"] == "*" for s in denies.values())
     approval = denies["OnlyComplianceOfficersChangeVersions"]
     assert approval["Action"] == "sagemaker:UpdateModelPackage"

@@ -15,7 +15,6 @@ from compliance.iam.workflows import WORKFLOWS
 from platform_config import naming
 
 
-
 @pytest.fixture(scope="module")
 def feature_store(example_config, tmp_path_factory):
     """Network, storage and Studio of the example with `studio.feature_store` on, synthesized without
@@ -28,13 +27,24 @@ def feature_store(example_config, tmp_path_factory):
     from tooling.assembly import read_assembly
     from tooling.synth import cdk_app
 
-    config = example_config.model_copy(update={"studio": example_config.studio.model_copy(update={"feature_store": True})})
+    config = example_config.model_copy(
+        update={"studio": example_config.studio.model_copy(update={"feature_store": True})}
+    )
     outdir = tmp_path_factory.mktemp("feature-store")
     app = cdk_app(outdir, validation=False)
     dev = config.accounts.dev
     stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
-    network = NetworkStack(stage, "Network", config=config, account=dev, endpoint_services=config.network.endpoint_services, description="-")
-    StudioStack(stage, "Studio", config=config, network=network, storage=StorageStack(stage, "Storage", config=config))
+    network = NetworkStack(
+        stage,
+        "Network",
+        config=config,
+        account=dev,
+        endpoint_services=config.network.endpoint_services,
+        description="-",
+    )
+    StudioStack(
+        stage, "Studio", config=config, network=network, storage=StorageStack(stage, "Storage", config=config)
+    )
     app.synth()
     model = IamModel(read_assembly(outdir))
     return model, Platform(config, model)
@@ -44,9 +54,13 @@ def _denied(iam_model, principal: Principal, calls) -> list[str]:
     problems = []
     for call in calls:
         for resource in call.resources:
-            decision = iam_model.decide(principal, call.action, resource, call.context, outside_policy=call.outside_policy)
+            decision = iam_model.decide(
+                principal, call.action, resource, call.context, outside_policy=call.outside_policy
+            )
             if not decision.allowed:
-                problems.append(f"{call.action} on {resource}: {decision.outcome.value}, {decision.reason} (needed: {call.source})")
+                problems.append(
+                    f"{call.action} on {resource}: {decision.outcome.value}, {decision.reason} (needed: {call.source})"
+                )
     return problems
 
 
@@ -64,10 +78,17 @@ def test_a_missing_or_denied_permission_fails_the_workflow(iam_model, platform):
     workflow = WORKFLOWS["data-scientist: training job in the VPC"]
     role = iam_model.role(workflow.role(platform)).principal
     assert _denied(iam_model, role, workflow.calls(platform)) == []
-    narrowed = dataclasses.replace(role, boundary={"Statement": [{"Effect": "Allow", "NotAction": "ec2:*", "Resource": "*"}]})
-    assert any(d.startswith("ec2:CreateNetworkInterface") and "boundary" in d for d in _denied(iam_model, narrowed, workflow.calls(platform)))
+    narrowed = dataclasses.replace(
+        role, boundary={"Statement": [{"Effect": "Allow", "NotAction": "ec2:*", "Resource": "*"}]}
+    )
+    assert any(
+        d.startswith("ec2:CreateNetworkInterface") and "boundary" in d
+        for d in _denied(iam_model, narrowed, workflow.calls(platform))
+    )
     planted = {"Statement": [{"Effect": "Deny", "Action": "kms:CreateGrant", "Resource": "*"}]}
-    denied = _denied(iam_model, dataclasses.replace(role, identity=(*role.identity, planted)), workflow.calls(platform))
+    denied = _denied(
+        iam_model, dataclasses.replace(role, identity=(*role.identity, planted)), workflow.calls(platform)
+    )
     assert [d.split(" on ")[0] for d in denied] == ["kms:CreateGrant"] and "explicit-deny" in denied[0]
 
 
@@ -79,7 +100,11 @@ def test_the_table_names_real_actions_on_their_resource_types(platform):
         str(f)
         for name, workflow in WORKFLOWS.items()
         for call in workflow.calls(platform)
-        for f in check(name, {"Statement": [{"Effect": "Allow", "Action": call.action, "Resource": list(call.resources)}]}, identity=False)
+        for f in check(
+            name,
+            {"Statement": [{"Effect": "Allow", "Action": call.action, "Resource": list(call.resources)}]},
+            identity=False,
+        )
     ]
     assert problems == []
 
@@ -95,8 +120,14 @@ def admins(platform) -> list[Principal]:
     dev = platform.dev
     return [
         Principal(f"arn:aws:iam::{dev}:role/Admin", (ADMINISTRATOR,)),
-        Principal(f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/{platform.region}/AWSReservedSSO_AdministratorAccess_0123456789abcdef", (ADMINISTRATOR,)),
-        Principal(f"arn:aws:iam::{dev}:role/{naming.cdk_bootstrap_role('cfn-exec-role', dev, platform.region)}", (ADMINISTRATOR,)),
+        Principal(
+            f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/{platform.region}/AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+            (ADMINISTRATOR,),
+        ),
+        Principal(
+            f"arn:aws:iam::{dev}:role/{naming.cdk_bootstrap_role('cfn-exec-role', dev, platform.region)}",
+            (ADMINISTRATOR,),
+        ),
     ]
 
 
@@ -110,7 +141,12 @@ OFFICER = "mlplatform-compliance-officer"
 @pytest.mark.parametrize("status", ["Approved", "Rejected"])
 def test_only_the_compliance_officer_of_the_platform_roles_sets_approval_status(status, iam_model, platform):
     decided = {
-        name: iam_model.decide(principal, "sagemaker:UpdateModelPackage", platform.package, {"sagemaker:ModelApprovalStatus": status}).allowed
+        name: iam_model.decide(
+            principal,
+            "sagemaker:UpdateModelPackage",
+            platform.package,
+            {"sagemaker:ModelApprovalStatus": status},
+        ).allowed
         for name, principal in dev_roles(iam_model, platform).items()
     }
     assert [name for name, allowed in decided.items() if allowed] == [OFFICER]
@@ -123,7 +159,10 @@ def test_no_administrator_of_the_dev_account_can_approve(iam_model, platform):
     while the officer stays allowed. Assumed: SageMaker evaluates the group's policy for requests on
     the packages in the group, from any account."""
     approve = {"sagemaker:ModelApprovalStatus": "Approved"}
-    decisions = [iam_model.decide(a, "sagemaker:UpdateModelPackage", platform.package, approve) for a in admins(platform)]
+    decisions = [
+        iam_model.decide(a, "sagemaker:UpdateModelPackage", platform.package, approve)
+        for a in admins(platform)
+    ]
     assert [d.outcome for d in decisions] == [Outcome.EXPLICIT_DENY] * len(decisions)
     officer = iam_model.role(OFFICER).principal
     assert iam_model.decide(officer, "sagemaker:UpdateModelPackage", platform.package, approve).allowed
@@ -131,7 +170,11 @@ def test_no_administrator_of_the_dev_account_can_approve(iam_model, platform):
 
 def test_only_the_compliance_officer_of_the_platform_roles_answers_the_gate(iam_model, platform):
     gate = f"{platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
-    allowed = [n for n, p in dev_roles(iam_model, platform).items() if iam_model.decide(p, "codepipeline:PutApprovalResult", gate).allowed]
+    allowed = [
+        n
+        for n, p in dev_roles(iam_model, platform).items()
+        if iam_model.decide(p, "codepipeline:PutApprovalResult", gate).allowed
+    ]
     assert allowed == [OFFICER]
     # No resource policy can stop an administrator here: only an SCP can (tests/test_scp.py).
     assert all(iam_model.decide(a, "codepipeline:PutApprovalResult", gate).allowed for a in admins(platform))
@@ -142,14 +185,20 @@ def test_no_platform_role_registers_a_version_in_any_status_but_pending(status, 
     """The guard's StringNotEqualsIfExists also denies a registration that names no status."""
     context = {} if status is None else {"sagemaker:ModelApprovalStatus": status}
     new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
-    allowed = [n for n, p in dev_roles(iam_model, platform).items() if iam_model.decide(p, "sagemaker:CreateModelPackage", new_version, context).allowed]
+    allowed = [
+        n
+        for n, p in dev_roles(iam_model, platform).items()
+        if iam_model.decide(p, "sagemaker:CreateModelPackage", new_version, context).allowed
+    ]
     assert allowed == []
 
 
 def test_no_administrator_registers_a_version_as_approved(iam_model, platform):
     new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
     decisions = [
-        iam_model.decide(a, "sagemaker:CreateModelPackage", new_version, {"sagemaker:ModelApprovalStatus": "Approved"}).outcome
+        iam_model.decide(
+            a, "sagemaker:CreateModelPackage", new_version, {"sagemaker:ModelApprovalStatus": "Approved"}
+        ).outcome
         for a in admins(platform)
     ]
     assert decisions == [Outcome.EXPLICIT_DENY] * len(decisions)

@@ -29,8 +29,17 @@ def doc(*statements: dict) -> dict:
     return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
-def decide(principal: Principal, action="s3:GetObject", resource=OBJECT, *, account=None, policy=None, required=False,
-           context=None, scps=()) -> Outcome:
+def decide(
+    principal: Principal,
+    action="s3:GetObject",
+    resource=OBJECT,
+    *,
+    account=None,
+    policy=None,
+    required=False,
+    context=None,
+    scps=(),
+) -> Outcome:
     request = Request(action, Resource(resource, account, policy, required), context or {})
     return evaluate(principal, request, scps=scps).outcome
 
@@ -69,15 +78,21 @@ def test_actions_match_case_insensitively():
 
 def test_arn_operators_match_each_of_the_six_parts_on_its_own():
     """ArnLike: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN"""
-    assert arn_matches("arn:aws:iam::*:role/mlplatform-*-model", "arn:aws:iam::222222222222:role/mlplatform-churn-model")
+    assert arn_matches(
+        "arn:aws:iam::*:role/mlplatform-*-model", "arn:aws:iam::222222222222:role/mlplatform-churn-model"
+    )
     assert not arn_matches("arn:aws:iam::*", "arn:aws:iam::222222222222:role/x")  # five parts never match six
     assert matches("arn:aws:iam::*", "arn:aws:iam::222222222222:role/x")  # while StringLike does
 
 
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
-    [("sagemaker:*", "sagemaker:UpdateModelPackage", True), ("sagemaker:U*", "sagemaker:*Package", True),
-     ("sagemaker:Describe*", "sagemaker:Update*", False), ("s3:Get?bject", "S3:GETOBJECT", True)],
+    [
+        ("sagemaker:*", "sagemaker:UpdateModelPackage", True),
+        ("sagemaker:U*", "sagemaker:*Package", True),
+        ("sagemaker:Describe*", "sagemaker:Update*", False),
+        ("s3:Get?bject", "S3:GETOBJECT", True),
+    ],
 )
 def test_action_patterns_overlap(a, b, expected):
     assert patterns_overlap(a, b) is expected
@@ -123,11 +138,15 @@ def test_for_any_value_needs_one_match():
 
 def test_values_are_ored_keys_and_operators_anded_and_negation_is_none_of():
     context = {"aws:principalarn": "arn:aws:iam::1:role/b", "aws:sourceaccount": "1"}
-    assert conditions_hold({"StringEquals": {"aws:PrincipalArn": ["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"]}}, context)
+    assert conditions_hold(
+        {"StringEquals": {"aws:PrincipalArn": ["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"]}}, context
+    )
     assert not conditions_hold(
         {"StringEquals": {"aws:PrincipalArn": "arn:aws:iam::1:role/b", "aws:SourceAccount": "2"}}, context
     )
-    assert not conditions_hold({"StringNotEquals": {"aws:PrincipalArn": ["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"]}}, context)
+    assert not conditions_hold(
+        {"StringNotEquals": {"aws:PrincipalArn": ["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/b"]}}, context
+    )
 
 
 @pytest.mark.parametrize(
@@ -140,7 +159,11 @@ def test_values_are_ored_keys_and_operators_anded_and_negation_is_none_of():
         ({"StringEqualsIgnoreCase": {"aws:PrincipalTag/Team": "ML"}}, {"aws:principaltag/team": "ml"}, True),
         ({"StringLike": {"s3:prefix": ["churn/*"]}}, {"s3:prefix": "churn/input/a.csv"}, True),
         ({"StringLike": {"s3:prefix": ["churn/*"]}}, {"s3:prefix": "Churn/input"}, False),
-        ({"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}}, {"aws:currenttime": "2025-12-31T23:59:59Z"}, True),
+        (
+            {"DateLessThan": {"aws:CurrentTime": "2026-01-01T00:00:00Z"}},
+            {"aws:currenttime": "2025-12-31T23:59:59Z"},
+            True,
+        ),
         ({"IpAddress": {"aws:SourceIp": "10.0.0.0/16"}}, {"aws:sourceip": "10.0.3.4"}, True),
         ({"NotIpAddress": {"aws:SourceIp": "10.0.0.0/16"}}, {"aws:sourceip": "10.0.3.4"}, False),
     ],
@@ -152,7 +175,10 @@ def test_operators(condition, context, expected):
 @pytest.mark.parametrize(
     ("condition", "context"),
     [
-        ({"StringEquals": {"aws:TagKeys": "a"}}, {"aws:tagkeys": ["a", "b"]}),  # multivalued key, no set operator
+        (
+            {"StringEquals": {"aws:TagKeys": "a"}},
+            {"aws:tagkeys": ["a", "b"]},
+        ),  # multivalued key, no set operator
         ({"BinaryEquals": {"aws:UserAgent": "QmluYXJ5"}}, {"aws:useragent": "x"}),
         ({"StringEquals": {"aws:PrincipalTag/team": "${aws:username}"}}, {"aws:principaltag/team": "x"}),
     ],
@@ -253,7 +279,9 @@ def test_a_resource_policy_deny_on_principal_arn_binds_admins_of_the_account():
     is the role's ARN, not the session's)."""
     group = doc(
         {
-            **deny("sagemaker:UpdateModelPackage", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/g/*"),
+            **deny(
+                "sagemaker:UpdateModelPackage", "arn:aws:sagemaker:eu-west-1:111111111111:model-package/g/*"
+            ),
             "Principal": "*",
             "Condition": {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/team/*"}},
         }
@@ -265,20 +293,28 @@ def test_a_resource_policy_deny_on_principal_arn_binds_admins_of_the_account():
 
 def test_not_principal_deny():
     """https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html"""
+
     def policy(*listed: str) -> dict:
-        return doc(allow("s3:*", OBJECT, Principal={"AWS": ROLE}), {**deny("s3:*"), "NotPrincipal": {"AWS": list(listed)}})
+        return doc(
+            allow("s3:*", OBJECT, Principal={"AWS": ROLE}),
+            {**deny("s3:*"), "NotPrincipal": {"AWS": list(listed)}},
+        )
 
     root = f"arn:aws:iam::{ACCOUNT}:root"
     assert decide(role(), policy=policy(SESSION, root)) is ALLOW  # session and account listed: exempt
     assert decide(role(), policy=policy(ROLE, root)) is DENY  # the role's ARN does not exempt its sessions
     assert decide(role(), policy=policy(SESSION)) is DENY  # nor the session without its account
-    assert decide(role(boundary=doc(allow())), policy=policy(SESSION, root)) is DENY  # a boundary: always denied
+    assert (
+        decide(role(boundary=doc(allow())), policy=policy(SESSION, root)) is DENY
+    )  # a boundary: always denied
 
 
 def test_not_action_and_not_resource():
     assert decide(role({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})) is ALLOW
     assert decide(role({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"})) is IMPLICIT
-    assert decide(role({"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET}/reports/*"})) is IMPLICIT
+    assert (
+        decide(role({"Effect": "Allow", "Action": "s3:*", "NotResource": f"{BUCKET}/reports/*"})) is IMPLICIT
+    )
     assert decide(role({"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::other/*"})) is ALLOW
 
 

@@ -23,7 +23,13 @@ def findings(iam_model) -> dict[str, list[str]]:
 
 def test_the_guard_reads_every_policy_of_the_platform(iam_model):
     labels = {d.label.split("/")[0] for d in iam_model.documents}
-    assert {"dev-Studio", "dev-ModelBuild-churn", "dev-Registry", "dev-Storage", "prod-Serving-churn"} <= labels
+    assert {
+        "dev-Studio",
+        "dev-ModelBuild-churn",
+        "dev-Registry",
+        "dev-Storage",
+        "prod-Serving-churn",
+    } <= labels
     assert any(not d.identity for d in iam_model.documents) and any(d.identity for d in iam_model.documents)
 
 
@@ -35,7 +41,9 @@ def test_no_synthesized_policy_has(findings, name):
 
 
 def allow(action, resource="*", **extra) -> dict:
-    return {"Statement": [{"Sid": "Planted", "Effect": "Allow", "Action": action, "Resource": resource, **extra}]}
+    return {
+        "Statement": [{"Sid": "Planted", "Effect": "Allow", "Action": action, "Resource": resource, **extra}]
+    }
 
 
 @pytest.mark.parametrize(
@@ -43,10 +51,29 @@ def allow(action, resource="*", **extra) -> dict:
     [
         (allow("sagemaker:ApproveModelPackage"), True, "unknown-action"),
         (allow("sagemaker:Aprove*"), True, "unknown-action"),
-        (allow("sagemaker:QueryLineage", "arn:aws:sagemaker:eu-west-1:111111111111:artifact/*"), True, "resource-star-only"),
-        (allow("sagemaker:UpdateModelPackage", "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/g"), True, "resource-type"),
+        (
+            allow("sagemaker:QueryLineage", "arn:aws:sagemaker:eu-west-1:111111111111:artifact/*"),
+            True,
+            "resource-star-only",
+        ),
+        (
+            allow(
+                "sagemaker:UpdateModelPackage",
+                "arn:aws:sagemaker:eu-west-1:111111111111:model-package-group/g",
+            ),
+            True,
+            "resource-type",
+        ),
         (allow("s3:GetObject", "arn:aws:s3:::bucket"), True, "resource-type"),  # the bucket, not its objects
-        (allow("s3:GetObject", "arn:aws:s3:::bucket/*", Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "x"}}), True, "condition-key"),
+        (
+            allow(
+                "s3:GetObject",
+                "arn:aws:s3:::bucket/*",
+                Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "x"}},
+            ),
+            True,
+            "condition-key",
+        ),
         (allow(["kms:Decrypt", "kms:CreateGrant"], KEY), True, "grant-for-aws-resource"),
         (allow("kms:*", KEY), True, "grant-for-aws-resource"),
     ],
@@ -60,10 +87,26 @@ def test_each_check_finds_its_planted_statement(document, identity, expected):
     "document",
     [
         allow("sagemaker:QueryLineage"),
-        allow("sagemaker:UpdateModelPackage", PACKAGE, Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}}),
-        allow("sagemaker:AddTags", PACKAGE, Condition={"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "x"}}),
-        allow("kms:Decrypt", KEY, Condition={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*"}}),
-        allow("s3:*", "arn:aws:s3:::bucket/*", Condition={"NumericLessThan": {"s3:TlsVersion": 1.2}, "Bool": {"aws:SecureTransport": "true"}}),
+        allow(
+            "sagemaker:UpdateModelPackage",
+            PACKAGE,
+            Condition={"StringEquals": {"sagemaker:ModelApprovalStatus": "Approved"}},
+        ),
+        allow(
+            "sagemaker:AddTags",
+            PACKAGE,
+            Condition={"StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "x"}},
+        ),
+        allow(
+            "kms:Decrypt",
+            KEY,
+            Condition={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:*"}},
+        ),
+        allow(
+            "s3:*",
+            "arn:aws:s3:::bucket/*",
+            Condition={"NumericLessThan": {"s3:TlsVersion": 1.2}, "Bool": {"aws:SecureTransport": "true"}},
+        ),
         allow("kms:CreateGrant", KEY, Condition={"Bool": {"kms:GrantIsForAWSResource": "true"}}),
     ],
     ids=["star", "supported-key", "if-exists", "key-template", "service-key-and-global", "grant-for-aws"],
@@ -74,7 +117,16 @@ def test_sound_statements_pass(document):
 
 def test_a_key_policy_may_let_its_account_administer_grants():
     """Resource policies are not identity policies: the default key policy's kms:* for the account stays."""
-    root = {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"}, "Action": "kms:*", "Resource": "*"}]}
+    root = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+    }
     assert check("key", root, identity=False) == []
 
 
@@ -82,6 +134,8 @@ def test_the_reference_is_read_once_and_fast():
     started = time.perf_counter()
     assert reference() is reference()
     assert reference().actions("sagemaker:CreateTrainingJob")[0].resource_formats == {
-        "arn:*:sagemaker:*:*:training-job/*", "arn:*:sagemaker:*:*:training-plan/*", "arn:*:sagemaker:*:*:reserved-capacity/*",
+        "arn:*:sagemaker:*:*:training-job/*",
+        "arn:*:sagemaker:*:*:training-plan/*",
+        "arn:*:sagemaker:*:*:reserved-capacity/*",
     }
     assert time.perf_counter() - started < 1.0

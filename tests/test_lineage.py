@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -563,7 +563,7 @@ def test_a_pipeline_changed_after_the_execution_makes_its_tag_a_caveat(world):
     build_in_dev(world, pipeline_tags=(("git-commit", "1111111"),))
     dev = world.client("dev")
     execution = dev.describe_pipeline_execution(PipelineExecutionArn=world.execution_arn)
-    execution["CreationTime"] = datetime(2026, 1, 5, tzinfo=timezone.utc)  # before the pipeline was deployed
+    execution["CreationTime"] = datetime(2026, 1, 5, tzinfo=UTC)  # before the pipeline was deployed
 
     link = chain.code_version(dev, None, execution)
 

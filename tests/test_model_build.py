@@ -39,7 +39,13 @@ def test_one_pipeline_per_project_running_as_its_role(model_build, example_confi
 def test_pipeline_steps_run_in_order_and_register_pending_approval(model_build):
     definition = _definition(_pipelines(model_build)["mlplatform-churn-model-build"])
     steps = {step["Name"]: step for step in definition["Steps"]}
-    assert [s["Name"] for s in definition["Steps"]] == ["Preprocess", "Train", "Evaluate", "Baseline", "QualityGate"]
+    assert [s["Name"] for s in definition["Steps"]] == [
+        "Preprocess",
+        "Train",
+        "Evaluate",
+        "Baseline",
+        "QualityGate",
+    ]
     gate = steps["QualityGate"]["Arguments"]
     registered = [s for s in gate["IfSteps"] if s["Type"] == "RegisterModel"]
     assert registered and registered[0]["Arguments"]["ModelApprovalStatus"] == "PendingManualApproval"
@@ -49,7 +55,8 @@ def test_pipeline_steps_run_in_order_and_register_pending_approval(model_build):
 def test_project_settings_become_the_pipeline_defaults(model_build, example_config):
     project = example_config.projects[0]
     defaults = {
-        p["Name"]: p["DefaultValue"] for p in _definition(_pipelines(model_build)["mlplatform-churn-model-build"])["Parameters"]
+        p["Name"]: p["DefaultValue"]
+        for p in _definition(_pipelines(model_build)["mlplatform-churn-model-build"])["Parameters"]
     }
     assert defaults["PiiColumns"] == "customer_name,email,phone"
     assert defaults["QualityMetric"] == project.quality_threshold.name
@@ -59,7 +66,9 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
     assert defaults["CodeUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/code"
     assert defaults["ProcessedDataUri"] == "s3://mlplatform-processed-data-111111111111/churn/model-build"
     assert defaults["ArtifactsUri"] == "s3://mlplatform-model-artifacts-111111111111/churn/model-build"
-    assert defaults["DataKmsKeyArn"] == defaults["ArtifactsKmsKeyArn"] == "<ref>"  # the data and artifacts keys
+    assert (
+        defaults["DataKmsKeyArn"] == defaults["ArtifactsKmsKeyArn"] == "<ref>"
+    )  # the data and artifacts keys
     assert defaults["TrainingImageUri"].endswith(".amazonaws.com/sagemaker-xgboost:1.7-1")
 
 
@@ -71,11 +80,19 @@ def test_jobs_run_in_the_vpc_with_network_isolation(model_build):
             "VpcConfig": step["Arguments"].get("VpcConfig"),
         }
         vpc = network.get("VpcConfig")
-        assert vpc and vpc["Subnets"] == ["<ref>", "<ref>"] and vpc["SecurityGroupIds"] == ["<ref>"], step["Name"]
+        assert vpc and vpc["Subnets"] == ["<ref>", "<ref>"] and vpc["SecurityGroupIds"] == ["<ref>"], step[
+            "Name"
+        ]
 
 
-def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(model_build, iam_model, platform):
-    role = next(k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and k.startswith("Role"))
+def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(
+    model_build, iam_model, platform
+):
+    role = next(
+        k
+        for k, r in model_build["Resources"].items()
+        if r["Type"] == "AWS::IAM::Role" and k.startswith("Role")
+    )
     (guard,) = model_build["Resources"][role]["Properties"]["ManagedPolicyArns"]
     assert guard["Fn::GetStackOutput"]["StackName"] == "dev-Studio"
     assert "ApprovalGuard" in guard["Fn::GetStackOutput"]["OutputName"]
@@ -85,7 +102,9 @@ def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(mo
     def decide(action: str, status: str) -> Outcome:
         return iam_model.decide(principal, action, package, {"sagemaker:ModelApprovalStatus": status}).outcome
 
-    assert decide("sagemaker:UpdateModelPackage", "Approved") is Outcome.EXPLICIT_DENY  # the guard, across stacks
+    assert (
+        decide("sagemaker:UpdateModelPackage", "Approved") is Outcome.EXPLICIT_DENY
+    )  # the guard, across stacks
     assert decide("sagemaker:CreateModelPackage", "Approved") is Outcome.EXPLICIT_DENY
     assert decide("sagemaker:CreateModelPackage", "PendingManualApproval") is Outcome.ALLOW
 

@@ -49,8 +49,12 @@ def _publisher_statements(synthesized, resource_type: str, document: str):
 
 def test_topic_policies_use_only_each_services_documented_conditions(synthesized):
     seen = set()
-    for where, service, statement in _publisher_statements(synthesized, "AWS::SNS::TopicPolicy", "PolicyDocument"):
-        assert service in DOCUMENTED_TOPIC_CONDITION_KEYS, f"{where}: {service} has no documented topic policy"
+    for where, service, statement in _publisher_statements(
+        synthesized, "AWS::SNS::TopicPolicy", "PolicyDocument"
+    ):
+        assert service in DOCUMENTED_TOPIC_CONDITION_KEYS, (
+            f"{where}: {service} has no documented topic policy"
+        )
         assert _condition_keys(statement) == DOCUMENTED_TOPIC_CONDITION_KEYS[service], where
         seen.add(service)
     assert seen == set(DOCUMENTED_TOPIC_CONDITION_KEYS)  # billing, serving alerts and drift topics
@@ -67,5 +71,5 @@ def test_topic_keys_admit_publishing_services_without_conditions(synthesized):
 
 def test_a_service_without_documented_conditions_is_refused():
     """The negative control: a publisher nobody looked up cannot be added silently."""
-    with pytest.raises(ValueError, match="no documented SNS topic policy for sqs.amazonaws.com"):
+    with pytest.raises(ValueError, match=r"no documented SNS topic policy for sqs\.amazonaws\.com"):
         _topic_conditions("sqs.amazonaws.com", stack=None)

@@ -213,7 +213,7 @@ def test_jobs_take_images_and_code_from_parameters():
         arguments = STEPS[name]["Arguments"]
         code = next(item for item in arguments["ProcessingInputs"] if item["InputName"] == "code")
         assert code["S3Input"]["S3Uri"] == get("CodeUri")
-        python, script = arguments["AppSpecification"]["ContainerEntrypoint"]
+        _, script = arguments["AppSpecification"]["ContainerEntrypoint"]
         assert script.startswith(code["S3Input"]["LocalPath"] + "/")
         assert (scripts / Path(script).name).is_file()
 
@@ -234,7 +234,10 @@ def test_every_job_runs_as_the_role_in_the_vpc_isolated_and_encrypted():
         assert network["EnableNetworkIsolation"] is True, name
         assert network["EnableInterContainerTrafficEncryption"] is True, name
         if name == "Train":
-            output_key, volume_key = arguments["OutputDataConfig"]["KmsKeyId"], arguments["ResourceConfig"]["VolumeKmsKeyId"]
+            output_key, volume_key = (
+                arguments["OutputDataConfig"]["KmsKeyId"],
+                arguments["ResourceConfig"]["VolumeKmsKeyId"],
+            )
         else:
             output_key = arguments["ProcessingOutputConfig"]["KmsKeyId"]
             volume_key = arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"]

@@ -23,7 +23,12 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk.assertions import Template
 
 from ml_constructs.platform_function import PlatformFunction
-from ml_constructs.powertools_layer import POWERTOOLS_VERSION, PROVIDED_BY_THE_RUNTIME, VENDORED, vendored_files
+from ml_constructs.powertools_layer import (
+    POWERTOOLS_VERSION,
+    PROVIDED_BY_THE_RUNTIME,
+    VENDORED,
+    vendored_files,
+)
 
 PROMOTION = "dev/Promotion"
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +53,8 @@ def undeliverable_risks(template: dict) -> list[str]:
         if rule["Type"] == "AWS::Events::Rule"
         for target in rule["Properties"].get("Targets", [])
         for missing in ("DeadLetterConfig", "RetryPolicy")
-        if missing not in target and not (missing == "RetryPolicy" and ":event-bus/" in json.dumps(target["Arn"]))
+        if missing not in target
+        and not (missing == "RetryPolicy" and ":event-bus/" in json.dumps(target["Arn"]))
     ]
 
 
@@ -74,7 +80,12 @@ def test_negative_control_a_plain_lambda_target_is_found():
     function = lambda_.Function(
         stack, "F", runtime=lambda_.Runtime.PYTHON_3_13, handler="x.h", code=lambda_.Code.from_inline("h=0")
     )
-    events.Rule(stack, "R", schedule=events.Schedule.rate(Duration.hours(1)), targets=[targets.LambdaFunction(function)])
+    events.Rule(
+        stack,
+        "R",
+        schedule=events.Schedule.rate(Duration.hours(1)),
+        targets=[targets.LambdaFunction(function)],
+    )
     assert undeliverable_risks(Template.from_stack(stack).to_json()) == [
         "RC21A1702/Target0: DeadLetterConfig",
         "RC21A1702/Target0: RetryPolicy",
@@ -119,17 +130,23 @@ def test_eventbridge_may_send_to_a_dead_letter_queue_only_for_the_rules_that_use
                 allowed.setdefault(queue, set()).add(_ref(source))
     expected: dict[str, set[str]] = {}
     for name, rule in rules.items():
-        expected.setdefault(_ref(rule["Properties"]["Targets"][0]["DeadLetterConfig"]["Arn"]), set()).add(name)
+        expected.setdefault(_ref(rule["Properties"]["Targets"][0]["DeadLetterConfig"]["Arn"]), set()).add(
+            name
+        )
     assert allowed == expected
 
 
 def test_the_promotion_key_lets_eventbridge_encrypt_dead_letters_for_this_account_only(template):
     """Once, though two functions' targets ask for it."""
     (key,) = [
-        k for name, k in _resources(template(PROMOTION), "AWS::KMS::Key").items() if name.startswith("PromotionKey")
+        k
+        for name, k in _resources(template(PROMOTION), "AWS::KMS::Key").items()
+        if name.startswith("PromotionKey")
     ]
     statements = [
-        s for s in key["Properties"]["KeyPolicy"]["Statement"] if s["Principal"].get("Service") == "events.amazonaws.com"
+        s
+        for s in key["Properties"]["KeyPolicy"]["Statement"]
+        if s["Principal"].get("Service") == "events.amazonaws.com"
     ]
     assert statements == [
         {
@@ -169,7 +186,9 @@ def _function(stack: Stack, key: kms.IKey) -> PlatformFunction:
 
 def test_negative_control_a_target_for_a_function_whose_key_policy_the_app_cannot_extend_fails():
     stack = Stack(App(), "Test", env={"account": "111111111111", "region": "eu-west-1"})
-    imported = kms.Key.from_key_arn(stack, "Key", "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    imported = kms.Key.from_key_arn(
+        stack, "Key", "arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
     with pytest.raises(ValueError, match="dead letters need a key this app defines"):
         _function(stack, imported).event_target()
 
@@ -192,12 +211,18 @@ def ssm_lookups(template: dict) -> list[str]:
 
 
 def test_no_template_reads_anything_from_ssm_at_deploy_time(synthesized):
-    assert {path: ssm_lookups(stack.template) for path, stack in synthesized.items() if ssm_lookups(stack.template)} == {}
+    assert {
+        path: ssm_lookups(stack.template)
+        for path, stack in synthesized.items()
+        if ssm_lookups(stack.template)
+    } == {}
 
 
 def test_negative_control_an_ssm_layer_lookup_is_found():
     stack = Stack(App(), "Test", env={"account": "111111111111", "region": "eu-west-1"})
-    ssm.StringParameter.value_for_string_parameter(stack, "/aws/service/powertools/python/x86_64/python3.13/3.37.0")
+    ssm.StringParameter.value_for_string_parameter(
+        stack, "/aws/service/powertools/python/x86_64/python3.13/3.37.0"
+    )
     [lookup] = ssm_lookups(Template.from_stack(stack).to_json())
     assert "/aws/service/powertools/python/x86_64/python3.13/3.37.0" in lookup
 
@@ -215,17 +240,28 @@ def layer_dir(synthesized, example_outdir) -> Path:
 
 
 def test_the_vendored_powertools_is_the_pinned_one(layer_dir):
-    pinned = re.search(r"^aws-lambda-powertools==(\S+)$", (ROOT / "requirements.in").read_text(), re.M).group(1)
-    vendored = re.search(r'VERSION = "(.+)"', (layer_dir / "aws_lambda_powertools/shared/version.py").read_text())
+    pinned = re.search(r"^aws-lambda-powertools==(\S+)$", (ROOT / "requirements.in").read_text(), re.M).group(
+        1
+    )
+    vendored = re.search(
+        r'VERSION = "(.+)"', (layer_dir / "aws_lambda_powertools/shared/version.py").read_text()
+    )
     assert vendored.group(1) == pinned == POWERTOOLS_VERSION
-    assert (layer_dir / f"typing_extensions-{metadata.version('typing-extensions')}.dist-info" / "METADATA").is_file()
+    assert (
+        layer_dir / f"typing_extensions-{metadata.version('typing-extensions')}.dist-info" / "METADATA"
+    ).is_file()
 
 
 def test_the_layer_holds_pure_python_sources_and_licences_only(layer_dir):
     files = [p.relative_to(layer_dir) for p in layer_dir.rglob("*") if p.is_file()]
     assert not [f for f in files if "__pycache__" in f.parts or f.suffix == ".pyc"]
     assert not [f for f in files if f.suffix in (".so", ".pyd")]  # pure Python: built anywhere, runs on Linux
-    assert sorted(f.name for f in files if f.parts[0].endswith(".dist-info")) == ["LICENSE", "LICENSE", "METADATA", "METADATA"]
+    assert sorted(f.name for f in files if f.parts[0].endswith(".dist-info")) == [
+        "LICENSE",
+        "LICENSE",
+        "METADATA",
+        "METADATA",
+    ]
     assert len(files) == len(vendored_files())
 
 
@@ -246,7 +282,11 @@ def _powertools_imports() -> list[str]:
     modules = set()
     for handler in RUNTIME.glob("*.py"):
         for node in ast.walk(ast.parse(handler.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("aws_lambda_powertools"):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module
+                and node.module.startswith("aws_lambda_powertools")
+            ):
                 modules.add(node.module)
             if isinstance(node, ast.Import):
                 modules |= {a.name for a in node.names if a.name.startswith("aws_lambda_powertools")}
@@ -263,8 +303,12 @@ def _import_with_only(layer: Path, tmp_path: Path) -> subprocess.CompletedProces
         (runtime / source.name).symlink_to(source)
     modules = _powertools_imports()
     assert "aws_lambda_powertools.utilities.idempotency" in modules
-    code = f"import sys; sys.path[:0] = [{str(layer)!r}, {str(runtime)!r}]\n" + "".join(f"import {m}\n" for m in modules)
-    return subprocess.run([sys.executable, "-S", "-I", "-c", code], capture_output=True, text=True, timeout=60)
+    code = f"import sys; sys.path[:0] = [{str(layer)!r}, {str(runtime)!r}]\n" + "".join(
+        f"import {m}\n" for m in modules
+    )
+    return subprocess.run(
+        [sys.executable, "-S", "-I", "-c", code], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_the_layer_and_the_runtime_sdk_suffice_for_the_handlers_powertools_imports(layer_dir, tmp_path):

@@ -48,7 +48,11 @@ def test_stages_run_in_promotion_order(promotion):
     assert pipeline["Name"] == "mlplatform-churn-promotion"
     assert pipeline["PipelineType"] == "V2"
     assert pipeline["Variables"] == [
-        {"Name": "ModelPackageArn", "DefaultValue": "none", "Description": "The approved model package version to promote"}
+        {
+            "Name": "ModelPackageArn",
+            "DefaultValue": "none",
+            "Description": "The approved model package version to promote",
+        }
     ]
 
 
@@ -57,9 +61,16 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
     assert source["ActionTypeId"]["Provider"] == "S3"
     folder = example_outdir / "promotion-source-churn"
     assert sorted(p.name for p in folder.iterdir()) == ["prod.template.json", "steps", "test.template.json"]
-    assert json.loads((folder / "prod.template.json").read_text())["Parameters"]["ModelPackageArn"]["Default"] == ""
+    assert (
+        json.loads((folder / "prod.template.json").read_text())["Parameters"]["ModelPackageArn"]["Default"]
+        == ""
+    )
     assert sorted(p.name for p in (folder / "steps").iterdir()) == [
-        "acceptance_test.py", "common.py", "resolve_package.py", "sample_requests.csv", "verify_endpoint.py"
+        "acceptance_test.py",
+        "common.py",
+        "resolve_package.py",
+        "sample_requests.csv",
+        "verify_endpoint.py",
     ]
     resolve = _action(_pipeline(promotion), "Resolve")["Configuration"]["EnvironmentVariables"]
     assert {v["name"]: v["value"] for v in json.loads(resolve)} == {
@@ -81,24 +92,39 @@ def test_the_automatic_first_run_skips_every_stage_after_source(promotion):
         (rule,) = condition["Rules"]
         assert condition["Result"] == "SKIP", stage["Name"]
         assert rule["RuleTypeId"]["Provider"] == "VariableCheck", stage["Name"]
-        assert rule["Configuration"] == {"Variable": "#{variables.ModelPackageArn}", "Value": "none", "Operator": "NE"}
+        assert rule["Configuration"] == {
+            "Variable": "#{variables.ModelPackageArn}",
+            "Value": "none",
+            "Operator": "NE",
+        }
     assert "BeforeEntry" not in _pipeline(promotion)["Stages"][0]
 
 
 def test_acceptance_holds_the_test_endpoint_to_its_own_latency_bound(promotion, example_config):
-    acceptance = json.loads(_action(_pipeline(promotion), "AcceptanceTest")["Configuration"]["EnvironmentVariables"])
+    acceptance = json.loads(
+        _action(_pipeline(promotion), "AcceptanceTest")["Configuration"]["EnvironmentVariables"]
+    )
     bound = next(v["value"] for v in acceptance if v["name"] == "MAX_P95_LATENCY_MS")
     assert bound == str(example_config.projects[0].test_serving.max_p95_latency_ms) == "2000"
 
 
-@pytest.mark.parametrize(("stage", "account", "stack"), [("DeployTest", "222222222222", "test-Serving-churn"), ("DeployProd", "333333333333", "prod-Serving-churn")])
+@pytest.mark.parametrize(
+    ("stage", "account", "stack"),
+    [
+        ("DeployTest", "222222222222", "test-Serving-churn"),
+        ("DeployProd", "333333333333", "prod-Serving-churn"),
+    ],
+)
 def test_deploys_go_through_the_target_accounts_bootstrap_roles(promotion, stage, account, stack):
     action = _action(_pipeline(promotion), stage)
     assert action["ActionTypeId"]["Provider"] == "CloudFormation"
     assert action["RoleArn"] == f"arn:aws:iam::{account}:role/cdk-hnb659fds-deploy-role-{account}-eu-west-1"
     configuration = action["Configuration"]
     assert configuration["StackName"] == stack
-    assert configuration["RoleArn"] == f"arn:aws:iam::{account}:role/cdk-hnb659fds-cfn-exec-role-{account}-eu-west-1"
+    assert (
+        configuration["RoleArn"]
+        == f"arn:aws:iam::{account}:role/cdk-hnb659fds-cfn-exec-role-{account}-eu-west-1"
+    )
     overrides = json.loads(configuration["ParameterOverrides"])
     assert overrides["ModelPackageArn"] == "#{variables.ModelPackageArn}"
     assert overrides["ModelPackageVersion"] == "#{Resolve.MODEL_PACKAGE_VERSION}"
@@ -111,7 +137,12 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
     gate = _action(_pipeline(promotion), "ApproveForProd")
     assert gate["ActionTypeId"]["Category"] == "Approval"
     info = gate["Configuration"]["CustomData"]
-    for shown in ("#{variables.ModelPackageArn}", "#{Resolve.MODEL_PACKAGE_VERSION}", "#{Resolve.QUALITY_SUMMARY}", "#{AcceptanceTest.ACCEPTANCE_SUMMARY}"):
+    for shown in (
+        "#{variables.ModelPackageArn}",
+        "#{Resolve.MODEL_PACKAGE_VERSION}",
+        "#{Resolve.QUALITY_SUMMARY}",
+        "#{AcceptanceTest.ACCEPTANCE_SUMMARY}",
+    ):
         assert shown in info
     topic = gate["Configuration"]["NotificationArn"]["Fn::GetStackOutput"]
     assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
@@ -128,15 +159,26 @@ def test_artifacts_are_encrypted_with_the_promotion_key(promotion):
 
 def test_only_the_compliance_officer_answers_the_gate(synthesized, iam_model, platform):
     studio = synthesized["dev/Studio"].template
-    names = [r["Properties"]["RoleName"] for r in studio["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
+    names = [
+        r["Properties"]["RoleName"] for r in studio["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+    ]
     gate = f"{platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
 
     def answer(name: str) -> Outcome:
-        return iam_model.decide(iam_model.role(name).principal, "codepipeline:PutApprovalResult", gate).outcome
+        return iam_model.decide(
+            iam_model.role(name).principal, "codepipeline:PutApprovalResult", gate
+        ).outcome
 
     assert answer("mlplatform-compliance-officer") is Outcome.ALLOW
-    (rule,) = [s for s in iam_model.role("mlplatform-compliance-officer").statements if s.get("Sid") == "AnswerTheProdGate"]
-    assert rule["Resource"] == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-*-promotion/ApproveForProd/ApproveForProd"
+    (rule,) = [
+        s
+        for s in iam_model.role("mlplatform-compliance-officer").statements
+        if s.get("Sid") == "AnswerTheProdGate"
+    ]
+    assert (
+        rule["Resource"]
+        == "arn:aws:codepipeline:eu-west-1:111111111111:mlplatform-*-promotion/ApproveForProd/ApproveForProd"
+    )
     for name in names:
         if name != "mlplatform-compliance-officer":
             assert answer(name) is Outcome.EXPLICIT_DENY, name
@@ -209,8 +251,10 @@ def test_negative_control_without_the_updated_fields_filter_a_metadata_only_upda
 
 def test_the_audit_table_outlives_the_stack_encrypted(shared):
     (table,) = [
-        r for r in shared["Resources"].values()
-        if r["Type"] == "AWS::DynamoDB::GlobalTable" and r["Properties"].get("TableName") == "mlplatform-promotion-audit"
+        r
+        for r in shared["Resources"].values()
+        if r["Type"] == "AWS::DynamoDB::GlobalTable"
+        and r["Properties"].get("TableName") == "mlplatform-promotion-audit"
     ]
     assert table["DeletionPolicy"] == "Retain"
     properties = table["Properties"]
@@ -222,9 +266,13 @@ def test_the_audit_table_outlives_the_stack_encrypted(shared):
 
 
 def test_the_trigger_knows_each_group_and_its_pipeline(shared):
-    functions = [r["Properties"] for r in shared["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    functions = [
+        r["Properties"] for r in shared["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
+    ]
     trigger = next(f for f in functions if "IDEMPOTENCY_TABLE" in f["Environment"]["Variables"])
-    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {"mlplatform-churn": "mlplatform-churn-promotion"}
+    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {
+        "mlplatform-churn": "mlplatform-churn-promotion"
+    }
     assert trigger["Handler"] == "trigger.handler"
     assert "DeadLetterConfig" in trigger and "KmsKeyArn" in trigger
 
@@ -234,12 +282,16 @@ def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized, iam_m
     for role, may_invoke in (("test", True), ("prod", False)):
         template = synthesized[f"{role}/Serving-churn"].template
         (check,) = [
-            r for r in template["Resources"].values()
-            if r["Type"] == "AWS::IAM::Role" and r["Properties"].get("RoleName") == f"mlplatform-churn-{role}-check"
+            r
+            for r in template["Resources"].values()
+            if r["Type"] == "AWS::IAM::Role"
+            and r["Properties"].get("RoleName") == f"mlplatform-churn-{role}-check"
         ]
         (trust,) = check["Properties"]["AssumeRolePolicyDocument"]["Statement"]
         assert trust["Condition"] == {
-            "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"}
+            "ArnEquals": {
+                "aws:PrincipalArn": "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"
+            }
         }
         account = platform.accounts[role]
         principal = iam_model.role(f"mlplatform-churn-{role}-check").principal
@@ -249,7 +301,11 @@ def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized, iam_m
 
 
 def test_the_artifact_key_is_shared_only_with_the_target_accounts_deploy_roles(shared):
-    (key,) = [r for k, r in shared["Resources"].items() if r["Type"] == "AWS::KMS::Key" and k.startswith("PromotionKey")]
+    (key,) = [
+        r
+        for k, r in shared["Resources"].items()
+        if r["Type"] == "AWS::KMS::Key" and k.startswith("PromotionKey")
+    ]
     outside = [
         s["Principal"]["AWS"]
         for s in key["Properties"]["KeyPolicy"]["Statement"]

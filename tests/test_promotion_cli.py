@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -19,9 +19,8 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from tests.fakes import create_audit_table
-
 from promotion_cli.cli import main
+from tests.fakes import create_audit_table
 from tests.test_promotion_trigger import create_promotion_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -226,9 +225,7 @@ def test_reject_dry_run_changes_nothing(aws, cli):
     assert package(arn)["ModelApprovalStatus"] == "PendingManualApproval"
 
 
-@pytest.mark.parametrize(
-    ("command", "status"), [("approve", "Approved"), ("reject", "Rejected")]
-)
+@pytest.mark.parametrize(("command", "status"), [("approve", "Approved"), ("reject", "Rejected")])
 def test_deciding_what_is_already_decided_is_refused(aws, cli, command, status):
     arn = register(status)
     code, out, err = cli(command, "churn", "1", "--comment", "again")
@@ -262,7 +259,7 @@ def stubbed_session(client):
 
 def stub_waiting_gate(stubber: Stubber, status: str = "InProgress") -> None:
     """GetPipelineState with the gate in `status`, then (if waiting) the waiting execution's variables."""
-    now = datetime(2026, 11, 21, 8, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
     gate_execution = {"status": status, "lastStatusChange": now}
     if status == "InProgress":
         gate_execution["token"] = "0f3b1c9e-approval-token"
@@ -312,7 +309,7 @@ def test_gate_answers_the_waiting_approval(codepipeline, cli, answer, status):
         stub_waiting_gate(stubber)
         stubber.add_response(
             "put_approval_result",
-            {"approvedAt": datetime(2026, 11, 21, 8, 5, tzinfo=timezone.utc)},
+            {"approvedAt": datetime(2026, 11, 21, 8, 5, tzinfo=UTC)},
             {
                 "pipelineName": PIPELINE,
                 "stageName": "ApproveForProd",

@@ -156,8 +156,14 @@ def test_resolve_refuses_to_promote_before_the_serving_stages_are_deployed(regis
     arn = register(status="Approved")
     sts = boto3.client("sts", region_name=REGION)
     stubber = Stubber(sts)
-    stubber.add_response("assume_role", {"Credentials": CREDENTIALS}, {"RoleArn": resolve_env(arn)["TEST_CHECK_ROLE_ARN"], "RoleSessionName": "resolve-deploy-order"})
-    stubber.add_client_error("assume_role", "AccessDenied", "User is not authorized to perform: sts:AssumeRole")
+    stubber.add_response(
+        "assume_role",
+        {"Credentials": CREDENTIALS},
+        {"RoleArn": resolve_env(arn)["TEST_CHECK_ROLE_ARN"], "RoleSessionName": "resolve-deploy-order"},
+    )
+    stubber.add_client_error(
+        "assume_role", "AccessDenied", "User is not authorized to perform: sts:AssumeRole"
+    )
     stubber.activate()
     real_client = boto3.client
     monkeypatch.setattr(boto3, "client", lambda name, **kw: sts if name == "sts" else real_client(name, **kw))
@@ -265,7 +271,9 @@ def stubbed_runtime(*bodies: bytes):
     """A sagemaker-runtime client answering the sample requests in order, each checked as sent."""
     client = boto3.client("sagemaker-runtime", region_name=REGION)
     stubber = Stubber(client)
-    for row, body in zip(SAMPLE_REQUESTS.read_text().splitlines(), bodies):
+    for row, body in zip(
+        SAMPLE_REQUESTS.read_text().splitlines(), bodies, strict=False
+    ):  # bodies may be fewer
         stubber.add_response(
             "invoke_endpoint",
             {"Body": StreamingBody(io.BytesIO(body), len(body)), "ContentType": "text/csv"},
@@ -377,7 +385,7 @@ def test_acceptance_refuses_a_bad_warmup_count(deployed, capsys):
 def test_acceptance_refuses_an_endpoint_serving_another_package(register, capsys):
     expected = register()
     deploy(register())  # the endpoint serves version 2; the pipeline promotes version 1
-    client, stubber = stubbed_runtime()  # any invocation would fail the test
+    client, _ = stubbed_runtime()  # any invocation would fail the test
 
     code, _, err = run(acceptance_test.main, acceptance_env(expected), capsys, runtime=client)
 
@@ -516,7 +524,7 @@ def test_wait_stops_at_once_on_a_failed_endpoint():
 
 
 def test_assignments_survive_the_buildspecs_shell(tmp_path):
-    values = {"QUALITY_SUMMARY": "auc 0.91, accuracy 0.87", "TRICKY": "it's $HOME; `x` \"y\""}
+    values = {"QUALITY_SUMMARY": "auc 0.91, accuracy 0.87", "TRICKY": 'it\'s $HOME; `x` "y"'}
     (tmp_path / "step.env").write_text(common.assignments(**values))
 
     shell = 'set -a; . ./step.env; set +a; env | grep -E "^(QUALITY_SUMMARY|TRICKY)=" | sort'

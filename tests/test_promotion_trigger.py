@@ -13,8 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.events import GATE, REGISTRY, gate_event, registry_event
-from tests.fakes import ACCOUNT, REGION, assert_cold_start_refuses, fake_aws_environment, lambda_context, load_lambda
+from tests.events import GATE, gate_event, registry_event
+from tests.fakes import (
+    ACCOUNT,
+    REGION,
+    assert_cold_start_refuses,
+    fake_aws_environment,
+    lambda_context,
+    load_lambda,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "trigger.py"
@@ -115,7 +122,9 @@ def event_for(arn: str, kind: str = "approved", **changes) -> dict:
     """The documented event of `kind` about the version `arn`, with `changes` to its detail."""
     event = registry_event(kind)
     event["resources"] = [arn]
-    event["detail"].update({"ModelPackageArn": arn, "ModelPackageVersion": int(arn.rsplit("/", 1)[1])} | changes)
+    event["detail"].update(
+        {"ModelPackageArn": arn, "ModelPackageVersion": int(arn.rsplit("/", 1)[1])} | changes
+    )
     return event
 
 
@@ -210,7 +219,9 @@ def test_no_documented_registry_event_but_an_approval_starts_anything(aws, kind,
 @pytest.mark.parametrize("updated", [["ApprovalDescription"], ["CustomerMetadataProperties"], []])
 def test_other_metadata_only_updates_of_an_approved_version_start_nothing(aws, updated):
     arn = register("Approved")
-    result = load_handler().handler(event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=updated), CONTEXT)
+    result = load_handler().handler(
+        event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=updated), CONTEXT
+    )
 
     assert result["status"] == "ignored" and "ModelApprovalStatus did not change" in result["reason"]
     assert executions() == []
@@ -219,7 +230,9 @@ def test_other_metadata_only_updates_of_an_approved_version_start_nothing(aws, u
 def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(aws):
     """The same event, claiming the status changed, does start a promotion: the guard is what stops it."""
     arn = register("Approved")
-    claimed = event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=["ModelLifeCycle", "ModelApprovalStatus"])
+    claimed = event_for(
+        arn, "lifecycle_updated", UpdatedModelPackageFields=["ModelLifeCycle", "ModelApprovalStatus"]
+    )
 
     assert load_handler().handler(claimed, CONTEXT)["status"] == "started"
     assert len(executions()) == 1
@@ -234,7 +247,9 @@ def test_gate_events_start_nothing(aws, state):
     assert executions() == []
 
 
-def _foreign(arn_account: str = ACCOUNT, arn_region: str = REGION, group: str = GROUP, version: str = "1") -> str:
+def _foreign(
+    arn_account: str = ACCOUNT, arn_region: str = REGION, group: str = GROUP, version: str = "1"
+) -> str:
     return f"arn:aws:sagemaker:{arn_region}:{arn_account}:model-package/{group}/{version}"
 
 
@@ -244,7 +259,10 @@ def _foreign(arn_account: str = ACCOUNT, arn_region: str = REGION, group: str = 
         ({"ModelPackageArn": _foreign(group="fraud-models")}, "is not a version of group mlplatform-churn"),
         ({"ModelPackageArn": _foreign(arn_account="999999999999")}, "is not a version of group"),
         ({"ModelPackageArn": _foreign(arn_region="us-east-1")}, "is not a version of group"),
-        ({"ModelPackageArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}"}, "is not a version"),
+        (
+            {"ModelPackageArn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}"},
+            "is not a version",
+        ),
         ({"ModelPackageVersion": 2}, "ModelPackageVersion 2 is not the version in"),
         ({"ModelPackageVersion": "1"}, "ModelPackageVersion '1' is not the version in"),
         ({"ModelApprovalStatus": "approved"}, "ModelApprovalStatus 'approved' is not one of"),
@@ -266,7 +284,12 @@ def test_malformed_or_foreign_approvals_start_nothing(aws, changes, reason):
 
 @pytest.mark.parametrize(
     "envelope",
-    [{"source": "aws.codepipeline"}, {"account": "999999999999"}, {"region": "us-east-1"}, {"account": "1111"}],
+    [
+        {"source": "aws.codepipeline"},
+        {"account": "999999999999"},
+        {"region": "us-east-1"},
+        {"account": "1111"},
+    ],
 )
 def test_an_envelope_that_contradicts_the_arn_starts_nothing(aws, envelope):
     arn = register("Approved")
@@ -290,7 +313,11 @@ def test_unknown_group_starts_nothing(aws):
     arn = _foreign(group="fraud-models", version="4")
     result = load_handler().handler(event_for(arn, ModelPackageGroupName="fraud-models"), CONTEXT)
 
-    assert result == {"status": "ignored", "reason": "group fraud-models belongs to no project", "execution_id": None}
+    assert result == {
+        "status": "ignored",
+        "reason": "group fraud-models belongs to no project",
+        "execution_id": None,
+    }
     assert executions() == []
 
 

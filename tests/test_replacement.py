@@ -30,7 +30,11 @@ def version(number: int, execution: str) -> dict[str, str]:
 
 NOTHING: dict[str, str] = {}  # the stack as first deployed: every parameter at its default
 V1, V2 = version(1, "execution-4k2m9x1q7s0d"), version(2, "execution-8w3n5v2c6b1z")
-STEPS = {"promote version 1": (NOTHING, V1), "promote version 2": (V1, V2), "roll back to version 1": (V2, V1)}
+STEPS = {
+    "promote version 1": (NOTHING, V1),
+    "promote version 2": (V1, V2),
+    "roll back to version 1": (V2, V1),
+}
 
 # What a promotion replaces: everything it changes that CloudFormation cannot update in place. Each gets a
 # generated name; the endpoint and the monitoring schedule are updated in place to point at the new ones.
@@ -70,7 +74,9 @@ def test_each_promotion_step_replaces_only_generated_names(serving, step):
     assert update.deleted == frozenset()
     if step == "promote version 1":  # from nothing: everything behind HasModel is new, nothing is replaced
         assert update.replaced == {}
-        assert update.created == {i for i, r in template["Resources"].items() if r.get("Condition") == "HasModel"}
+        assert update.created == {
+            i for i, r in template["Resources"].items() if r.get("Condition") == "HasModel"
+        }
     else:
         assert update.created == frozenset()
         assert types == REPLACED_BY_A_NEW_VERSION[role]
@@ -80,7 +86,9 @@ def test_each_promotion_step_replaces_only_generated_names(serving, step):
 def test_the_endpoint_and_the_monitoring_schedule_are_updated_in_place(serving, step):
     role, template = serving
     update = plan(template, step)
-    kept = of_type(template, "AWS::SageMaker::Endpoint") | of_type(template, "AWS::SageMaker::MonitoringSchedule")
+    kept = of_type(template, "AWS::SageMaker::Endpoint") | of_type(
+        template, "AWS::SageMaker::MonitoringSchedule"
+    )
     assert len(kept) == (2 if role == "prod" else 1)
     assert not kept & set(update.replaced)
     assert not kept & (update.created | update.deleted)

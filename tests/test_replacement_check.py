@@ -41,7 +41,9 @@ def job_with_a_fixed_name(stack: Stack) -> sm.CfnDataQualityJobDefinition:
         data_quality_app_specification=job.DataQualityAppSpecificationProperty(image_uri="monitor:latest"),
         data_quality_baseline_config=job.DataQualityBaselineConfigProperty(
             statistics_resource=job.StatisticsResourceProperty(
-                s3_uri=CfnParameter(stack, "BaselineStatisticsUri", default="s3://b/stats.json").value_as_string
+                s3_uri=CfnParameter(
+                    stack, "BaselineStatisticsUri", default="s3://b/stats.json"
+                ).value_as_string
             )
         ),
         data_quality_job_input=job.DataQualityJobInputProperty(
@@ -74,10 +76,16 @@ def test_a_fixed_job_definition_name_fails_synthesis(tmp_path):
         app.synth()
     (line,) = ours(tmp_path)
     assert line.startswith(f"{PLUGIN_NAME}: {FIXED_NAME} at prod/Serving/DataQualityJob: ")
-    for part in ("fixed JobDefinitionName", "create-only DataQualityBaselineConfig", "parameter BaselineStatisticsUri"):
+    for part in (
+        "fixed JobDefinitionName",
+        "create-only DataQualityBaselineConfig",
+        "parameter BaselineStatisticsUri",
+    ):
         assert part in line
-    assert line.endswith("; fix: let CloudFormation generate the name: do not set JobDefinitionName "
-                         "(refer to the resource by Ref or GetAtt)")
+    assert line.endswith(
+        "; fix: let CloudFormation generate the name: do not set JobDefinitionName "
+        "(refer to the resource by Ref or GetAtt)"
+    )
 
 
 def test_an_acknowledgment_on_the_construct_silences_it(tmp_path):
@@ -99,7 +107,9 @@ def test_a_type_missing_from_the_schemas_fails_synthesis(tmp_path):
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
     (line,) = ours(tmp_path)
-    assert line.startswith(f"{PLUGIN_NAME}: {UNKNOWN_TYPE} at prod/Serving/Widget: Acme::Widget::Thing Widget: ")
+    assert line.startswith(
+        f"{PLUGIN_NAME}: {UNKNOWN_TYPE} at prod/Serving/Widget: Acme::Widget::Thing Widget: "
+    )
     assert "no provider schema" in line and line.endswith("saying why an update cannot need its replacement")
 
 

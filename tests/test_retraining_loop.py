@@ -15,7 +15,14 @@ from moto import mock_aws
 
 from platform_config import load_config
 from tests.conftest import EXAMPLE_CONFIG
-from tests.fakes import ACCOUNT, REGION, assert_cold_start_refuses, fake_aws_environment, lambda_context, load_lambda
+from tests.fakes import (
+    ACCOUNT,
+    REGION,
+    assert_cold_start_refuses,
+    fake_aws_environment,
+    lambda_context,
+    load_lambda,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "retraining_loop" / "runtime" / "retrain.py"
@@ -28,7 +35,10 @@ FINDING = {"project": "churn", "pipeline": PIPELINE, "window_hours": 24, "event_
 @pytest.fixture
 def aws(monkeypatch):
     fake_aws_environment(
-        monkeypatch, AWS_LAMBDA_FUNCTION_NAME="retraining-loop", WINDOWS_TABLE=TABLE, PIPELINE_PREFIX="mlplatform-"
+        monkeypatch,
+        AWS_LAMBDA_FUNCTION_NAME="retraining-loop",
+        WINDOWS_TABLE=TABLE,
+        PIPELINE_PREFIX="mlplatform-",
     )
     with mock_aws():
         boto3.client("dynamodb").create_table(
@@ -51,7 +61,9 @@ def retrain(aws):
 
 
 def executions() -> list[dict]:
-    return boto3.client("sagemaker").list_pipeline_executions(PipelineName=PIPELINE)["PipelineExecutionSummaries"]
+    return boto3.client("sagemaker").list_pipeline_executions(PipelineName=PIPELINE)[
+        "PipelineExecutionSummaries"
+    ]
 
 
 def test_a_finding_starts_one_run_and_claims_the_window(retrain):
@@ -70,10 +82,17 @@ def test_hourly_findings_within_the_window_start_nothing_more(retrain, monkeypat
         clock[0] += 3600
         later = FINDING | {"event_id": f"6a7e8feb-b491-4cf7-a9f1-{hour:012d}"}
         result = retrain.handler(later, CONTEXT)
-        assert result == {"status": "skipped", "reason": "churn retrained within the last 24 h", "execution_arn": None}
+        assert result == {
+            "status": "skipped",
+            "reason": "churn retrained within the last 24 h",
+            "execution_arn": None,
+        }
     assert len(executions()) == 1
     clock[0] += 3600  # the window has passed
-    assert retrain.handler(FINDING | {"event_id": "6a7e8feb-b491-4cf7-a9f1-000000000099"}, CONTEXT)["status"] == "started"
+    assert (
+        retrain.handler(FINDING | {"event_id": "6a7e8feb-b491-4cf7-a9f1-000000000099"}, CONTEXT)["status"]
+        == "started"
+    )
     assert len(executions()) == 2
 
 
@@ -109,13 +128,18 @@ def test_malformed_input_starts_nothing(retrain, change, reason):
 
 
 def test_input_that_is_not_an_object_starts_nothing(retrain):
-    assert retrain.handler(["churn"], CONTEXT)["reason"] == "malformed input: the input is a list, not a JSON object"
+    assert (
+        retrain.handler(["churn"], CONTEXT)["reason"]
+        == "malformed input: the input is a list, not a JSON object"
+    )
     assert executions() == []
 
 
 @pytest.mark.parametrize("variable", ["WINDOWS_TABLE", "PIPELINE_PREFIX"])
 def test_a_bad_environment_stops_the_cold_start(aws, monkeypatch, variable):
-    assert_cold_start_refuses(monkeypatch, lambda: load_lambda(HANDLER, "retraining_loop_handler"), variable, None)
+    assert_cold_start_refuses(
+        monkeypatch, lambda: load_lambda(HANDLER, "retraining_loop_handler"), variable, None
+    )
 
 
 # --- the construct --------------------------------------------------------------------------------
@@ -126,10 +150,16 @@ def retraining_template(tmp_path_factory) -> dict:
     """The loop for the example config with the churn project retraining on drift."""
     from ml_constructs.retraining_loop import RetrainingLoop
 
-    text = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace("retrain_on_drift = false", "retrain_on_drift = true")
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace(
+        "retrain_on_drift = false", "retrain_on_drift = true"
+    )
     path = tmp_path_factory.mktemp("config") / "retrain.toml"
     path.write_text(text, encoding="utf-8")
-    stack = Stack(App(outdir=str(tmp_path_factory.mktemp("cdk.out"))), "Loop", env={"account": ACCOUNT, "region": REGION})
+    stack = Stack(
+        App(outdir=str(tmp_path_factory.mktemp("cdk.out"))),
+        "Loop",
+        env={"account": ACCOUNT, "region": REGION},
+    )
     RetrainingLoop(stack, "RetrainingLoop", config=load_config(path))
     return Template.from_stack(stack).to_json()
 
@@ -143,7 +173,11 @@ def test_the_drift_rule_notifies_and_retrains_each_through_a_dead_letter_queue(r
     targets = _drift_rule(retraining_template)["Targets"]
     assert len(targets) == 2
     assert all("DeadLetterConfig" in t and t["RetryPolicy"]["MaximumRetryAttempts"] == 185 for t in targets)
-    assert not [r for r in retraining_template["Resources"].values() if r["Type"] == "AWS::IAM::Role" and "events" in json.dumps(r)]
+    assert not [
+        r
+        for r in retraining_template["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role" and "events" in json.dumps(r)
+    ]
 
 
 def test_what_the_rule_sends_is_what_the_function_accepts(retraining_template, retrain):
@@ -151,14 +185,20 @@ def test_what_the_rule_sends_is_what_the_function_accepts(retraining_template, r
     (retrainer,) = [t for t in _drift_rule(retraining_template)["Targets"] if "InputTransformer" in t]
     transformer = retrainer["InputTransformer"]
     event = {"id": EVENT_ID, "detail": {}}
-    paths = {name: path for name, path in transformer["InputPathsMap"].items()}
+    paths = dict(transformer["InputPathsMap"])
     assert paths == {"id": "$.id"}
-    sent = re.sub(r"<(\w+)>", lambda m: json.dumps(event[paths[m.group(1)].removeprefix("$.")]), transformer["InputTemplate"])
+    sent = re.sub(
+        r"<(\w+)>",
+        lambda m: json.dumps(event[paths[m.group(1)].removeprefix("$.")]),
+        transformer["InputTemplate"],
+    )
     assert retrain.parse(json.loads(sent)) == retrain.Finding("churn", PIPELINE, 24 * 3600, EVENT_ID)
 
 
 def test_the_function_may_start_only_the_platforms_model_build_pipelines(retraining_template):
-    policies = [r for r in retraining_template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"]
+    policies = [
+        r for r in retraining_template["Resources"].values() if r["Type"] == "AWS::IAM::ManagedPolicy"
+    ]
     start = [
         s
         for p in policies

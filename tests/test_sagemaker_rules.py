@@ -16,9 +16,9 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sagemaker as sm
 
-from ml_constructs.model_monitor import job_definition_name
 from compliance.sagemaker_rules import SageMakerChecks
 from compliance.sagemaker_rules.rules import studio_domain_vpc_only
+from ml_constructs.model_monitor import job_definition_name
 
 PACK = SageMakerChecks()
 ROLE_ARN = "arn:aws:iam::111111111111:role/monitor"

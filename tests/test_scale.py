@@ -38,9 +38,17 @@ def test_each_project_gets_its_own_stacks(fifty_projects):
 def test_physical_names_never_collide_across_projects(fifty_projects):
     named = {}
     for stack in fifty_projects:
-        for logical_id, resource in stack.template["Resources"].items():
+        for resource in stack.template["Resources"].values():
             properties = resource.get("Properties", {})
-            for key in ("RoleName", "PipelineName", "EndpointName", "BucketName", "TableName", "MonitoringScheduleName", "AlarmName"):
+            for key in (
+                "RoleName",
+                "PipelineName",
+                "EndpointName",
+                "BucketName",
+                "TableName",
+                "MonitoringScheduleName",
+                "AlarmName",
+            ):
                 name = properties.get(key)
                 if isinstance(name, str):
                     place = (stack.account, resource["Type"], name)

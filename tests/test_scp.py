@@ -15,7 +15,9 @@ from tooling.scp import gate_scp, main
 # The SCP every organization starts with: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_strategies.html
 FULL_AWS_ACCESS = {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 ADMINISTRATOR = AWS_MANAGED["arn:aws:iam::aws:policy/AdministratorAccess"]
-PERMISSION_SET = "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ComplianceOfficer_*"
+PERMISSION_SET = (
+    "arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_ComplianceOfficer_*"
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +31,30 @@ def answer(iam_model, platform, principal: Principal, scp: dict, pipeline: str |
     """The gate's answer by `principal` with the SCP attached beside FullAWSAccess to the dev account."""
     gate = f"{pipeline or platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
     account_level = {"Statement": [*FULL_AWS_ACCESS["Statement"], *scp["Statement"]]}
-    return iam_model.decide(principal, "codepipeline:PutApprovalResult", gate, scps=[FULL_AWS_ACCESS, account_level]).outcome
+    return iam_model.decide(
+        principal, "codepipeline:PutApprovalResult", gate, scps=[FULL_AWS_ACCESS, account_level]
+    ).outcome
 
 
 def test_the_scp_denies_administrators_and_leaves_the_officers_allowed(iam_model, platform, config):
     scp = gate_scp(config)
     dev = platform.dev
     admin = Principal(f"arn:aws:iam::{dev}:role/Admin", (ADMINISTRATOR,))
-    sso_admin = Principal(f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0a1b", (ADMINISTRATOR,))
-    approver = Principal(f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ComplianceOfficer_9f8e", (ADMINISTRATOR,))
+    sso_admin = Principal(
+        f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0a1b",
+        (ADMINISTRATOR,),
+    )
+    approver = Principal(
+        f"arn:aws:iam::{dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ComplianceOfficer_9f8e",
+        (ADMINISTRATOR,),
+    )
     assert answer(iam_model, platform, admin, scp) is Outcome.EXPLICIT_DENY
     assert answer(iam_model, platform, sso_admin, scp) is Outcome.EXPLICIT_DENY
     assert answer(iam_model, platform, approver, scp) is Outcome.ALLOW
-    assert answer(iam_model, platform, iam_model.role("mlplatform-compliance-officer").principal, scp) is Outcome.ALLOW
+    assert (
+        answer(iam_model, platform, iam_model.role("mlplatform-compliance-officer").principal, scp)
+        is Outcome.ALLOW
+    )
     # Other pipelines of the account are not the platform's business.
     other = f"arn:aws:codepipeline:{platform.region}:{dev}:billing-release"
     assert answer(iam_model, platform, admin, scp, pipeline=other) is Outcome.ALLOW
@@ -49,7 +62,10 @@ def test_the_scp_denies_administrators_and_leaves_the_officers_allowed(iam_model
 
 def test_without_approver_patterns_only_the_officers_studio_role_answers(iam_model, platform, example_config):
     scp = gate_scp(example_config)
-    approver = Principal(f"arn:aws:iam::{platform.dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ComplianceOfficer_9f8e", (ADMINISTRATOR,))
+    approver = Principal(
+        f"arn:aws:iam::{platform.dev}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_ComplianceOfficer_9f8e",
+        (ADMINISTRATOR,),
+    )
     assert answer(iam_model, platform, approver, scp) is Outcome.EXPLICIT_DENY
     assert scp["Statement"][0]["Condition"] == {
         "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::111111111111:role/mlplatform-compliance-officer"]}

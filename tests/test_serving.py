@@ -31,8 +31,15 @@ def test_model_comes_from_the_package_arn_parameter(role, synthesized):
     model = _one(template, "AWS::SageMaker::Model")
     assert model["Properties"]["Containers"] == [{"ModelPackageName": {"Ref": "ModelPackageArn"}}]
     # Nothing serves (or costs) until the promotion pipeline names a package.
-    assert template["Conditions"]["HasModel"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "ModelPackageArn"}, ""]}]}
-    for kind in ("AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig", "AWS::SageMaker::Endpoint", "AWS::CloudWatch::Alarm"):
+    assert template["Conditions"]["HasModel"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "ModelPackageArn"}, ""]}]
+    }
+    for kind in (
+        "AWS::SageMaker::Model",
+        "AWS::SageMaker::EndpointConfig",
+        "AWS::SageMaker::Endpoint",
+        "AWS::CloudWatch::Alarm",
+    ):
         assert all(r.get("Condition") == "HasModel" for r in _resources(template, kind)), kind
     # Serving resources name the package and version they serve.
     tags = {t["Key"]: t["Value"] for t in _one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
@@ -79,7 +86,10 @@ def test_prod_autoscales_on_invocations_per_instance(prod):
     assert target["ResourceId"] == "endpoint/mlplatform-churn-prod/variant/AllTraffic"
     policy = _one(prod, "AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
     tracking = policy["TargetTrackingScalingPolicyConfiguration"]
-    assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == "SageMakerVariantInvocationsPerInstance"
+    assert (
+        tracking["PredefinedMetricSpecification"]["PredefinedMetricType"]
+        == "SageMakerVariantInvocationsPerInstance"
+    )
     assert tracking["TargetValue"] == 100
     # A promotion keeps the capacity autoscaling reached (not the new config's initial count).
     assert _one(prod, "AWS::SageMaker::Endpoint")["Properties"]["RetainAllVariantProperties"] is True
@@ -103,10 +113,17 @@ def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
     deployment = endpoint["Properties"]["DeploymentConfig"]
     routing = deployment["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]
     assert routing["Type"] == "CANARY" and routing["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
-    rollback = [prod["Resources"][a["AlarmName"]["Ref"]] for a in deployment["AutoRollbackConfiguration"]["Alarms"]]
-    assert [a["Properties"]["AlarmName"] for a in rollback] == ["mlplatform-churn-prod-5xx", "mlplatform-churn-prod-latency"]
+    rollback = [
+        prod["Resources"][a["AlarmName"]["Ref"]] for a in deployment["AutoRollbackConfiguration"]["Alarms"]
+    ]
+    assert [a["Properties"]["AlarmName"] for a in rollback] == [
+        "mlplatform-churn-prod-5xx",
+        "mlplatform-churn-prod-latency",
+    ]
     # The alarms exist before the endpoint that rolls back on them.
-    assert {a["AlarmName"]["Ref"] for a in deployment["AutoRollbackConfiguration"]["Alarms"]} <= set(endpoint["DependsOn"])
+    assert {a["AlarmName"]["Ref"] for a in deployment["AutoRollbackConfiguration"]["Alarms"]} <= set(
+        endpoint["DependsOn"]
+    )
 
 
 def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesized):
@@ -121,7 +138,9 @@ def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesiz
 def test_failed_monitoring_executions_reach_the_alert_topic_directly(prod, synthesized):
     """Not through an alarm on AWS/Events TriggeredRules, which exists only for rules with targets."""
     assert not [
-        a for a in _resources(prod, "AWS::CloudWatch::Alarm") if a["Properties"].get("Namespace") == "AWS/Events"
+        a
+        for a in _resources(prod, "AWS::CloudWatch::Alarm")
+        if a["Properties"].get("Namespace") == "AWS/Events"
     ]
     (failed,) = [
         r
@@ -140,7 +159,9 @@ def test_failed_monitoring_executions_reach_the_alert_topic_directly(prod, synth
 
 def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     job_id, job = next(
-        (i, r["Properties"]) for i, r in prod["Resources"].items() if r["Type"] == "AWS::SageMaker::DataQualityJobDefinition"
+        (i, r["Properties"])
+        for i, r in prod["Resources"].items()
+        if r["Type"] == "AWS::SageMaker::DataQualityJobDefinition"
     )
     assert job["DataQualityBaselineConfig"] == {
         "ConstraintsResource": {"S3Uri": {"Ref": "BaselineConstraintsUri"}},
@@ -154,7 +175,11 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == {
         "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": [job_id, "JobDefinitionArn"]}]}]
     }
-    drift = [a for a in _resources(prod, "AWS::CloudWatch::Alarm") if a["Properties"].get("Namespace") == "aws/sagemaker/Endpoints/data-metrics"]
+    drift = [
+        a
+        for a in _resources(prod, "AWS::CloudWatch::Alarm")
+        if a["Properties"].get("Namespace") == "aws/sagemaker/Endpoints/data-metrics"
+    ]
     assert sorted(a["Properties"]["MetricName"] for a in drift) == [
         "feature_baseline_drift_monthly_charges",
         "feature_baseline_drift_support_calls",
@@ -163,10 +188,16 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
 
 
 def test_violations_cross_to_the_dev_monitoring_bus(prod):
-    forward = next(r for r in _resources(prod, "AWS::Events::Rule") if r["Properties"]["EventPattern"]["detail"].get("ExitMessage"))
+    forward = next(
+        r
+        for r in _resources(prod, "AWS::Events::Rule")
+        if r["Properties"]["EventPattern"]["detail"].get("ExitMessage")
+    )
     (target,) = forward["Properties"]["Targets"]
     assert target["Arn"] == "arn:aws:events:eu-west-1:111111111111:event-bus/mlplatform-model-monitoring"
-    assert forward["Properties"]["EventPattern"]["detail"]["ExitMessage"] == [{"prefix": "CompletedWithViolations"}]
+    assert forward["Properties"]["EventPattern"]["detail"]["ExitMessage"] == [
+        {"prefix": "CompletedWithViolations"}
+    ]
 
 
 def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
@@ -176,9 +207,15 @@ def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
     assert statement["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
     assert statement["Action"] == "events:PutEvents"
     assert statement["Condition"] == {"StringEquals": {"events:source": "aws.sagemaker"}}
-    rule = next(r for r in _resources(dev, "AWS::Events::Rule") if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"])
+    rule = next(
+        r
+        for r in _resources(dev, "AWS::Events::Rule")
+        if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"]
+    )
     (notify,) = rule["Properties"]["Targets"]  # the example config notifies only (retrain_on_drift = false)
-    assert notify["Arn"] == {"Ref": next(k for k, r in dev["Resources"].items() if r["Type"] == "AWS::SNS::Topic")}
+    assert notify["Arn"] == {
+        "Ref": next(k for k, r in dev["Resources"].items() if r["Type"] == "AWS::SNS::Topic")
+    }
     assert "DeadLetterConfig" in notify
 
 
@@ -191,8 +228,12 @@ def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_
         "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/model/*",
     ]
     run = f"{platform.bucket('model-artifacts')}/churn/model-build/a1b2c3d4e5f6"
-    for path, readable in (("model/model.tar.gz", True), ("data-quality-baseline/statistics.json", True),
-                           ("evaluation/evaluation.json", False), ("code/preprocess.py", False)):
+    for path, readable in (
+        ("model/model.tar.gz", True),
+        ("data-quality-baseline/statistics.json", True),
+        ("evaluation/evaluation.json", False),
+        ("code/preprocess.py", False),
+    ):
         assert iam_model.decide(role.principal, "s3:GetObject", f"{run}/{path}").allowed is readable, path
 
 
@@ -204,8 +245,12 @@ def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example
     from tooling.synth import cdk_app
 
     project = example_config.projects[0]
-    monitoring = project.monitoring.model_copy(update={"ground_truth_uri": "s3://labels-bucket/churn/ground-truth"})
-    config = example_config.model_copy(update={"projects": (project.model_copy(update={"monitoring": monitoring}),)})
+    monitoring = project.monitoring.model_copy(
+        update={"ground_truth_uri": "s3://labels-bucket/churn/ground-truth"}
+    )
+    config = example_config.model_copy(
+        update={"projects": (project.model_copy(update={"monitoring": monitoring}),)}
+    )
     app = cdk_app(tmp_path)
     ServingStage(app, config=config, role="prod")
     add_checks(app)
@@ -213,7 +258,9 @@ def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example
     serving = next(s for s in read_assembly(tmp_path) if s.name == "prod-Serving-churn").template
     job = _one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
     assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
-    assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": "s3://labels-bucket/churn/ground-truth"}
+    assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {
+        "S3Uri": "s3://labels-bucket/churn/ground-truth"
+    }
     kinds = sorted(
         s["Properties"]["MonitoringScheduleConfig"]["MonitoringType"]
         for s in _resources(serving, "AWS::SageMaker::MonitoringSchedule")

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from compliance.cfn_values import join, renderer
-from tooling.cfn_references import references
 from tooling.assembly import SynthesizedStack
+from tooling.cfn_references import references
 
 PRICES_FILE = Path(__file__).with_name("prices.toml")
 
@@ -249,7 +249,9 @@ def parse_schedule(expression: Any, hours_per_month: float = 730.0) -> Schedule:
     runs = per_day * days * len(month_set) / 12
 
     hours_sorted = sorted(hours_set)
-    gaps = {(b - a) % 24 or 24 for a, b in zip(hours_sorted, hours_sorted[1:] + hours_sorted[:1])}
+    gaps = {
+        (b - a) % 24 or 24 for a, b in zip(hours_sorted, hours_sorted[1:] + hours_sorted[:1], strict=True)
+    }
     if per_day == 24 and len(minutes_set) == 1:
         label = "hourly"
     elif per_day == 1:
@@ -537,7 +539,11 @@ class _Account:
             wanted = config.get("MonitoringJobDefinitionName")
             # A Ref or GetAtt of the job definition, or its generated name taken from its ARN.
             job_id = next(
-                (i for i in sorted(references(wanted).names) if resources.get(i, {}).get("Type") in _MONITORING_JOB_TYPES),
+                (
+                    i
+                    for i in sorted(references(wanted).names)
+                    if resources.get(i, {}).get("Type") in _MONITORING_JOB_TYPES
+                ),
                 None,
             )
             if job_id is None and isinstance(wanted, str):
@@ -940,20 +946,6 @@ def _render(value: Any, names: dict[str, str]) -> str | None:
         return renderer({"Fn::Join": join, "Fn::GetAtt": endpoint_name, "Fn::Sub": sub}, unrenderable)(value)
     except (ValueError, TypeError, AttributeError):
         return None
-    if "Fn::Join" in value:
-        separator, parts = value["Fn::Join"]
-        rendered = [_render_unsafe(part, names) for part in parts]
-        return None if any(part is None for part in rendered) else separator.join(rendered)
-    if "Fn::GetAtt" in value:
-        attribute = value["Fn::GetAtt"]
-        lid, name = attribute if isinstance(attribute, list) else str(attribute).split(".", 1)
-        return names.get(lid) if name == "EndpointName" else None
-    if "Fn::Sub" in value and isinstance(value["Fn::Sub"], str):
-        text = value["Fn::Sub"]
-        for lid, endpoint in names.items():
-            text = text.replace(f"${{{lid}.EndpointName}}", endpoint)
-        return None if "${" in text else text
-    return None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -23,5 +23,7 @@ def lint_stacks(stacks: list[SynthesizedStack]) -> list[str]:
             regions=[stack.region],
             config=ManualArgs(ignore_checks=list(IGNORED_RULES)),
         )
-        findings += [f"{stack.name}: {match.rule.id} {match.message[:300]} ({match.path_string})" for match in matches]
+        findings += [
+            f"{stack.name}: {match.rule.id} {match.message[:300]} ({match.path_string})" for match in matches
+        ]
     return findings

@@ -13,11 +13,13 @@ parameter can force to be replaced is a deployment that will fail one day.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from tooling.cfn_references import condition_references, references
 from tooling.resource_schemas import resource_schema
+
 
 @dataclass(frozen=True)
 class Replacement:

@@ -22,10 +22,15 @@ def describe(stacks: list[SynthesizedStack], outdir: Path) -> str:
         lines.append(f"\n{stage} account {group[0].account}:")
         for stack in group:
             resources = stack.template.get("Resources", {}).values()
-            counts = Counter(r["Type"].removeprefix("AWS::") for r in resources if r["Type"] != "AWS::CDK::Metadata")
+            counts = Counter(
+                r["Type"].removeprefix("AWS::") for r in resources if r["Type"] != "AWS::CDK::Metadata"
+            )
             lines.append(f"  {stack.name} ({stack.region}): {stack.template.get('Description', '')}")
             lines.append(f"    template: {stack.template_file}")
-            lines.append(f"    {sum(counts.values())} resources: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())))
+            lines.append(
+                f"    {sum(counts.values())} resources: "
+                + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+            )
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ import importlib.util
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 DEFAULT_REGION = "us-east-1"  # for environment-agnostic stacks: the region with the most types
@@ -35,7 +35,7 @@ def resource_schema(type_name: str, region: str | None) -> ResourceSchema | None
     return _schema(type_name, region or DEFAULT_REGION)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema(type_name: str, region: str) -> ResourceSchema | None:
     registered = _CUSTOM_RESOURCE if type_name.startswith("Custom::") else type_name
     file_id = _provider_types(region).get(registered)
@@ -73,13 +73,13 @@ def _path(pointer: str) -> tuple[str, ...]:
     return tuple(pointer.split("/")[2:])
 
 
-@lru_cache(maxsize=None)
+@cache
 def _provider_types(region: str) -> dict[str, str]:
     path = _schemas_dir() / "providers" / f"{region}.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema_file(file_id: str) -> dict:
     return json.loads((_schemas_dir() / "resources" / f"{file_id}.json").read_text(encoding="utf-8"))
 

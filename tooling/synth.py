@@ -19,7 +19,10 @@ def cdk_app(outdir: str | Path, *, validation: bool = True) -> App:
     skips CDK's built-in CloudFormation validator (~3 s), for syntheses that only read templates."""
     context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
     return App(
-        context=context, outdir=str(outdir), analytics_reporting=False, builtin_cloud_formation_validation=validation
+        context=context,
+        outdir=str(outdir),
+        analytics_reporting=False,
+        builtin_cloud_formation_validation=validation,
     )
 
 

@@ -21,7 +21,9 @@ from tooling.assembly import SynthesizedStack
 # The AWS managed policies the platform attaches (or that tests attach to hypothetical principals).
 AWS_MANAGED = {
     # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
-    "arn:aws:iam::aws:policy/AdministratorAccess": {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]},
+    "arn:aws:iam::aws:policy/AdministratorAccess": {
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    },
     # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSLambdaBasicExecutionRole.html
     "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole": {
         "Statement": [
@@ -113,10 +115,16 @@ class IamModel:
 
     def _read(self, stack: SynthesizedStack, logical_id: str, resource: dict) -> None:
         kind, label = resource["Type"], f"{stack.name}/{logical_id}"
-        properties = self.values.resolve(stack, resource.get("Properties", {})) if self._relevant(kind) else {}
+        properties = (
+            self.values.resolve(stack, resource.get("Properties", {})) if self._relevant(kind) else {}
+        )
 
-        def resource_policy(arn: str, document: Any, *, required: bool = False, service: str | None = None) -> None:
-            policy = ResourcePolicy(arn, stack.account, _document(document), label, required, service or arn.split(":")[2])
+        def resource_policy(
+            arn: str, document: Any, *, required: bool = False, service: str | None = None
+        ) -> None:
+            policy = ResourcePolicy(
+                arn, stack.account, _document(document), label, required, service or arn.split(":")[2]
+            )
             self.resource_policies.append(policy)
             self.documents.append(PolicyDocument(label, policy.document, identity=False))
 
@@ -128,7 +136,9 @@ class IamModel:
                 self._attached.setdefault((stack.account, role_name), []).append(properties["PolicyDocument"])
         elif kind == "AWS::IAM::Role":
             for inline in properties.get("Policies", []):
-                self.documents.append(PolicyDocument(f"{label}/{inline['PolicyName']}", inline["PolicyDocument"], True))
+                self.documents.append(
+                    PolicyDocument(f"{label}/{inline['PolicyName']}", inline["PolicyDocument"], True)
+                )
             trust = properties["AssumeRolePolicyDocument"]
             resource_policy(self.values.arn(stack, logical_id), trust, required=True, service="sts")
         elif kind == "AWS::S3::Bucket":
@@ -152,8 +162,12 @@ class IamModel:
     @staticmethod
     def _relevant(kind: str) -> bool:
         return kind.startswith("AWS::IAM::") or kind in {
-            "AWS::S3::BucketPolicy", "AWS::KMS::Key", "AWS::SageMaker::ModelPackageGroup",
-            "AWS::SNS::TopicPolicy", "AWS::SQS::QueuePolicy", "AWS::Events::EventBusPolicy",
+            "AWS::S3::BucketPolicy",
+            "AWS::KMS::Key",
+            "AWS::SageMaker::ModelPackageGroup",
+            "AWS::SNS::TopicPolicy",
+            "AWS::SQS::QueuePolicy",
+            "AWS::Events::EventBusPolicy",
         }
 
     def _roles(self) -> Iterator[Role]:
@@ -162,22 +176,35 @@ class IamModel:
                 continue
             properties = self.values.resolve(stack, resource["Properties"])
             arn = self.values.arn(stack, logical_id)
-            attached = [*as_list(properties.get("ManagedPolicyArns")), *as_list(properties.get("PermissionsBoundary"))]
+            attached = [
+                *as_list(properties.get("ManagedPolicyArns")),
+                *as_list(properties.get("PermissionsBoundary")),
+            ]
             identity = [
                 *(inline["PolicyDocument"] for inline in properties.get("Policies", [])),
                 *self._attached.get((stack.account, self.values.physical_name(stack, logical_id)), []),
-                *(self._managed[a] for a in as_list(properties.get("ManagedPolicyArns")) if a in self._managed),
+                *(
+                    self._managed[a]
+                    for a in as_list(properties.get("ManagedPolicyArns"))
+                    if a in self._managed
+                ),
             ]
             boundary = properties.get("PermissionsBoundary")
             tags = {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])}
-            principal = Principal(arn, tuple(identity), self._managed.get(boundary) if boundary else None, tags)
-            yield Role(principal, stack.name, logical_id, tuple(a for a in attached if a not in self._managed))
+            principal = Principal(
+                arn, tuple(identity), self._managed.get(boundary) if boundary else None, tags
+            )
+            yield Role(
+                principal, stack.name, logical_id, tuple(a for a in attached if a not in self._managed)
+            )
 
     # --- lookups ------------------------------------------------------------------------------------
 
     def role(self, name: str, account: str | None = None) -> Role:
         """The role of this name (in this account, when the name is not unique)."""
-        (role,) = [r for r in self.roles.values() if r.name == name and account in (None, r.principal.account)]
+        (role,) = [
+            r for r in self.roles.values() if r.name == name and account in (None, r.principal.account)
+        ]
         return role
 
     def resource(self, action: str, arn: str) -> Resource:
@@ -192,8 +219,14 @@ class IamModel:
         return Resource(arn, account, document, any(p.required for p in policies))
 
     def decide(
-        self, principal: Principal, action: str, resource: str, context: Mapping[str, Any] | None = None,
-        *, scps: Sequence[dict] = (), outside_policy: dict | None = None,
+        self,
+        principal: Principal,
+        action: str,
+        resource: str,
+        context: Mapping[str, Any] | None = None,
+        *,
+        scps: Sequence[dict] = (),
+        outside_policy: dict | None = None,
     ) -> Decision:
         """The decision on `action` by `principal` on `resource`, with the resource policies of the
         assembly; `outside_policy`: the policy assumed for a resource the assembly does not define."""
@@ -212,4 +245,7 @@ class IamModel:
         return [self.values.arn(self.values.stack(stack), i) for i in self._logical_ids(stack, kind, prefix)]
 
     def physical_names(self, stack: str, kind: str, prefix: str = "") -> list[str]:
-        return [self.values.physical_name(self.values.stack(stack), i) for i in self._logical_ids(stack, kind, prefix)]
+        return [
+            self.values.physical_name(self.values.stack(stack), i)
+            for i in self._logical_ids(stack, kind, prefix)
+        ]

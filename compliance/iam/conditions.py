@@ -51,7 +51,9 @@ _POSITIVE: dict[str, Predicate] = {
     "ArnEquals": lambda have, want: arn_matches(_literal(want), _text(have)),
     "ArnLike": lambda have, want: arn_matches(_literal(want), _text(have)),
     "Bool": lambda have, want: _text(have).lower() == _literal(want).lower(),
-    "IpAddress": lambda have, want: ipaddress.ip_address(_text(have)) in ipaddress.ip_network(_text(want), strict=False),
+    "IpAddress": lambda have, want: (
+        ipaddress.ip_address(_text(have)) in ipaddress.ip_network(_text(want), strict=False)
+    ),
     "NumericEquals": _compare(float, float.__eq__),
     "NumericLessThan": _compare(float, float.__lt__),
     "NumericLessThanEquals": _compare(float, float.__le__),
@@ -103,7 +105,9 @@ def _holds(operator: str, key: str, wanted: list, context: Mapping[str, Any]) ->
         if not present:
             return if_exists or negated
         if isinstance(context[key], (list, tuple)):
-            raise UnsupportedPolicy(f"{key} is multivalued: use ForAnyValue: or ForAllValues: with {operator}")
+            raise UnsupportedPolicy(
+                f"{key} is multivalued: use ForAnyValue: or ForAllValues: with {operator}"
+            )
         return one(context[key])
     values = as_list(context.get(key))
     if not values:

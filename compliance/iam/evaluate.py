@@ -124,7 +124,10 @@ def _grant(statement: dict, principal: Principal) -> Grant | None:
         )
         return None if exempt else Grant.EVERYONE
     return names(
-        statement.get("Principal"), account=principal.account, role_arn=principal.arn, session_arn=principal.session_arn
+        statement.get("Principal"),
+        account=principal.account,
+        role_arn=principal.arn,
+        session_arn=principal.session_arn,
     )
 
 
@@ -158,11 +161,15 @@ def evaluate(principal: Principal, request: Request, *, scps: Sequence[dict] = (
     identity = allows("identity policy")
     if request.resource.owner not in (None, principal.account):
         if grant is None:
-            return Decision(Outcome.IMPLICIT_DENY, "cross-account, and the resource policy does not allow the principal")
+            return Decision(
+                Outcome.IMPLICIT_DENY, "cross-account, and the resource policy does not allow the principal"
+            )
     elif grant is Grant.SESSION or (grant in (Grant.ROLE, Grant.EVERYONE) and within_boundary):
         return Decision(Outcome.ALLOW, "allowed by the resource policy")
     elif request.resource.policy_required and grant is None:
-        return Decision(Outcome.IMPLICIT_DENY, "the resource policy (key or trust policy) does not admit the principal")
+        return Decision(
+            Outcome.IMPLICIT_DENY, "the resource policy (key or trust policy) does not admit the principal"
+        )
     if identity and within_boundary:
         return Decision(Outcome.ALLOW, "allowed by an identity policy within the boundary")
     if identity:

@@ -42,7 +42,10 @@ _NAMED = {
         "ModelPackageGroupName",
         "arn:{partition}:sagemaker:{region}:{account}:model-package-group/{name}",
     ),
-    "AWS::SageMaker::Pipeline": ("PipelineName", "arn:{partition}:sagemaker:{region}:{account}:pipeline/{name}"),
+    "AWS::SageMaker::Pipeline": (
+        "PipelineName",
+        "arn:{partition}:sagemaker:{region}:{account}:pipeline/{name}",
+    ),
 }
 # Types whose Ref is not the physical name.
 _REF_IS_ARN = {"AWS::IAM::ManagedPolicy", "AWS::SNS::Topic", "AWS::SageMaker::ModelPackageGroup"}
@@ -51,8 +54,14 @@ _GENERATED = {
     "AWS::KMS::Key": ("{logical_id}", "arn:{partition}:kms:{region}:{account}:key/{name}"),
     "AWS::EC2::VPC": ("vpc-{logical_id}", "arn:{partition}:ec2:{region}:{account}:vpc/{name}"),
     "AWS::EC2::Subnet": ("subnet-{logical_id}", "arn:{partition}:ec2:{region}:{account}:subnet/{name}"),
-    "AWS::EC2::SecurityGroup": ("sg-{logical_id}", "arn:{partition}:ec2:{region}:{account}:security-group/{name}"),
-    "AWS::SageMaker::Domain": ("d-{logical_id}", "arn:{partition}:sagemaker:{region}:{account}:domain/{name}"),
+    "AWS::EC2::SecurityGroup": (
+        "sg-{logical_id}",
+        "arn:{partition}:ec2:{region}:{account}:security-group/{name}",
+    ),
+    "AWS::SageMaker::Domain": (
+        "d-{logical_id}",
+        "arn:{partition}:sagemaker:{region}:{account}:domain/{name}",
+    ),
 }
 # Attributes that are identifiers rather than ARNs.
 _ID_ATTRIBUTES = {"DomainId", "GroupId", "KeyId", "QueueName", "TopicName"}
@@ -89,7 +98,13 @@ class AssemblyValues:
         else:
             raise UnresolvableValue(f"{stack.name}/{logical_id}: no physical name for {kind}")
         path = self.render(stack, properties["Path"]) if "Path" in properties else "/"
-        return {"name": name, "path": path, "partition": "aws", "region": stack.region, "account": stack.account}
+        return {
+            "name": name,
+            "path": path,
+            "partition": "aws",
+            "region": stack.region,
+            "account": stack.account,
+        }
 
     def physical_name(self, stack: SynthesizedStack, logical_id: str) -> str:
         return self._fields(stack, logical_id)["name"]

@@ -47,7 +47,9 @@ def _literal(action: str) -> bool:
 
 
 def _fits(resource: str, actions: tuple[Action, ...]) -> bool:
-    return any(patterns_overlap(resource, f, case_sensitive=True) for a in actions for f in a.resource_formats)
+    return any(
+        patterns_overlap(resource, f, case_sensitive=True) for a in actions for f in a.resource_formats
+    )
 
 
 def _unknown(entries: dict[str, tuple[Action, ...]]) -> list[str]:
@@ -62,16 +64,28 @@ def _resources(entries: dict[str, tuple[Action, ...]], resources: list[str]) -> 
             continue
         (action,) = found
         if not action.resource_formats:
-            problems.append(("resource-star-only", f'{action.name} has no resource types: only "Resource": "*" matches it'))
+            problems.append(
+                (
+                    "resource-star-only",
+                    f'{action.name} has no resource types: only "Resource": "*" matches it',
+                )
+            )
         elif not any(_fits(r, found) for r in scoped):
-            problems.append(("resource-type", f"{action.name} is authorized on {sorted(action.resource_formats)}, none listed"))
+            problems.append(
+                (
+                    "resource-type",
+                    f"{action.name} is authorized on {sorted(action.resource_formats)}, none listed",
+                )
+            )
     return problems
 
 
 def _condition_keys(entries: dict[str, tuple[Action, ...]], condition: dict) -> list[str]:
     problems = []
     for operator, keys in condition.items():
-        if operator.removeprefix(next((q for q in SET_OPERATORS if operator.startswith(q)), "")).endswith("IfExists"):
+        if operator.removeprefix(next((q for q in SET_OPERATORS if operator.startswith(q)), "")).endswith(
+            "IfExists"
+        ):
             continue
         for key in keys:
             if key_supported(key, _GLOBAL):
@@ -100,9 +114,25 @@ def check(label: str, document: dict, *, identity: bool) -> list[Finding]:
         if "NotAction" in statement:
             continue
         if "Resource" in statement:
-            found += [Finding(c, label, sid, d) for c, d in _resources(entries, as_list(statement["Resource"]))]
-        found += [Finding("condition-key", label, sid, d) for d in _condition_keys(entries, statement.get("Condition", {}))]
-        if identity and statement["Effect"] == "Allow" and covers(statement, "kms:CreateGrant"):
-            if not _grants_only_for_aws_resources(statement):
-                found.append(Finding("grant-for-aws-resource", label, sid, "kms:CreateGrant without kms:GrantIsForAWSResource"))
+            found += [
+                Finding(c, label, sid, d) for c, d in _resources(entries, as_list(statement["Resource"]))
+            ]
+        found += [
+            Finding("condition-key", label, sid, d)
+            for d in _condition_keys(entries, statement.get("Condition", {}))
+        ]
+        if (
+            identity
+            and statement["Effect"] == "Allow"
+            and covers(statement, "kms:CreateGrant")
+            and not _grants_only_for_aws_resources(statement)
+        ):
+            found.append(
+                Finding(
+                    "grant-for-aws-resource",
+                    label,
+                    sid,
+                    "kms:CreateGrant without kms:GrantIsForAWSResource",
+                )
+            )
     return found

@@ -62,7 +62,9 @@ class AuditTrail(Construct):
             description="Records model package decisions and promotion gate answers",
             environment={
                 "AUDIT_TABLE": table_name,
-                "PROJECTS": json.dumps({"groups": projects_by_group, "pipelines": projects_by_pipeline}, sort_keys=True),
+                "PROJECTS": json.dumps(
+                    {"groups": projects_by_group, "pipelines": projects_by_pipeline}, sort_keys=True
+                ),
             },
             key=key,
             statements=[
@@ -70,9 +72,14 @@ class AuditTrail(Construct):
                 iam.PolicyStatement(
                     sid="ReadGateAnswers",
                     actions=["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
-                    resources=[stack.format_arn(service="codepipeline", resource=name) for name in projects_by_pipeline],
+                    resources=[
+                        stack.format_arn(service="codepipeline", resource=name)
+                        for name in projects_by_pipeline
+                    ],
                 ),
-                iam.PolicyStatement(sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]),
+                iam.PolicyStatement(
+                    sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]
+                ),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
         )

@@ -25,7 +25,9 @@ RUNTIME = Path(__file__).parent / "runtime"
 
 
 class PromotionTrigger(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, pipelines_by_group: dict[str, str], key: kms.IKey) -> None:
+    def __init__(
+        self, scope: Construct, construct_id: str, *, pipelines_by_group: dict[str, str], key: kms.IKey
+    ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.idempotency = dynamodb.TableV2(
@@ -46,7 +48,8 @@ class PromotionTrigger(Construct):
             )
         )
         pipeline_arns = [
-            stack.format_arn(service="codepipeline", resource=name, region=stack.region) for name in pipelines_by_group.values()
+            stack.format_arn(service="codepipeline", resource=name, region=stack.region)
+            for name in pipelines_by_group.values()
         ]
         starter = PlatformFunction(
             self,
@@ -54,16 +57,26 @@ class PromotionTrigger(Construct):
             code=RUNTIME,
             handler="trigger.handler",
             description="Starts the promotion pipeline of an approved model package version",
-            environment={"PROJECTS": json.dumps(pipelines_by_group, sort_keys=True), "IDEMPOTENCY_TABLE": self.idempotency.table_name},
+            environment={
+                "PROJECTS": json.dumps(pipelines_by_group, sort_keys=True),
+                "IDEMPOTENCY_TABLE": self.idempotency.table_name,
+            },
             key=key,
             statements=[
                 read_model_packages(stack, pipelines_by_group),
                 iam.PolicyStatement(
-                    sid="StartPromotion", actions=["codepipeline:StartPipelineExecution"], resources=pipeline_arns
+                    sid="StartPromotion",
+                    actions=["codepipeline:StartPipelineExecution"],
+                    resources=pipeline_arns,
                 ),
                 iam.PolicyStatement(
                     sid="IdempotencyRecords",
-                    actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+                    actions=[
+                        "dynamodb:GetItem",
+                        "dynamodb:PutItem",
+                        "dynamodb:UpdateItem",
+                        "dynamodb:DeleteItem",
+                    ],
                     resources=[self.idempotency.table_arn],
                 ),
             ],

@@ -35,7 +35,15 @@ from platform_config import naming
 STEPS = Path(__file__).parent / "steps"
 # What CDK's CodePipeline grants its roles on the artifact bucket and key.
 CDK_ARTIFACT_GRANTS = frozenset(
-    {"s3:Abort*", "s3:DeleteObject*", "s3:GetBucket*", "s3:GetObject*", "s3:List*", "kms:GenerateDataKey*", "kms:ReEncrypt*"}
+    {
+        "s3:Abort*",
+        "s3:DeleteObject*",
+        "s3:GetBucket*",
+        "s3:GetObject*",
+        "s3:List*",
+        "kms:GenerateDataKey*",
+        "kms:ReEncrypt*",
+    }
 )
 NO_PACKAGE = "none"  # the variable's default: the pipeline's automatic first run
 EXPORTED = [
@@ -96,8 +104,11 @@ class PromotionPipeline(Construct):
         )
         Validations.of(artifacts).acknowledge(
             *(
-                Acknowledgment(id=rule, reason="Holds only the pipeline's intermediate artifacts (templates it "
-                               "synthesized, step outputs); every change is in CloudTrail and the audit table.")
+                Acknowledgment(
+                    id=rule,
+                    reason="Holds only the pipeline's intermediate artifacts (templates it "
+                    "synthesized, step outputs); every change is in CloudTrail and the audit table.",
+                )
                 for rule in (
                     "AwsSolutions::AwsSolutions-S1",
                     "NIST.800.53.R5::NIST.800.53.R5-S3BucketLoggingEnabled",
@@ -106,7 +117,14 @@ class PromotionPipeline(Construct):
             )
         )
         self.steps = self._steps_project(
-            pipeline_name, steps_role_name, model_package_group, package_metrics, metrics_key_arn, artifacts, [test, prod], key
+            pipeline_name,
+            steps_role_name,
+            model_package_group,
+            package_metrics,
+            metrics_key_arn,
+            artifacts,
+            [test, prod],
+            key,
         )
         self.pipeline = codepipeline.Pipeline(
             self,
@@ -154,7 +172,7 @@ class PromotionPipeline(Construct):
                         for key, value in (("CHECK_ROLE_ARN", t.check_role_arn), ("STACK", t.stack_name))
                     },
                 },
-            )
+            ),
         )
         resolved = {
             "ModelPackageArn": package,
@@ -174,7 +192,7 @@ class PromotionPipeline(Construct):
                     "REQUESTS_FILE": "steps/sample_requests.csv",
                     "MAX_P95_LATENCY_MS": str(max_p95_latency_ms),
                 },
-            )
+            ),
         )
         self._stage(
             GATE_ACTION,
@@ -187,7 +205,7 @@ class PromotionPipeline(Construct):
                     "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}."
                 ),
                 external_entity_link=f"https://{stack.region}.console.aws.amazon.com/sagemaker/home?region={stack.region}#/model-registry",
-            )
+            ),
         )
         self._stage(
             "DeployProd",
@@ -200,7 +218,7 @@ class PromotionPipeline(Construct):
                     "BaselineStatisticsUri": "#{Resolve.BASELINE_STATISTICS_URI}",
                     "BaselineConstraintsUri": "#{Resolve.BASELINE_CONSTRAINTS_URI}",
                 },
-            )
+            ),
         )
         self._stage(
             "VerifyProd",
@@ -213,10 +231,12 @@ class PromotionPipeline(Construct):
                     "TARGET_ROLE_ARN": prod.check_role_arn,
                     "EXPECTED_MODEL_PACKAGE_ARN": package,
                 },
-            )
+            ),
         )
         self._acknowledge_generated_roles()
-        self.gate_arn = stack.format_arn(service="codepipeline", resource=pipeline_name, resource_name=f"{GATE_ACTION}/{GATE_ACTION}")
+        self.gate_arn = stack.format_arn(
+            service="codepipeline", resource=pipeline_name, resource_name=f"{GATE_ACTION}/{GATE_ACTION}"
+        )
         self.pipeline_arn = self.pipeline.pipeline_arn
 
     def _stage(self, name: str, action: codepipeline.IAction) -> None:
@@ -238,7 +258,9 @@ class PromotionPipeline(Construct):
     def _acknowledge_generated_roles(self) -> None:
         """CDK gives the pipeline and each action a role with an inline policy of its grants: this
         pipeline's artifact bucket and key, and the one resource the action uses."""
-        reason = "CDK's own grants on this pipeline's artifact bucket and key, and on the action's one resource."
+        reason = (
+            "CDK's own grants on this pipeline's artifact bucket and key, and on the action's one resource."
+        )
         for policy in self.pipeline.node.find_all():
             if isinstance(policy, iam.Policy):
                 acknowledge_scoped_wildcards(policy, reason, vouched_actions=CDK_ARTIFACT_GRANTS)
@@ -260,7 +282,10 @@ class PromotionPipeline(Construct):
         """One CodeBuild project runs every scripted step (`STEP` names the script)."""
         stack = Stack.of(self)
         role = iam.Role(
-            self, "StepsRole", role_name=steps_role_name, assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com")
+            self,
+            "StepsRole",
+            role_name=steps_role_name,
+            assumed_by=iam.ServicePrincipal("codebuild.amazonaws.com"),
         )
         project = codebuild.PipelineProject(
             self,
@@ -296,7 +321,11 @@ class PromotionPipeline(Construct):
                 iam.PolicyStatement(
                     sid="ReadThePackage",
                     actions=["sagemaker:DescribeModelPackage"],
-                    resources=[stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")],
+                    resources=[
+                        stack.format_arn(
+                            service="sagemaker", resource="model-package", resource_name=f"{group}/*"
+                        )
+                    ],
                 ),
                 iam.PolicyStatement(
                     sid="ReadItsMetrics",
@@ -304,14 +333,19 @@ class PromotionPipeline(Construct):
                     resources=[package_metrics],
                 ),
                 iam.PolicyStatement(
-                    sid="ActInTargetAccounts", actions=["sts:AssumeRole"], resources=[t.check_role_arn for t in targets]
+                    sid="ActInTargetAccounts",
+                    actions=["sts:AssumeRole"],
+                    resources=[t.check_role_arn for t in targets],
                 ),
                 iam.PolicyStatement(
                     sid="BuildLogs",
                     actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
                     resources=[
                         stack.format_arn(
-                            service="logs", resource="log-group", resource_name="/aws/codebuild/*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+                            service="logs",
+                            resource="log-group",
+                            resource_name="/aws/codebuild/*",
+                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
                         )
                     ],
                 ),
@@ -327,22 +361,30 @@ class PromotionPipeline(Construct):
                 ),
             ],
         )
-        acknowledge_scoped_wildcards(policy, "Objects of this pipeline and project, and CodeBuild's own log groups.")
+        acknowledge_scoped_wildcards(
+            policy, "Objects of this pipeline and project, and CodeBuild's own log groups."
+        )
         return project
 
-    def _step(self, name: str, script: str, source: codepipeline.Artifact, env: dict[str, str]) -> actions.CodeBuildAction:
+    def _step(
+        self, name: str, script: str, source: codepipeline.Artifact, env: dict[str, str]
+    ) -> actions.CodeBuildAction:
         return actions.CodeBuildAction(
             action_name=name,
             project=self.steps,
             input=source,
             variables_namespace=name,
             environment_variables={
-                key: codebuild.BuildEnvironmentVariable(value=value) for key, value in {"STEP": script, **env}.items()
+                key: codebuild.BuildEnvironmentVariable(value=value)
+                for key, value in {"STEP": script, **env}.items()
             },
         )
 
-    def _deploy(self, name: str, target: Target, source: codepipeline.Artifact, parameters: dict) -> actions.Action:
+    def _deploy(
+        self, name: str, target: Target, source: codepipeline.Artifact, parameters: dict
+    ) -> actions.Action:
         """Through CDK's bootstrap roles of the target account, which trust this account (`--trust`)."""
+
         def role_arn(kind: str) -> str:
             name = naming.cdk_bootstrap_role(kind, target.account_id, target.region)
             return f"arn:{Stack.of(self).partition}:iam::{target.account_id}:role/{name}"
@@ -355,7 +397,9 @@ class PromotionPipeline(Construct):
             account=target.account_id,
             region=target.region,
             role=iam.Role.from_role_arn(self, f"{name}Role", role_arn("deploy-role"), mutable=False),
-            deployment_role=iam.Role.from_role_arn(self, f"{name}Execution", role_arn("cfn-exec-role"), mutable=False),
+            deployment_role=iam.Role.from_role_arn(
+                self, f"{name}Execution", role_arn("cfn-exec-role"), mutable=False
+            ),
             cfn_capabilities=[CfnCapabilities.NAMED_IAM],
             parameter_overrides=parameters,
             replace_on_failure=False,

@@ -13,7 +13,12 @@ from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from ml_constructs.event_dead_letters import MAX_EVENT_AGE, RETRY_ATTEMPTS, DeadLetterQueue, allow_event_dead_letters
+from ml_constructs.event_dead_letters import (
+    MAX_EVENT_AGE,
+    RETRY_ATTEMPTS,
+    DeadLetterQueue,
+    allow_event_dead_letters,
+)
 from ml_constructs.model_monitor import VIOLATIONS
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_function import PlatformFunction
@@ -47,11 +52,18 @@ class RetrainingLoop(Construct):
             emails=config.platform.alert_emails,
             publishing_services=("events.amazonaws.com",),
         )
-        key = platform_key(self, "Key", description="Encrypts the retraining loop's dead letters, windows and function")
+        key = platform_key(
+            self, "Key", description="Encrypts the retraining loop's dead letters, windows and function"
+        )
         allow_event_dead_letters(key)
-        dead_letters = DeadLetterQueue(self, "DeadLetters", key=key, holds="drift notifications EventBridge could not deliver").queue
+        dead_letters = DeadLetterQueue(
+            self, "DeadLetters", key=key, holds="drift notifications EventBridge could not deliver"
+        ).queue
         notify = targets.SnsTopic(
-            self.alerts.topic, dead_letter_queue=dead_letters, retry_attempts=RETRY_ATTEMPTS, max_event_age=MAX_EVENT_AGE
+            self.alerts.topic,
+            dead_letter_queue=dead_letters,
+            retry_attempts=RETRY_ATTEMPTS,
+            max_event_age=MAX_EVENT_AGE,
         )
         retrained = [p for p in config.projects if p.monitoring.retrain_on_drift]
         retrainer = self._retrainer(platform, key) if retrained else None
@@ -63,12 +75,19 @@ class RetrainingLoop(Construct):
                 self,
                 f"{project.name.title().replace('-', '')}Drift",
                 description=f"Prod drift of {project.name}: "
-                + ("notify, and retrain at most once a window" if project.monitoring.retrain_on_drift else "notify"),
+                + (
+                    "notify, and retrain at most once a window"
+                    if project.monitoring.retrain_on_drift
+                    else "notify"
+                ),
                 event_bus=self.bus,
                 event_pattern=events.EventPattern(
                     source=["aws.sagemaker"],
                     detail_type=["SageMaker Processing Job State Change"],
-                    detail={"MonitoringScheduleArn": self._schedule_arns(config, project, stack.partition), **VIOLATIONS},
+                    detail={
+                        "MonitoringScheduleArn": self._schedule_arns(config, project, stack.partition),
+                        **VIOLATIONS,
+                    },
                 ),
                 targets=rule_targets,
             )
@@ -126,7 +145,9 @@ class RetrainingLoop(Construct):
                     actions=["sagemaker:StartPipelineExecution"],
                     resources=[
                         stack.format_arn(
-                            service="sagemaker", resource="pipeline", resource_name=naming.model_build_pipeline(platform, "*")
+                            service="sagemaker",
+                            resource="pipeline",
+                            resource_name=naming.model_build_pipeline(platform, "*"),
                         )
                     ],
                 ),

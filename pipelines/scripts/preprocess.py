@@ -66,8 +66,8 @@ def encode(data: pd.DataFrame, label: str) -> pd.DataFrame:
 def split(data: pd.DataFrame, validation_fraction: float, test_fraction: float, seed: int) -> dict:
     """Disjoint train/validation/test frames from one seeded shuffle."""
     order = np.random.RandomState(seed).permutation(len(data))
-    test_size = int(round(len(data) * test_fraction))
-    validation_size = int(round(len(data) * validation_fraction))
+    test_size = round(len(data) * test_fraction)
+    validation_size = round(len(data) * validation_fraction)
     test, validation, train = np.split(order, [test_size, test_size + validation_size])
     return {"train": data.iloc[train], "validation": data.iloc[validation], "test": data.iloc[test]}
 

@@ -44,7 +44,9 @@ def _serving_role(name: Callable[[str, str, str], str], role: str) -> Callable[[
     return lambda p: name(p.name, p.project, role)
 
 
-DE, DS, MLOPS, CO = (_persona(p) for p in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer"))
+DE, DS, MLOPS, CO = (
+    _persona(p) for p in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
+)
 
 WORKFLOWS: dict[str, Workflow] = {
     **{
@@ -61,7 +63,9 @@ WORKFLOWS: dict[str, Workflow] = {
     "data-scientist: processing job in the VPC": Workflow(DS, "dev", personas.data_scientist_processing),
     "data-scientist: training job in the VPC": Workflow(DS, "dev", personas.data_scientist_training),
     "data-scientist: experiments": Workflow(DS, "dev", personas.data_scientist_experiments),
-    "data-scientist: register a version as PendingManualApproval": Workflow(DS, "dev", personas.data_scientist_registry),
+    "data-scientist: register a version as PendingManualApproval": Workflow(
+        DS, "dev", personas.data_scientist_registry
+    ),
     "mlops-engineer: start, watch and update pipelines": Workflow(MLOPS, "dev", personas.mlops_pipelines),
     "mlops-engineer: promotion_cli rollback": Workflow(MLOPS, "dev", personas.cli_rollback),
     "mlops-engineer: promotion_cli history": Workflow(MLOPS, "dev", personas.cli_history),
@@ -71,12 +75,26 @@ WORKFLOWS: dict[str, Workflow] = {
     "compliance-officer: promotion_cli gate": Workflow(CO, "dev", personas.cli_gate),
     "compliance-officer: promotion_cli history": Workflow(CO, "dev", personas.cli_history),
     "compliance-officer: lineage": Workflow(CO, "dev", personas.lineage),
-    "model-build pipeline role": Workflow(_project_role(naming.model_build_role), "dev", platform_roles.model_build),
-    "test model role": Workflow(_serving_role(naming.model_execution_role, "test"), "test", platform_roles.model_in_test),
-    "prod model role": Workflow(_serving_role(naming.model_execution_role, "prod"), "prod", platform_roles.model_in_prod),
-    "promotion steps role": Workflow(_project_role(naming.promotion_steps_role), "dev", platform_roles.promotion_steps),
-    "test check role": Workflow(_serving_role(naming.promotion_check_role, "test"), "test", platform_roles.check_in_test),
-    "prod check role": Workflow(_serving_role(naming.promotion_check_role, "prod"), "prod", platform_roles.check_in_prod),
-    "promotion trigger function": Workflow(_function_role("TriggerHandler"), "dev", platform_roles.promotion_trigger),
+    "model-build pipeline role": Workflow(
+        _project_role(naming.model_build_role), "dev", platform_roles.model_build
+    ),
+    "test model role": Workflow(
+        _serving_role(naming.model_execution_role, "test"), "test", platform_roles.model_in_test
+    ),
+    "prod model role": Workflow(
+        _serving_role(naming.model_execution_role, "prod"), "prod", platform_roles.model_in_prod
+    ),
+    "promotion steps role": Workflow(
+        _project_role(naming.promotion_steps_role), "dev", platform_roles.promotion_steps
+    ),
+    "test check role": Workflow(
+        _serving_role(naming.promotion_check_role, "test"), "test", platform_roles.check_in_test
+    ),
+    "prod check role": Workflow(
+        _serving_role(naming.promotion_check_role, "prod"), "prod", platform_roles.check_in_prod
+    ),
+    "promotion trigger function": Workflow(
+        _function_role("TriggerHandler"), "dev", platform_roles.promotion_trigger
+    ),
     "audit trail function": Workflow(_function_role("AuditTrailRecorder"), "dev", platform_roles.audit_trail),
 }

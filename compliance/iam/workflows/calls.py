@@ -15,9 +15,13 @@ SAGEMAKER_ROLES = "https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-rol
 PROCESSING = f"{SAGEMAKER_ROLES}#sagemaker-roles-createprocessingjob-perms"
 TRAINING = f"{SAGEMAKER_ROLES}#sagemaker-roles-createtrainingjob-perms"
 CREATE_MODEL = f"{SAGEMAKER_ROLES}#sagemaker-roles-createmodel-perms"
-DOMAIN_KEY = f"{SAGEMAKER_ROLES}#sagemaker-roles-createdomain-perms"  # "enforced during the CreateApp API call"
+DOMAIN_KEY = (
+    f"{SAGEMAKER_ROLES}#sagemaker-roles-createdomain-perms"  # "enforced during the CreateApp API call"
+)
 PASS_ROLE = f"{SAGEMAKER_ROLES}#sagemaker-roles-pass-role"
-SAGEMAKER_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html"
+SAGEMAKER_ACTIONS = (
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html"
+)
 GRANT_FOR_AWS_RESOURCE = "https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource"
 S3_KMS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms"
 CUSTOM_TAGS = "https://docs.aws.amazon.com/sagemaker/latest/dg/custom-tags.html"
@@ -45,6 +49,7 @@ LAMBDA_LOGS = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatc
 LAMBDA_DLQ = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
 SQS_KMS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html"
 
+
 @dataclass(frozen=True)
 class Call:
     action: str
@@ -69,9 +74,13 @@ AWS_IMAGE_REPOSITORIES = {
 }
 
 
-def call(action: str, *resources: str, source: str, outside_policy: dict | None = None, **context: Any) -> Call:
+def call(
+    action: str, *resources: str, source: str, outside_policy: dict | None = None, **context: Any
+) -> Call:
     """A call; condition keys as keyword arguments with `__` for `:` (`kms__ViaService`)."""
-    return Call(action, resources, source, {k.replace("__", ":"): v for k, v in context.items()}, outside_policy)
+    return Call(
+        action, resources, source, {k.replace("__", ":"): v for k, v in context.items()}, outside_policy
+    )
 
 
 def s3_read(bucket: str, key: str, prefix: str, kms_key: str, region: str) -> list[Call]:
@@ -93,8 +102,17 @@ def images(region: str, repository: str) -> list[Call]:
     return [
         call("ecr:GetAuthorizationToken", "*", source=PROCESSING),
         *(
-            call(action, f"arn:aws:ecr:{region}:{repository}", source=PROCESSING, outside_policy=AWS_IMAGE_REPOSITORIES)
-            for action in ("ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")
+            call(
+                action,
+                f"arn:aws:ecr:{region}:{repository}",
+                source=PROCESSING,
+                outside_policy=AWS_IMAGE_REPOSITORIES,
+            )
+            for action in (
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:GetDownloadUrlForLayer",
+                "ecr:BatchGetImage",
+            )
         ),
     ]
 
@@ -108,7 +126,9 @@ def logs(region: str, account: str, group: str, stream: str, source: str) -> lis
     ]
 
 
-def network_interfaces(region: str, account: str, vpc: str, subnets: list[str], groups: list[str], source: str) -> list[Call]:
+def network_interfaces(
+    region: str, account: str, vpc: str, subnets: list[str], groups: list[str], source: str
+) -> list[Call]:
     """What SageMaker does with the execution role to put a job or endpoint in a VPC."""
     ec2 = f"arn:aws:ec2:{region}:{account}"
     interface = f"{ec2}:network-interface/*"
@@ -117,19 +137,32 @@ def network_interfaces(region: str, account: str, vpc: str, subnets: list[str], 
         call("ec2:CreateNetworkInterface", interface, *attached, source=source, ec2__Vpc=vpc),
         *(
             call(action, interface, source=source, ec2__Vpc=vpc)
-            for action in ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission")
+            for action in (
+                "ec2:CreateNetworkInterfacePermission",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DeleteNetworkInterfacePermission",
+            )
         ),
         *(
             call(action, "*", source=source)
-            for action in ("ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcs", "ec2:DescribeDhcpOptions", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups")
+            for action in (
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeDhcpOptions",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+            )
         ),
     ]
 
 
 def volume_key(key: str, region: str, source: str) -> Call:
     return call(
-        "kms:CreateGrant", key, source=f"{source} {GRANT_FOR_AWS_RESOURCE}",
-        kms__GrantIsForAWSResource=True, kms__ViaService=f"sagemaker.{region}.amazonaws.com",
+        "kms:CreateGrant",
+        key,
+        source=f"{source} {GRANT_FOR_AWS_RESOURCE}",
+        kms__GrantIsForAWSResource=True,
+        kms__ViaService=f"sagemaker.{region}.amazonaws.com",
     )
 
 
@@ -153,8 +186,11 @@ def job_calls(p: Platform, job: Job) -> list[Call]:
     arn = p.sagemaker(f"{job.kind.lower()}-job/{job.name}")
     return [
         call(
-            f"sagemaker:Create{job.kind}Job", arn, source=source,
-            sagemaker__VpcSubnets=subnets, sagemaker__VpcSecurityGroupIds=groups,
+            f"sagemaker:Create{job.kind}Job",
+            arn,
+            source=source,
+            sagemaker__VpcSubnets=subnets,
+            sagemaker__VpcSecurityGroupIds=groups,
             sagemaker__VolumeKmsKey=job.volume_key,
         ),
         call("sagemaker:AddTags", arn, source=SAGEMAKER_ACTIONS),  # dependent action of creating with tags
@@ -164,8 +200,17 @@ def job_calls(p: Platform, job: Job) -> list[Call]:
         volume_key(job.volume_key, p.region, source),
         *images(p.region, job.image),
         *logs(p.region, p.dev, f"/aws/sagemaker/{job.kind}Jobs", f"{job.name}/algo-1-1700000000", source),
-        call("cloudwatch:PutMetricData", "*", source=source, cloudwatch__namespace=f"/aws/sagemaker/{job.kind}Jobs"),
-        *(c for bucket, key, kms in job.reads for c in s3_read(bucket, key, key.split("/")[0] + "/", kms, p.region)),
+        call(
+            "cloudwatch:PutMetricData",
+            "*",
+            source=source,
+            cloudwatch__namespace=f"/aws/sagemaker/{job.kind}Jobs",
+        ),
+        *(
+            c
+            for bucket, key, kms in job.reads
+            for c in s3_read(bucket, key, key.split("/")[0] + "/", kms, p.region)
+        ),
         *(c for bucket, key, kms in job.writes for c in s3_write(bucket, key, kms, p.region)),
     ]
 

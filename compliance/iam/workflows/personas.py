@@ -8,7 +8,6 @@ from compliance.iam.workflows.calls import (
     APPROVE,
     CODEPIPELINE_ACTIONS,
     CUSTOM_TAGS,
-    Call,
     DATA_WRANGLER,
     DATA_WRANGLER_IMAGE,
     DOMAIN_KEY,
@@ -17,7 +16,6 @@ from compliance.iam.workflows.calls import (
     FEATURE_GROUP_API,
     FEATURE_RECORDS,
     FEATURE_STORE,
-    Job,
     LINEAGE,
     PIPELINES,
     REGISTER,
@@ -26,6 +24,8 @@ from compliance.iam.workflows.calls import (
     SCIKIT_LEARN,
     STUDIO_SPACES,
     XGBOOST,
+    Call,
+    Job,
     call,
     job_calls,
     s3_read,
@@ -42,7 +42,11 @@ def studio(p: Platform, persona: str) -> list[Call]:
     app = p.sagemaker(f"app/{p.domain_id}/{profile}-space/jupyterlab/default")
     return [
         call("sagemaker:DescribeDomain", p.sagemaker(f"domain/{p.domain_id}"), source=STUDIO_SPACES),
-        call("sagemaker:DescribeUserProfile", p.sagemaker(f"user-profile/{p.domain_id}/{profile}"), source=STUDIO_SPACES),
+        call(
+            "sagemaker:DescribeUserProfile",
+            p.sagemaker(f"user-profile/{p.domain_id}/{profile}"),
+            source=STUDIO_SPACES,
+        ),
         call("sagemaker:ListSpaces", "*", source=STUDIO_SPACES),
         call("sagemaker:CreateSpace", space, source=STUDIO_SPACES),
         call("sagemaker:AddTags", space, source=f"{CUSTOM_TAGS} {SAGEMAKER_ACTIONS}"),
@@ -59,7 +63,10 @@ def studio(p: Platform, persona: str) -> list[Call]:
 def data_engineer_processing(p: Platform) -> list[Call]:
     role = p.role_arn(naming.persona_role(p.name, "data-engineer"))
     job = Job(
-        "Processing", f"{p.name}-clean-{p.project}", role, p.data_key,
+        "Processing",
+        f"{p.name}-clean-{p.project}",
+        role,
+        p.data_key,
         reads=((p.bucket("raw-data"), f"{p.project}/input/churn.csv", p.data_key),),
         writes=((p.bucket("processed-data"), f"{p.project}/clean/part-0.csv", p.data_key),),
         image=SCIKIT_LEARN,
@@ -76,18 +83,45 @@ def data_engineer_feature_store(p: Platform) -> list[Call]:
     return [
         call("sagemaker:CreateFeatureGroup", group, source=FEATURE_GROUP_API),
         call("sagemaker:AddTags", group, source=SAGEMAKER_ACTIONS),
-        call("iam:PassRole", p.role_arn(naming.persona_role(p.name, "data-engineer")), source=FEATURE_GROUP_API, iam__PassedToService="sagemaker.amazonaws.com"),
+        call(
+            "iam:PassRole",
+            p.role_arn(naming.persona_role(p.name, "data-engineer")),
+            source=FEATURE_GROUP_API,
+            iam__PassedToService="sagemaker.amazonaws.com",
+        ),
         call("sagemaker:DescribeFeatureGroup", group, source=FEATURE_GROUP_API),
         call("sagemaker:PutRecord", group, source=FEATURE_RECORDS),
         call("sagemaker:GetRecord", group, source=FEATURE_RECORDS),
         # The offline store, as the role passed to the feature group (AmazonSageMakerFeatureStoreAccess).
-        call("s3:PutObject", f"{bucket}/feature-store/{p.dev}/sagemaker/{p.region}/offline-store/data/part.parquet", source=FEATURE_STORE),
-        call("s3:PutObjectAcl", f"{bucket}/feature-store/{p.dev}/sagemaker/{p.region}/offline-store/data/part.parquet", source=FEATURE_STORE),
+        call(
+            "s3:PutObject",
+            f"{bucket}/feature-store/{p.dev}/sagemaker/{p.region}/offline-store/data/part.parquet",
+            source=FEATURE_STORE,
+        ),
+        call(
+            "s3:PutObjectAcl",
+            f"{bucket}/feature-store/{p.dev}/sagemaker/{p.region}/offline-store/data/part.parquet",
+            source=FEATURE_STORE,
+        ),
         call("s3:GetBucketAcl", bucket, source=FEATURE_STORE),
         call("s3:GetObject", f"{bucket}/feature-store/metadata/manifest.json", source=FEATURE_STORE),
-        call("kms:GenerateDataKey", p.data_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
-        call("glue:GetTable", f"{glue}:catalog", f"{glue}:database/sagemaker_featurestore", table, source=FEATURE_STORE),
-        call("glue:UpdateTable", f"{glue}:catalog", f"{glue}:database/sagemaker_featurestore", table, source=FEATURE_STORE),
+        call(
+            "kms:GenerateDataKey", p.data_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"
+        ),
+        call(
+            "glue:GetTable",
+            f"{glue}:catalog",
+            f"{glue}:database/sagemaker_featurestore",
+            table,
+            source=FEATURE_STORE,
+        ),
+        call(
+            "glue:UpdateTable",
+            f"{glue}:catalog",
+            f"{glue}:database/sagemaker_featurestore",
+            table,
+            source=FEATURE_STORE,
+        ),
     ]
 
 
@@ -97,7 +131,10 @@ def data_engineer_data_wrangler(p: Platform) -> list[Call]:
     app = p.sagemaker(f"app/{p.domain_id}/{p.profile('data-engineer')}/canvas/default")
     role = p.role_arn(naming.persona_role(p.name, "data-engineer"))
     job = Job(
-        "Processing", f"{p.name}-flow-{p.project}", role, p.data_key,
+        "Processing",
+        f"{p.name}-flow-{p.project}",
+        role,
+        p.data_key,
         reads=((p.bucket("raw-data"), f"{p.project}/input/churn.csv", p.data_key),),
         writes=((p.bucket("processed-data"), f"{p.project}/prepared/part-0.csv", p.data_key),),
         image=DATA_WRANGLER_IMAGE,
@@ -113,9 +150,18 @@ def data_engineer_data_wrangler(p: Platform) -> list[Call]:
 def data_scientist_training(p: Platform) -> list[Call]:
     role = p.role_arn(naming.persona_role(p.name, "data-scientist"))
     job = Job(
-        "Training", f"{p.name}-{p.project}-xgb-1", role, p.artifacts_key,
+        "Training",
+        f"{p.name}-{p.project}-xgb-1",
+        role,
+        p.artifacts_key,
         reads=((p.bucket("processed-data"), f"{p.project}/train/train.csv", p.data_key),),
-        writes=((p.bucket("model-artifacts"), f"{p.project}/models/{p.name}-{p.project}-xgb-1/model.tar.gz", p.artifacts_key),),
+        writes=(
+            (
+                p.bucket("model-artifacts"),
+                f"{p.project}/models/{p.name}-{p.project}-xgb-1/model.tar.gz",
+                p.artifacts_key,
+            ),
+        ),
         image=XGBOOST,
     )
     return job_calls(p, job)
@@ -124,7 +170,10 @@ def data_scientist_training(p: Platform) -> list[Call]:
 def data_scientist_processing(p: Platform) -> list[Call]:
     role = p.role_arn(naming.persona_role(p.name, "data-scientist"))
     job = Job(
-        "Processing", f"{p.name}-{p.project}-features-1", role, p.artifacts_key,
+        "Processing",
+        f"{p.name}-{p.project}-features-1",
+        role,
+        p.artifacts_key,
         reads=((p.bucket("processed-data"), f"{p.project}/clean/part-0.csv", p.data_key),),
         writes=((p.bucket("model-artifacts"), f"{p.project}/experiments/features.csv", p.artifacts_key),),
         image=SCIKIT_LEARN,
@@ -152,15 +201,24 @@ def register_pending(p: Platform) -> list[Call]:
     """A new version of the project's group, registered for approval."""
     group = p.sagemaker(f"model-package-group/{p.group_name}")
     return [
-        call("sagemaker:CreateModelPackage", group, p.sagemaker(f"model-package/{p.group_name}/4"), source=REGISTER,
-             sagemaker__ModelApprovalStatus="PendingManualApproval"),
+        call(
+            "sagemaker:CreateModelPackage",
+            group,
+            p.sagemaker(f"model-package/{p.group_name}/4"),
+            source=REGISTER,
+            sagemaker__ModelApprovalStatus="PendingManualApproval",
+        ),
     ]
 
 
 def data_scientist_registry(p: Platform) -> list[Call]:
     """Read the registry, then register."""
     return [
-        call("sagemaker:DescribeModelPackageGroup", p.sagemaker(f"model-package-group/{p.group_name}"), source=REGISTER),
+        call(
+            "sagemaker:DescribeModelPackageGroup",
+            p.sagemaker(f"model-package-group/{p.group_name}"),
+            source=REGISTER,
+        ),
         call("sagemaker:ListModelPackages", "*", source=REGISTER),
         call("sagemaker:DescribeModelPackage", p.package, source=REGISTER),
         *register_pending(p),
@@ -177,8 +235,12 @@ def mlops_pipelines(p: Platform) -> list[Call]:
         call("sagemaker:DescribePipelineExecution", execution, source=PIPELINES),
         call("sagemaker:ListPipelineExecutionSteps", execution, source=PIPELINES),
         call("sagemaker:UpdatePipeline", pipeline, source=PIPELINES),
-        call("iam:PassRole", p.role_arn(naming.model_build_role(p.name, p.project)), source=PIPELINES,
-             iam__PassedToService="sagemaker.amazonaws.com"),
+        call(
+            "iam:PassRole",
+            p.role_arn(naming.model_build_role(p.name, p.project)),
+            source=PIPELINES,
+            iam__PassedToService="sagemaker.amazonaws.com",
+        ),
     ]
 
 
@@ -197,7 +259,11 @@ def cli_history(p: Platform) -> list[Call]:
 def watch_promotions(p: Platform) -> list[Call]:
     return [
         call(action, p.promotion_pipeline, source=CODEPIPELINE_ACTIONS)
-        for action in ("codepipeline:GetPipelineState", "codepipeline:GetPipelineExecution", "codepipeline:ListPipelineExecutions")
+        for action in (
+            "codepipeline:GetPipelineState",
+            "codepipeline:GetPipelineExecution",
+            "codepipeline:ListPipelineExecutions",
+        )
     ]
 
 
@@ -216,8 +282,18 @@ def cli_decide(p: Platform) -> list[Call]:
     """promotion_cli approve / reject: describe the version, set its status."""
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
-        call("sagemaker:UpdateModelPackage", p.package, source=APPROVE, sagemaker__ModelApprovalStatus="Approved"),
-        call("sagemaker:UpdateModelPackage", p.package, source=APPROVE, sagemaker__ModelApprovalStatus="Rejected"),
+        call(
+            "sagemaker:UpdateModelPackage",
+            p.package,
+            source=APPROVE,
+            sagemaker__ModelApprovalStatus="Approved",
+        ),
+        call(
+            "sagemaker:UpdateModelPackage",
+            p.package,
+            source=APPROVE,
+            sagemaker__ModelApprovalStatus="Rejected",
+        ),
     ]
 
 
@@ -226,7 +302,11 @@ def cli_gate(p: Platform) -> list[Call]:
     return [
         call("codepipeline:GetPipelineState", p.promotion_pipeline, source=APPROVAL_ACTIONS),
         call("codepipeline:GetPipelineExecution", p.promotion_pipeline, source=APPROVAL_ACTIONS),
-        call("codepipeline:PutApprovalResult", f"{p.promotion_pipeline}/ApproveForProd/ApproveForProd", source=APPROVAL_ACTIONS),
+        call(
+            "codepipeline:PutApprovalResult",
+            f"{p.promotion_pipeline}/ApproveForProd/ApproveForProd",
+            source=APPROVAL_ACTIONS,
+        ),
     ]
 
 
@@ -238,7 +318,13 @@ def lineage(p: Platform) -> list[Call]:
         call("sagemaker:DescribeModelPackage", p.package, source=LINEAGE),
         call("sagemaker:ListArtifacts", "*", source=LINEAGE),
         call("sagemaker:QueryLineage", "*", source=LINEAGE),
-        call("sagemaker:DescribeTrialComponent", p.sagemaker(f"experiment-trial-component/pipelines-{EXECUTION}-Train-0123456789-aws-training-job"), source=LINEAGE),
+        call(
+            "sagemaker:DescribeTrialComponent",
+            p.sagemaker(
+                f"experiment-trial-component/pipelines-{EXECUTION}-Train-0123456789-aws-training-job"
+            ),
+            source=LINEAGE,
+        ),
         call("sagemaker:DescribeTrainingJob", training, source=LINEAGE),
         call("sagemaker:ListTags", training, source=LINEAGE),
         call("sagemaker:ListTags", pipeline, source=LINEAGE),

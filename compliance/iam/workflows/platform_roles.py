@@ -12,11 +12,9 @@ from compliance.iam.workflows.calls import (
     CODEPIPELINE_ACTIONS,
     CREATE_MODEL,
     CROSS_ACCOUNT_PACKAGE,
-    Call,
     DATA_CAPTURE,
     HOST_VPC,
     IDEMPOTENCY,
-    Job,
     LAMBDA_DLQ,
     LAMBDA_LOGS,
     MODEL_MONITOR,
@@ -25,6 +23,8 @@ from compliance.iam.workflows.calls import (
     SCIKIT_LEARN,
     SQS_KMS,
     XGBOOST,
+    Call,
+    Job,
     call,
     images,
     job_calls,
@@ -34,6 +34,7 @@ from compliance.iam.workflows.calls import (
 )
 from compliance.iam.workflows.personas import register_pending
 from platform_config import naming
+
 
 def model_build(p: Platform) -> list[Call]:
     """The pipeline's steps, as its role (`pipelines/model_build.py`): preprocess, train, evaluate,
@@ -51,13 +52,28 @@ def model_build(p: Platform) -> list[Call]:
         return f"arn:aws:s3:::{bucket}", obj, key
 
     steps = [
-        job("Processing", "Preprocess", (code, (p.bucket("raw-data"), f"{p.project}/input/churn.csv", p.data_key)),
-            (under(*split),), SCIKIT_LEARN),
+        job(
+            "Processing",
+            "Preprocess",
+            (code, (p.bucket("raw-data"), f"{p.project}/input/churn.csv", p.data_key)),
+            (under(*split),),
+            SCIKIT_LEARN,
+        ),
         job("Training", "Train", (under(*split),), (under(*model),), XGBOOST),
-        job("Processing", "Evaluate", (code, under(*model)),
-            (under(p.run("model-artifacts", "evaluation/evaluation.json"), p.artifacts_key),), XGBOOST),
-        job("Processing", "Baseline", (under(*split),),
-            (under(p.run("model-artifacts", "data-quality-baseline/statistics.json"), p.artifacts_key),), MODEL_MONITOR),
+        job(
+            "Processing",
+            "Evaluate",
+            (code, under(*model)),
+            (under(p.run("model-artifacts", "evaluation/evaluation.json"), p.artifacts_key),),
+            XGBOOST,
+        ),
+        job(
+            "Processing",
+            "Baseline",
+            (under(*split),),
+            (under(p.run("model-artifacts", "data-quality-baseline/statistics.json"), p.artifacts_key),),
+            MODEL_MONITOR,
+        ),
     ]
     return [*(c for step in steps for c in job_calls(p, step)), *register_pending(p)]
 
@@ -70,8 +86,19 @@ def _model_container(p: Platform, role: str) -> list[Call]:
     return [
         *images(p.region, XGBOOST),
         call("s3:GetObject", artifact, source=f"{CREATE_MODEL} {CROSS_ACCOUNT_PACKAGE}"),
-        call("kms:Decrypt", p.artifacts_key, source=f"{S3_KMS} {CROSS_ACCOUNT_PACKAGE}", kms__ViaService=f"s3.{p.region}.amazonaws.com"),
-        *logs(p.region, account, f"/aws/sagemaker/Endpoints/{endpoint}", "AllTraffic/i-0123456789abcdef0", CREATE_MODEL),
+        call(
+            "kms:Decrypt",
+            p.artifacts_key,
+            source=f"{S3_KMS} {CROSS_ACCOUNT_PACKAGE}",
+            kms__ViaService=f"s3.{p.region}.amazonaws.com",
+        ),
+        *logs(
+            p.region,
+            account,
+            f"/aws/sagemaker/Endpoints/{endpoint}",
+            "AllTraffic/i-0123456789abcdef0",
+            CREATE_MODEL,
+        ),
     ]
 
 
@@ -89,14 +116,38 @@ def model_in_prod(p: Platform) -> list[Call]:
         *_model_container(p, "prod"),
         *network_interfaces(p.region, account, vpc, subnets, groups, HOST_VPC),
         volume_key(serving_key, p.region, HOST_VPC),
-        call("s3:PutObject", f"{monitor}/{p.project}/capture/AllTraffic/2026/01/01/00/capture.jsonl", source=DATA_CAPTURE),
-        call("kms:GenerateDataKey", serving_key, source=DATA_CAPTURE, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
+        call(
+            "s3:PutObject",
+            f"{monitor}/{p.project}/capture/AllTraffic/2026/01/01/00/capture.jsonl",
+            source=DATA_CAPTURE,
+        ),
+        call(
+            "kms:GenerateDataKey",
+            serving_key,
+            source=DATA_CAPTURE,
+            kms__ViaService=f"s3.{p.region}.amazonaws.com",
+        ),
         call("s3:ListBucket", monitor, source=MONITOR, s3__prefix=f"{p.project}/capture/"),
-        call("s3:GetObject", f"{monitor}/{p.project}/capture/AllTraffic/2026/01/01/00/capture.jsonl", source=MONITOR),
+        call(
+            "s3:GetObject",
+            f"{monitor}/{p.project}/capture/AllTraffic/2026/01/01/00/capture.jsonl",
+            source=MONITOR,
+        ),
         call("kms:Decrypt", serving_key, source=MONITOR, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
-        call("s3:PutObject", f"{monitor}/{p.project}/reports/2026/01/01/00/constraint_violations.json", source=MONITOR),
-        call("s3:GetObject", p.run("model-artifacts", "data-quality-baseline/statistics.json"), source=MONITOR),
-        call("cloudwatch:PutMetricData", "*", source=MONITOR, cloudwatch__namespace="aws/sagemaker/Endpoints/data-metrics"),
+        call(
+            "s3:PutObject",
+            f"{monitor}/{p.project}/reports/2026/01/01/00/constraint_violations.json",
+            source=MONITOR,
+        ),
+        call(
+            "s3:GetObject", p.run("model-artifacts", "data-quality-baseline/statistics.json"), source=MONITOR
+        ),
+        call(
+            "cloudwatch:PutMetricData",
+            "*",
+            source=MONITOR,
+            cloudwatch__namespace="aws/sagemaker/Endpoints/data-metrics",
+        ),
         *images(p.region, MODEL_MONITOR),
     ]
 
@@ -119,7 +170,11 @@ def promotion_steps(p: Platform) -> list[Call]:
         call("s3:GetObject", metrics, source=APPROVE),
         call("kms:Decrypt", p.artifacts_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
         *(
-            call("sts:AssumeRole", p.role_arn(naming.promotion_check_role(p.name, p.project, role), p.accounts[role]), source=ASSUME_ROLE)
+            call(
+                "sts:AssumeRole",
+                p.role_arn(naming.promotion_check_role(p.name, p.project, role), p.accounts[role]),
+                source=ASSUME_ROLE,
+            )
             for role in ("test", "prod")
         ),
     ]
@@ -130,10 +185,18 @@ def _check(p: Platform, role: str) -> list[Call]:
     endpoint = p.sagemaker(f"endpoint/{naming.endpoint(p.name, p.project, role)}", account)
     calls = [
         call("sagemaker:DescribeEndpoint", endpoint, source=CODEBUILD_ROLE),
-        call("sagemaker:DescribeEndpointConfig", p.sagemaker("endpoint-config/serving-config-1", account), source=CODEBUILD_ROLE),
+        call(
+            "sagemaker:DescribeEndpointConfig",
+            p.sagemaker("endpoint-config/serving-config-1", account),
+            source=CODEBUILD_ROLE,
+        ),
         call("sagemaker:DescribeModel", p.sagemaker("model/serving-model-1", account), source=CODEBUILD_ROLE),
     ]
-    return [*calls, call("sagemaker:InvokeEndpoint", endpoint, source=CODEBUILD_ROLE)] if role == "test" else calls
+    return (
+        [*calls, call("sagemaker:InvokeEndpoint", endpoint, source=CODEBUILD_ROLE)]
+        if role == "test"
+        else calls
+    )
 
 
 def check_in_test(p: Platform) -> list[Call]:
@@ -165,7 +228,10 @@ def promotion_trigger(p: Platform) -> list[Call]:
         *_function(p, "TriggerHandler"),
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call("codepipeline:StartPipelineExecution", p.promotion_pipeline, source=CODEPIPELINE_ACTIONS),
-        *(call(f"dynamodb:{a}", table, source=IDEMPOTENCY) for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")),
+        *(
+            call(f"dynamodb:{a}", table, source=IDEMPOTENCY)
+            for a in ("GetItem", "PutItem", "UpdateItem", "DeleteItem")
+        ),
     ]
 
 
@@ -175,5 +241,9 @@ def audit_trail(p: Platform) -> list[Call]:
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call("codepipeline:ListActionExecutions", p.promotion_pipeline, source=APPROVAL_ACTIONS),
         call("codepipeline:GetPipelineExecution", p.promotion_pipeline, source=APPROVAL_ACTIONS),
-        call("dynamodb:PutItem", p.audit_table, source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html"),
+        call(
+            "dynamodb:PutItem",
+            p.audit_table,
+            source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html",
+        ),
     ]

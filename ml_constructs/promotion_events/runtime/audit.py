@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
-
 from registry_events import DETAIL_TYPE as REGISTRY_EVENT
 from registry_events import Refused, read_decision
 
@@ -47,7 +46,9 @@ class Skipped(Refused):
 
 
 def _projects(raw: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    example = '{"groups": {"mlplatform-churn": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
+    example = (
+        '{"groups": {"mlplatform-churn": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
+    )
     try:
         projects = json.loads(raw or "")
     except json.JSONDecodeError:
@@ -92,7 +93,7 @@ def _recorded_at(event: dict[str, Any]) -> str:
         raise Skipped("time is not an ISO-8601 timestamp") from None
     if moment.tzinfo is None:
         raise Skipped("time has no time zone")
-    utc = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{utc}#{_field(event, 'id')}"
 
 
@@ -165,7 +166,9 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
         raise Skipped(f"state {detail['state']} is not an approval decision")
     execution_id, stage, action = (_field(detail, key) for key in ("execution-id", "stage", "action"))
     try:
-        execution = CODEPIPELINE.get_pipeline_execution(pipelineName=pipeline, pipelineExecutionId=execution_id)
+        execution = CODEPIPELINE.get_pipeline_execution(
+            pipelineName=pipeline, pipelineExecutionId=execution_id
+        )
         run = _approval_execution(pipeline, execution_id, stage, action)
     except ClientError as error:
         if error.response["Error"]["Code"] not in UNKNOWN_EXECUTION:

@@ -19,8 +19,8 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -72,7 +72,9 @@ def warm_up(runtime, endpoint: str, rows: list[str]) -> None:
     """Wake the endpoint (a serverless one starts a container on first use); answers are not judged."""
     for row in rows:
         try:
-            runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=row.encode())["Body"].read()
+            runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=row.encode())[
+                "Body"
+            ].read()
         except ClientError as error:
             common.log(f"warm-up request failed ({error.response['Error'].get('Code')}); measuring anyway")
 

@@ -12,8 +12,9 @@ import re
 import shlex
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -70,7 +71,9 @@ def count(environ: Mapping[str, str], name: str, default: str | None = None) -> 
     """A whole number of zero or more from the environment."""
     raw = env(environ, name, default)
     if not raw.isdigit():
-        raise StepError(f"{name} must be a whole number of zero or more, got {raw!r}; fix: correct it on the CodeBuild action")
+        raise StepError(
+            f"{name} must be a whole number of zero or more, got {raw!r}; fix: correct it on the CodeBuild action"
+        )
     return int(raw)
 
 

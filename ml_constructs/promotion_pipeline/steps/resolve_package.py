@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
 try:
     from . import common  # imported as a package module (tests)

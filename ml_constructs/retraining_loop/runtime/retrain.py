@@ -80,7 +80,9 @@ def parse(event: Any) -> Finding:
         fields[name] = value
     expected = f"{PIPELINE_PREFIX}{fields['project']}-model-build"
     if fields["pipeline"] != expected:
-        raise Malformed(f"pipeline {fields['pipeline']!r} is not the project's model-build pipeline {expected!r}")
+        raise Malformed(
+            f"pipeline {fields['pipeline']!r} is not the project's model-build pipeline {expected!r}"
+        )
     if not _TOKEN.fullmatch(fields["event_id"]):
         raise Malformed(f"event_id {fields['event_id']!r} is not an EventBridge event id")
     hours = event.get("window_hours")
@@ -93,7 +95,11 @@ def claim(finding: Finding, now: int) -> bool:
     """Take the project's window, unless a run started within it."""
     try:
         TABLE.put_item(
-            Item={"project": finding.project, "window_ends": now + finding.window_seconds, "event_id": finding.event_id},
+            Item={
+                "project": finding.project,
+                "window_ends": now + finding.window_seconds,
+                "event_id": finding.event_id,
+            },
             ConditionExpression="attribute_not_exists(#project) OR window_ends <= :now OR event_id = :event",
             ExpressionAttributeNames={"#project": "project"},
             ExpressionAttributeValues={":now": now, ":event": finding.event_id},
