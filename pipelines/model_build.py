@@ -201,9 +201,9 @@ class DataQualityBaselineStep(QualityCheckStep):
         return request
 
 
-def build(session: PipelineSession) -> Pipeline:
-    """The pipeline, with every deployment- and project-specific value left open."""
-    preprocess = ProcessingStep(
+def preprocess_step(session: PipelineSession) -> ProcessingStep:
+    """Drop the PII columns and split the raw data, into the processed-data bucket (data key)."""
+    return ProcessingStep(
         name="Preprocess",
         step_args=script_processor("preprocess", processing_image_uri, data_kms_key_arn, session).run(
             inputs=[
@@ -217,8 +217,22 @@ def build(session: PipelineSession) -> Pipeline:
             arguments=["--pii-columns", pii_columns],
         ),
     )
-    preprocessed = preprocess.properties.ProcessingOutputConfig.Outputs
 
+
+# The built-in XGBoost algorithm's settings: a binary classifier, stopping when validation AUC stalls.
+HYPERPARAMETERS = {
+    "objective": "binary:logistic",
+    "eval_metric": "auc",
+    "num_round": 300,
+    "early_stopping_rounds": 20,
+    "max_depth": 4,
+    "eta": 0.1,
+    "subsample": 0.8,
+}
+
+
+def train_step(session: PipelineSession, splits) -> TrainingStep:
+    """Train on the train split, validate on the validation split; the model goes to ArtifactsUri."""
     trainer = ModelTrainer(
         base_job_name="train",
         role=_ROLE_ARN_STAND_IN,
@@ -235,49 +249,39 @@ def build(session: PipelineSession) -> Pipeline:
         output_data_config=OutputDataConfig(
             s3_output_path=artifacts("model"), kms_key_id=artifacts_kms_key_arn
         ),
-        hyperparameters={
-            "objective": "binary:logistic",
-            "eval_metric": "auc",
-            "num_round": 300,
-            "early_stopping_rounds": 20,
-            "max_depth": 4,
-            "eta": 0.1,
-            "subsample": 0.8,
-        },
+        hyperparameters=HYPERPARAMETERS,
         input_data_config=[
-            InputData(
-                channel_name=split, data_source=preprocessed[split].S3Output.S3Uri, content_type="text/csv"
-            )
+            InputData(channel_name=split, data_source=splits[split].S3Output.S3Uri, content_type="text/csv")
             for split in ("train", "validation")
         ],
         sagemaker_session=session,
     )
-    train = TrainingStep(name="Train", step_args=trainer.train())
-    model_data = train.properties.ModelArtifacts.S3ModelArtifacts
+    return TrainingStep(name="Train", step_args=trainer.train())
 
-    evaluation_report = PropertyFile(
-        name="EvaluationReport", output_name="evaluation", path="evaluation.json"
-    )
-    evaluate = ProcessingStep(
+
+def evaluate_step(session: PipelineSession, splits, model_data, report: PropertyFile) -> ProcessingStep:
+    """Score the model on the test split: `evaluation.json` (`report`) under ArtifactsUri."""
+    return ProcessingStep(
         name="Evaluate",
         step_args=script_processor("evaluate", training_image_uri, artifacts_kms_key_arn, session).run(
             inputs=[
                 s3_input("code", code_uri, CODE_DIR),
                 s3_input("model", model_data, f"{PROCESSING}/model"),
-                s3_input("test", preprocessed["test"].S3Output.S3Uri, f"{PROCESSING}/test"),
+                s3_input("test", splits["test"].S3Output.S3Uri, f"{PROCESSING}/test"),
             ],
             outputs=[s3_output("evaluation", artifacts("evaluation"), f"{PROCESSING}/evaluation")],
             arguments=["--quality-metric", quality_metric],
         ),
-        property_files=[evaluation_report],
+        property_files=[report],
     )
-    evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
-    evaluation_json = Join(on="/", values=[evaluation_uri, "evaluation.json"])
 
-    baseline = DataQualityBaselineStep(
+
+def baseline_step(session: PipelineSession, splits, after: ProcessingStep) -> DataQualityBaselineStep:
+    """The data-quality statistics and constraints of the baseline split, under ArtifactsUri."""
+    return DataQualityBaselineStep(
         name="Baseline",
         quality_check_config=DataQualityCheckConfig(
-            baseline_dataset=preprocessed["baseline"].S3Output.S3Uri,
+            baseline_dataset=splits["baseline"].S3Output.S3Uri,
             dataset_format=DatasetFormat.csv(header=True),
             output_s3_uri=artifacts("data-quality-baseline"),
         ),
@@ -295,20 +299,27 @@ def build(session: PipelineSession) -> Pipeline:
         register_new_baseline=True,
         model_package_group_name=model_package_group_name,
         # After evaluation rather than beside training: an execution holds one instance at a time.
-        depends_on=[evaluate],
+        depends_on=[after],
     )
-    quality = JsonGet(step_name=evaluate.name, property_file=evaluation_report, json_path="quality.value")
-    register = ModelStep(
+
+
+def register_step(
+    session: PipelineSession, model_data, evaluation: Join, baseline: DataQualityBaselineStep
+) -> ModelStep:
+    """Register the model as PendingManualApproval, with its metrics and baselines attached."""
+    builder = ModelBuilder(
+        image_uri=training_image_uri,
+        s3_model_data_url=model_data,
+        role_arn=_ROLE_ARN_STAND_IN,
+        # The built-in algorithm serves the model: no inference code, so none of the
+        # script-mode environment (with the session's region) that the SDK adds by default.
+        dependencies={},
+        sagemaker_session=session,
+    )
+    checked = baseline.properties
+    return ModelStep(
         name="Register",
-        step_args=ModelBuilder(
-            image_uri=training_image_uri,
-            s3_model_data_url=model_data,
-            role_arn=_ROLE_ARN_STAND_IN,
-            # The built-in algorithm serves the model: no inference code, so none of the
-            # script-mode environment (with the session's region) that the SDK adds by default.
-            dependencies={},
-            sagemaker_session=session,
-        ).register(
+        step_args=builder.register(
             model_package_group_name=model_package_group_name,
             approval_status="PendingManualApproval",
             content_types=["text/csv"],
@@ -317,16 +328,20 @@ def build(session: PipelineSession) -> Pipeline:
             transform_instances=[inference_instance_type],
             # Shown in the model registry, and read by production monitoring of this version.
             model_metrics=ModelMetrics(
-                model_statistics=json_file(evaluation_json),
-                model_data_statistics=json_file(baseline.properties.CalculatedBaselineStatistics),
-                model_data_constraints=json_file(baseline.properties.CalculatedBaselineConstraints),
+                model_statistics=json_file(evaluation),
+                model_data_statistics=json_file(checked.CalculatedBaselineStatistics),
+                model_data_constraints=json_file(checked.CalculatedBaselineConstraints),
             ),
             drift_check_baselines=DriftCheckBaselines(
-                model_data_statistics=json_file(baseline.properties.BaselineUsedForDriftCheckStatistics),
-                model_data_constraints=json_file(baseline.properties.BaselineUsedForDriftCheckConstraints),
+                model_data_statistics=json_file(checked.BaselineUsedForDriftCheckStatistics),
+                model_data_constraints=json_file(checked.BaselineUsedForDriftCheckConstraints),
             ),
         ),
     )
+
+
+def quality_gate_step(quality: JsonGet, register: ModelStep, after: QualityCheckStep) -> ConditionStep:
+    """`quality` >= QualityThreshold: then `register`, else fail naming the metric and the threshold."""
     below_threshold = FailStep(
         name="QualityBelowThreshold",
         error_message=Join(
@@ -341,13 +356,30 @@ def build(session: PipelineSession) -> Pipeline:
             ],
         ),
     )
-    gate = ConditionStep(
+    return ConditionStep(
         name="QualityGate",
         conditions=[ConditionGreaterThanOrEqualTo(left=quality, right=quality_threshold)],
         if_steps=[register],
         else_steps=[below_threshold],
-        depends_on=[baseline],  # what Register attaches to the model package must exist
+        depends_on=[after],  # what Register attaches to the model package must exist
     )
+
+
+def build(session: PipelineSession) -> Pipeline:
+    """The pipeline, with every deployment- and project-specific value left open."""
+    preprocess = preprocess_step(session)
+    splits = preprocess.properties.ProcessingOutputConfig.Outputs
+    train = train_step(session, splits)
+    model_data = train.properties.ModelArtifacts.S3ModelArtifacts
+    report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
+    evaluate = evaluate_step(session, splits, model_data, report)
+    evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
+    baseline = baseline_step(session, splits, after=evaluate)
+    quality = JsonGet(step_name=evaluate.name, property_file=report, json_path="quality.value")
+    register = register_step(
+        session, model_data, Join(on="/", values=[evaluation_uri, "evaluation.json"]), baseline
+    )
+    gate = quality_gate_step(quality, register, after=baseline)
     return Pipeline(
         name="model-build",
         parameters=PARAMETERS,
