@@ -48,7 +48,7 @@ def confusion(labels: np.ndarray, predictions: np.ndarray) -> dict[str, int]:
     }
 
 
-def _ratio(numerator: int, denominator: int) -> float:
+def _ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else 0.0
 
 
