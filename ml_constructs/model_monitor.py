@@ -8,6 +8,7 @@ to the dev account's monitoring bus, where the project's retraining rule decides
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import CfnResource, Duration, Fn, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -21,11 +22,25 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ml_constructs.event_dead_letters import MAX_EVENT_AGE, RETRY_ATTEMPTS, DeadLetterQueue
-from ml_constructs.serving_endpoint import Placement
-from platform_config.schema import Monitoring
+from ml_constructs.platform_vpc import NetworkPlacement
 
 _INPUT = "/opt/ml/processing/input/endpoint"
 _OUTPUT = "/opt/ml/processing/output"
+
+
+@dataclass(frozen=True)
+class MonitorProps:
+    """What is monitored, how often, on what, and which drift alarms."""
+
+    endpoint_name: str
+    schedule_names: dict[str, str]  # by kind: "data-quality", "model-quality"
+    schedule: str  # SageMaker's schedule expression, e.g. cron(0 * ? * * *)
+    instance_type: str
+    alarm_features: tuple[str, ...]
+    drift_alarm_threshold: float
+    ground_truth_uri: str | None  # labels for served predictions: enables model-quality monitoring
+    reports_uri: str
+    findings_bus_arn: str  # dev's monitoring bus, which decides what a violation means
 
 
 @dataclass(frozen=True)
@@ -64,164 +79,136 @@ class ModelMonitor(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        endpoint_name: str,
-        schedule_names: dict[str, str],
-        settings: Monitoring,
+        props: MonitorProps,
         image_uri: str,
         role: iam.IRole,
         key: kms.IKey,
-        placement: Placement,
-        reports_uri: str,
+        placement: NetworkPlacement,
         baselines: Baselines,
         alerts: sns.ITopic,
-        findings_bus_arn: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
+        self.props, self._role, self._key, self._placement = props, role, key, placement
         # What EventBridge could not deliver (to dev's bus, to the alert topic). `key` must let
         # EventBridge use it (`allow_event_dead_letters`, done once per account by its owner).
         self.dead_letters = DeadLetterQueue(
             self,
             "DeadLetters",
             key=key,
-            holds=f"{endpoint_name}'s monitoring events EventBridge could not deliver",
+            holds=f"{props.endpoint_name}'s monitoring events EventBridge could not deliver",
         ).queue
-
-        def common(job: type) -> dict:
-            """Settings both job kinds share, built from that kind's own property classes."""
-            return dict(
-                role_arn=role.role_arn,
-                job_resources=job.MonitoringResourcesProperty(
-                    cluster_config=job.ClusterConfigProperty(
-                        instance_count=1,
-                        instance_type=settings.instance_type,
-                        volume_size_in_gb=20,
-                        volume_kms_key_id=key.key_arn,
-                    )
-                ),
-                network_config=job.NetworkConfigProperty(
-                    enable_network_isolation=True,
-                    enable_inter_container_traffic_encryption=True,
-                    vpc_config=job.VpcConfigProperty(
-                        subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
-                    ),
-                ),
-                stopping_condition=job.StoppingConditionProperty(max_runtime_in_seconds=3600),
-            )
-
-        def output(job: type, kind: str):
-            return job.MonitoringOutputConfigProperty(
-                kms_key_id=key.key_arn,
-                monitoring_outputs=[
-                    job.MonitoringOutputProperty(
-                        s3_output=job.S3OutputProperty(
-                            local_path=_OUTPUT, s3_uri=f"{reports_uri}/{kind}", s3_upload_mode="EndOfJob"
-                        )
-                    )
-                ],
-            )
-
-        data_quality = sagemaker.CfnDataQualityJobDefinition(
-            self,
-            "DataQualityJob",
-            data_quality_app_specification=sagemaker.CfnDataQualityJobDefinition.DataQualityAppSpecificationProperty(
-                image_uri=image_uri, environment={"publish_cloudwatch_metrics": "Enabled"}
-            ),
-            data_quality_baseline_config=sagemaker.CfnDataQualityJobDefinition.DataQualityBaselineConfigProperty(
-                constraints_resource=sagemaker.CfnDataQualityJobDefinition.ConstraintsResourceProperty(
-                    s3_uri=baselines.constraints_uri
-                ),
-                statistics_resource=sagemaker.CfnDataQualityJobDefinition.StatisticsResourceProperty(
-                    s3_uri=baselines.statistics_uri
-                ),
-            ),
-            data_quality_job_input=sagemaker.CfnDataQualityJobDefinition.DataQualityJobInputProperty(
-                endpoint_input=sagemaker.CfnDataQualityJobDefinition.EndpointInputProperty(
-                    endpoint_name=endpoint_name, local_path=_INPUT
-                )
-            ),
-            data_quality_job_output_config=output(sagemaker.CfnDataQualityJobDefinition, "data-quality"),
-            **common(sagemaker.CfnDataQualityJobDefinition),
-        )
-        jobs = {"data-quality": (data_quality, "DataQuality")}
-        if settings.ground_truth_uri:
-            jobs["model-quality"] = (
-                self._model_quality(endpoint_name, settings, image_uri, output, common),
-                "ModelQuality",
-            )
-
-        self.schedules = {}
-        for kind, (job, monitoring_type) in jobs.items():
-            schedule = sagemaker.CfnMonitoringSchedule(
-                self,
-                f"{monitoring_type}Schedule",
-                monitoring_schedule_name=schedule_names[kind],
-                monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
-                    monitoring_job_definition_name=job_definition_name(job),
-                    monitoring_type=monitoring_type,
-                    schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(
-                        schedule_expression=settings.schedule
-                    ),
-                ),
-            )
-            self.schedules[kind] = schedule
-
+        jobs = {"data-quality": (self._data_quality(image_uri, baselines), "DataQuality")}
+        if props.ground_truth_uri:
+            jobs["model-quality"] = (self._model_quality(image_uri, props.ground_truth_uri), "ModelQuality")
+        self.schedules = {
+            kind: self._schedule(kind, job, monitoring_type) for kind, (job, monitoring_type) in jobs.items()
+        }
+        stack = Stack.of(self)
         schedule_arns = [
             stack.format_arn(service="sagemaker", resource="monitoring-schedule", resource_name=name)
-            for name in (schedule_names[kind] for kind in self.schedules)
+            for name in (props.schedule_names[kind] for kind in self.schedules)
         ]
-        self.alarms = self._drift_alarms(endpoint_name, schedule_names["data-quality"], settings, alerts)
-        self._notify_failures(endpoint_name, schedule_arns, alerts)
-        # The feedback loop: violations go to dev, where retraining (or a notification) is decided.
-        forwarder = iam.Role(self, "ForwardRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
-        iam.ManagedPolicy(
-            self,
-            "ForwardPolicy",
-            description="Put this endpoint's monitoring findings on the dev account's monitoring bus",
-            statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[findings_bus_arn])],
-            roles=[forwarder],
+        self.alarms = self._drift_alarms(alerts)
+        self._notify_failures(schedule_arns, alerts)
+        self._forward_violations(schedule_arns)
+
+    def _common(self, job: Any) -> dict:
+        """Settings both job kinds share, built from that kind's own property classes."""
+        return dict(
+            role_arn=self._role.role_arn,
+            job_resources=job.MonitoringResourcesProperty(
+                cluster_config=job.ClusterConfigProperty(
+                    instance_count=1,
+                    instance_type=self.props.instance_type,
+                    volume_size_in_gb=20,
+                    volume_kms_key_id=self._key.key_arn,
+                )
+            ),
+            network_config=job.NetworkConfigProperty(
+                enable_network_isolation=True,
+                enable_inter_container_traffic_encryption=True,
+                vpc_config=job.VpcConfigProperty(
+                    subnets=self._placement.subnet_ids, security_group_ids=self._placement.security_group_ids
+                ),
+            ),
+            stopping_condition=job.StoppingConditionProperty(max_runtime_in_seconds=3600),
         )
-        events.Rule(
-            self,
-            "ForwardViolations",
-            description=f"Model Monitor violations of {endpoint_name}, to the dev account's monitoring bus",
-            event_pattern=monitoring_events(schedule_arns, **VIOLATIONS),
-            targets=[
-                targets.EventBus(
-                    events.EventBus.from_event_bus_arn(self, "FindingsBus", findings_bus_arn),
-                    role=forwarder.without_policy_updates(),
-                    dead_letter_queue=self.dead_letters,
+
+    def _output(self, job: Any, kind: str) -> Any:
+        return job.MonitoringOutputConfigProperty(
+            kms_key_id=self._key.key_arn,
+            monitoring_outputs=[
+                job.MonitoringOutputProperty(
+                    s3_output=job.S3OutputProperty(
+                        local_path=_OUTPUT,
+                        s3_uri=f"{self.props.reports_uri}/{kind}",
+                        s3_upload_mode="EndOfJob",
+                    )
                 )
             ],
         )
 
-    def _model_quality(self, endpoint_name, settings, image_uri, output, common):
-        return sagemaker.CfnModelQualityJobDefinition(
+    def _data_quality(self, image_uri: str, baselines: Baselines) -> sagemaker.CfnDataQualityJobDefinition:
+        job = sagemaker.CfnDataQualityJobDefinition
+        return job(
+            self,
+            "DataQualityJob",
+            data_quality_app_specification=job.DataQualityAppSpecificationProperty(
+                image_uri=image_uri, environment={"publish_cloudwatch_metrics": "Enabled"}
+            ),
+            data_quality_baseline_config=job.DataQualityBaselineConfigProperty(
+                constraints_resource=job.ConstraintsResourceProperty(s3_uri=baselines.constraints_uri),
+                statistics_resource=job.StatisticsResourceProperty(s3_uri=baselines.statistics_uri),
+            ),
+            data_quality_job_input=job.DataQualityJobInputProperty(
+                endpoint_input=job.EndpointInputProperty(
+                    endpoint_name=self.props.endpoint_name, local_path=_INPUT
+                )
+            ),
+            data_quality_job_output_config=self._output(job, "data-quality"),
+            **self._common(job),
+        )
+
+    def _model_quality(self, image_uri: str, ground_truth_uri: str) -> sagemaker.CfnModelQualityJobDefinition:
+        job = sagemaker.CfnModelQualityJobDefinition
+        return job(
             self,
             "ModelQualityJob",
-            model_quality_app_specification=sagemaker.CfnModelQualityJobDefinition.ModelQualityAppSpecificationProperty(
+            model_quality_app_specification=job.ModelQualityAppSpecificationProperty(
                 image_uri=image_uri, problem_type="BinaryClassification"
             ),
-            model_quality_job_input=sagemaker.CfnModelQualityJobDefinition.ModelQualityJobInputProperty(
-                endpoint_input=sagemaker.CfnModelQualityJobDefinition.EndpointInputProperty(
-                    endpoint_name=endpoint_name,
+            model_quality_job_input=job.ModelQualityJobInputProperty(
+                endpoint_input=job.EndpointInputProperty(
+                    endpoint_name=self.props.endpoint_name,
                     local_path=_INPUT,
                     probability_attribute="0",
                     probability_threshold_attribute=0.5,
                 ),
-                ground_truth_s3_input=sagemaker.CfnModelQualityJobDefinition.MonitoringGroundTruthS3InputProperty(
-                    s3_uri=settings.ground_truth_uri
-                ),
+                ground_truth_s3_input=job.MonitoringGroundTruthS3InputProperty(s3_uri=ground_truth_uri),
             ),
-            model_quality_job_output_config=output(sagemaker.CfnModelQualityJobDefinition, "model-quality"),
-            **common(sagemaker.CfnModelQualityJobDefinition),
+            model_quality_job_output_config=self._output(job, "model-quality"),
+            **self._common(job),
         )
 
-    def _drift_alarms(
-        self, endpoint_name, schedule_name, settings: Monitoring, alerts
-    ) -> list[cloudwatch.Alarm]:
+    def _schedule(self, kind: str, job: CfnResource, monitoring_type: str) -> sagemaker.CfnMonitoringSchedule:
+        return sagemaker.CfnMonitoringSchedule(
+            self,
+            f"{monitoring_type}Schedule",
+            monitoring_schedule_name=self.props.schedule_names[kind],
+            monitoring_schedule_config=sagemaker.CfnMonitoringSchedule.MonitoringScheduleConfigProperty(
+                monitoring_job_definition_name=job_definition_name(job),
+                monitoring_type=monitoring_type,
+                schedule_config=sagemaker.CfnMonitoringSchedule.ScheduleConfigProperty(
+                    schedule_expression=self.props.schedule
+                ),
+            ),
+        )
+
+    def _drift_alarms(self, alerts: sns.ITopic) -> list[cloudwatch.Alarm]:
+        """One alarm per configured feature on its baseline drift, as Model Monitor publishes it."""
+        endpoint_name, schedule_name = self.props.endpoint_name, self.props.schedule_names["data-quality"]
         alarms = []
-        for feature in settings.alarm_features:
+        for feature in self.props.alarm_features:
             alarm = cloudwatch.Alarm(
                 self,
                 f"Drift{feature.title().replace('_', '')}",
@@ -234,7 +221,7 @@ class ModelMonitor(Construct):
                     statistic="Maximum",
                     period=Duration.hours(1),
                 ),
-                threshold=settings.drift_alarm_threshold,
+                threshold=self.props.drift_alarm_threshold,
                 evaluation_periods=1,
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -243,9 +230,35 @@ class ModelMonitor(Construct):
             alarms.append(alarm)
         return alarms
 
-    def _notify_failures(self, endpoint_name: str, schedule_arns: list[str], alerts: sns.ITopic) -> None:
+    def _forward_violations(self, schedule_arns: list[str]) -> None:
+        """The feedback loop: violations go to dev, where retraining (or a notification) is decided."""
+        bus_arn = self.props.findings_bus_arn
+        forwarder = iam.Role(self, "ForwardRole", assumed_by=iam.ServicePrincipal("events.amazonaws.com"))
+        iam.ManagedPolicy(
+            self,
+            "ForwardPolicy",
+            description="Put this endpoint's monitoring findings on the dev account's monitoring bus",
+            statements=[iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus_arn])],
+            roles=[forwarder],
+        )
+        events.Rule(
+            self,
+            "ForwardViolations",
+            description=f"Model Monitor violations of {self.props.endpoint_name}, to the dev account's monitoring bus",
+            event_pattern=monitoring_events(schedule_arns, **VIOLATIONS),
+            targets=[
+                targets.EventBus(
+                    events.EventBus.from_event_bus_arn(self, "FindingsBus", bus_arn),
+                    role=forwarder.without_policy_updates(),
+                    dead_letter_queue=self.dead_letters,
+                )
+            ],
+        )
+
+    def _notify_failures(self, schedule_arns: list[str], alerts: sns.ITopic) -> None:
         """A failed monitoring execution goes to the alert topic as it happens. (An alarm on the rule's
         TriggeredRules metric would be no signal: AWS/Events publishes it only for rules with targets.)"""
+        endpoint_name = self.props.endpoint_name
         detail = events.EventField.from_path
         events.Rule(
             self,

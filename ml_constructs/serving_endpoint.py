@@ -1,4 +1,5 @@
-"""A SageMaker endpoint serving one model package version: the same construct in test and prod.
+"""A SageMaker endpoint serving one model package version: the same construct in test and prod, which
+differ only in the props they give it (capacity, rollout, scaling, capture, alarm thresholds).
 
 The model package ARN is a CloudFormation parameter of the stack, so the promotion pipeline deploys
 any approved version without re-synthesizing. Everything here is created only once a package is
@@ -11,25 +12,67 @@ from dataclasses import dataclass
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_applicationautoscaling as autoscaling
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sagemaker as sagemaker
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from platform_config.schema import ProdServing, TestServing
+from ml_constructs.endpoint_alarms import ROLLBACK_ALARMS, VARIANT, AlarmThresholds, endpoint_alarms
+from ml_constructs.platform_vpc import NetworkPlacement
 
-VARIANT = "AllTraffic"
+Variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty
 
 
 @dataclass(frozen=True)
-class Placement:
-    """Where instance-backed endpoints run: the account's VPC, no network for the container."""
+class Serverless:
+    """Serverless capacity: nothing to pay while idle; no VPC, no network isolation, no volume."""
 
-    subnet_ids: list[str]
-    security_group_ids: list[str]
+    memory_mb: int
+    max_concurrency: int
+    has_instances = False
+
+    def variant(self, model_name: str) -> Variant:
+        return Variant(
+            variant_name=VARIANT,
+            model_name=model_name,
+            serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
+                memory_size_in_mb=self.memory_mb, max_concurrency=self.max_concurrency
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class Instances:
+    """Instance-backed capacity, in the VPC with network isolation and a KMS-encrypted volume."""
+
+    instance_type: str
+    initial_count: int
+    has_instances = True
+
+    def variant(self, model_name: str) -> Variant:
+        return Variant(
+            variant_name=VARIANT,
+            model_name=model_name,
+            instance_type=self.instance_type,
+            initial_instance_count=self.initial_count,
+            initial_variant_weight=1,
+        )
+
+
+@dataclass(frozen=True)
+class Autoscaling:
+    min_instances: int
+    max_instances: int
+    invocations_per_instance: int  # target tracking, per minute
+
+
+@dataclass(frozen=True)
+class Canary:
+    """Blue/green updates: `percent` of capacity first, baked for `bake_minutes`, then the rest."""
+
+    percent: int
+    bake_minutes: int
 
 
 @dataclass(frozen=True)
@@ -38,93 +81,70 @@ class DataCapture:
     sampling_percent: int
 
 
+@dataclass(frozen=True)
+class EndpointProps:
+    endpoint_name: str
+    capacity: Serverless | Instances
+    alarms: AlarmThresholds
+    autoscaling: Autoscaling | None = None
+    canary: Canary | None = None
+    capture: DataCapture | None = None
+
+
 class ServingEndpoint(Construct):
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        endpoint_name: str,
+        props: EndpointProps,
         model_package_arn: str,
         role: iam.IRole,
         key: kms.IKey,
-        placement: Placement,
-        settings: TestServing | ProdServing,
+        placement: NetworkPlacement,
         alerts: sns.ITopic,
-        capture: DataCapture | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.endpoint_name = endpoint_name
-        serverless = isinstance(settings, TestServing) and settings.serverless
-        # Serverless endpoints take neither a VPC nor network isolation.
+        self.endpoint_name = props.endpoint_name
+        in_vpc = props.capacity.has_instances  # serverless endpoints take neither a VPC nor isolation
         model = sagemaker.CfnModel(
             self,
             "Model",
             execution_role_arn=role.role_arn,
             containers=[sagemaker.CfnModel.ContainerDefinitionProperty(model_package_name=model_package_arn)],
-            enable_network_isolation=None if serverless else True,
-            vpc_config=None
-            if serverless
-            else sagemaker.CfnModel.VpcConfigProperty(
+            enable_network_isolation=True if in_vpc else None,
+            vpc_config=sagemaker.CfnModel.VpcConfigProperty(
                 subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
-            ),
+            )
+            if in_vpc
+            else None,
         )
-        if serverless:
-            variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-                variant_name=VARIANT,
-                model_name=model.attr_model_name,
-                serverless_config=sagemaker.CfnEndpointConfig.ServerlessConfigProperty(
-                    memory_size_in_mb=settings.memory_mb, max_concurrency=settings.max_concurrency
-                ),
-            )
-        else:
-            count = settings.min_instances if isinstance(settings, ProdServing) else settings.instance_count
-            variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty(
-                variant_name=VARIANT,
-                model_name=model.attr_model_name,
-                instance_type=settings.instance_type,
-                initial_instance_count=count,
-                initial_variant_weight=1,
-            )
         self.config = sagemaker.CfnEndpointConfig(
             self,
             "Config",
-            production_variants=[variant],
+            production_variants=[props.capacity.variant(model.attr_model_name)],
             # A volume key is refused for serverless variants, which have no volume.
-            kms_key_id=None if serverless else key.key_arn,
-            data_capture_config=None
-            if capture is None
-            else sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
-                enable_capture=True,
-                initial_sampling_percentage=capture.sampling_percent,
-                destination_s3_uri=capture.destination_uri,
-                kms_key_id=key.key_arn,
-                capture_options=[
-                    sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Input"),
-                    sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Output"),
-                ],
-                capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
-                    csv_content_types=["text/csv"]
-                ),
-            ),
+            kms_key_id=key.key_arn if in_vpc else None,
+            data_capture_config=_capture(props.capture, key) if props.capture else None,
         )
-        self.alarms = self._alarms(alerts, settings, serverless)
-        rollout = settings if isinstance(settings, ProdServing) else None
+        self.alarms = endpoint_alarms(
+            self, endpoint=self.endpoint_name, thresholds=props.alarms, alerts=alerts, has_instances=in_vpc
+        )
         self.endpoint = sagemaker.CfnEndpoint(
             self,
             "Endpoint",
-            endpoint_name=endpoint_name,
+            endpoint_name=self.endpoint_name,
             endpoint_config_name=self.config.attr_endpoint_config_name,
-            deployment_config=None if rollout is None else self._blue_green(rollout),
+            deployment_config=self._blue_green(props.canary) if props.canary else None,
             # A promotion changes the model, not the capacity: keep the instance count autoscaling
-            # reached instead of resetting it to the new config's initial count (min_instances).
-            retain_all_variant_properties=rollout is not None,
+            # reached instead of resetting it to the new config's initial count.
+            retain_all_variant_properties=props.autoscaling is not None,
         )
         for alarm in self.alarms.values():
             self.endpoint.node.add_dependency(alarm)
-        if rollout is not None:
-            self._autoscale(rollout)
-        if serverless:
+        if props.autoscaling:
+            self._autoscale(props.autoscaling)
+        if not in_vpc:
             Validations.of(self.config).acknowledge(
                 Acknowledgment(
                     id="NIST.800.53.R5::NIST.800.53.R5-SageMakerEndpointConfigurationKMSKeyConfigured",
@@ -133,88 +153,15 @@ class ServingEndpoint(Construct):
                 )
             )
 
-    def _metric(
-        self, name: str, statistic: str, namespace: str = "AWS/SageMaker", period: int = 1
-    ) -> cloudwatch.Metric:
-        return cloudwatch.Metric(
-            namespace=namespace,
-            metric_name=name,
-            dimensions_map={"EndpointName": self.endpoint_name, "VariantName": VARIANT},
-            statistic=statistic,
-            period=Duration.minutes(period),
-        )
-
-    def _error_rate(self, code: str, *, minutes: int) -> cloudwatch.MathExpression:
-        return cloudwatch.MathExpression(
-            # Documented metric math: IF(condition, true value, false value); no traffic, no errors.
-            expression="IF(invocations > 0, 100 * errors / invocations, 0)",
-            using_metrics={
-                "errors": self._metric(f"Invocation{code}Errors", "Sum", period=minutes),
-                "invocations": self._metric("Invocations", "Sum", period=minutes),
-            },
-            period=Duration.minutes(minutes),
-            label=f"{code} error rate (%)",
-        )
-
-    def _alarms(self, alerts: sns.ITopic, settings, serverless: bool) -> dict[str, cloudwatch.Alarm]:
-        """Operational alarms, all to the alert topic; the first two also roll prod updates back."""
-        latency_ms = settings.latency_alarm_ms if isinstance(settings, ProdServing) else 1000
-        error_percent = settings.error_rate_alarm_percent if isinstance(settings, ProdServing) else 5.0
-        specs = {
-            "5xx": (
-                self._error_rate("5XX", minutes=1),
-                error_percent,
-                "server errors above the allowed rate",
-            ),
-            "latency": (
-                self._metric("ModelLatency", "p99"),
-                latency_ms * 1000,  # ModelLatency is in microseconds
-                f"p99 model latency above {latency_ms} ms",
-            ),
-            "4xx": (
-                self._error_rate("4XX", minutes=5),
-                10.0,
-                "client errors above 10% of requests: callers send what the model does not accept",
-            ),
-        }
-        if not serverless:
-            specs["cpu"] = (
-                self._metric("CPUUtilization", "Average", "/aws/sagemaker/Endpoints", 5),
-                80.0,
-                "CPU above 80%",
-            )
-            specs["memory"] = (
-                self._metric("MemoryUtilization", "Average", "/aws/sagemaker/Endpoints", 5),
-                80.0,
-                "memory above 80%",
-            )
-        alarms = {}
-        for kind, (metric, threshold, what) in specs.items():
-            alarm = cloudwatch.Alarm(
-                self,
-                f"{kind.title()}Alarm",
-                alarm_name=f"{self.endpoint_name}-{kind}",
-                alarm_description=f"{self.endpoint_name}: {what}",
-                metric=metric,
-                threshold=threshold,
-                evaluation_periods=3,
-                datapoints_to_alarm=2,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-            alarms[kind] = alarm
-        return alarms
-
-    def _blue_green(self, rollout: ProdServing) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
+    def _blue_green(self, canary: Canary) -> sagemaker.CfnEndpoint.DeploymentConfigProperty:
         """A canary of the new model first; any rollback alarm during baking returns all traffic."""
-        bake = rollout.bake_minutes * 60
+        bake = canary.bake_minutes * 60
         return sagemaker.CfnEndpoint.DeploymentConfigProperty(
             blue_green_update_policy=sagemaker.CfnEndpoint.BlueGreenUpdatePolicyProperty(
                 traffic_routing_configuration=sagemaker.CfnEndpoint.TrafficRoutingConfigProperty(
                     type="CANARY",
                     canary_size=sagemaker.CfnEndpoint.CapacitySizeProperty(
-                        type="CAPACITY_PERCENT", value=rollout.canary_percent
+                        type="CAPACITY_PERCENT", value=canary.percent
                     ),
                     wait_interval_in_seconds=bake,
                 ),
@@ -224,26 +171,43 @@ class ServingEndpoint(Construct):
             auto_rollback_configuration=sagemaker.CfnEndpoint.AutoRollbackConfigProperty(
                 alarms=[
                     sagemaker.CfnEndpoint.AlarmProperty(alarm_name=self.alarms[kind].alarm_name)
-                    for kind in ("5xx", "latency")
+                    for kind in ROLLBACK_ALARMS
                 ]
             ),
         )
 
-    def _autoscale(self, rollout: ProdServing) -> None:
+    def _autoscale(self, scaling: Autoscaling) -> None:
         target = autoscaling.ScalableTarget(
             self,
             "Scaling",
             service_namespace=autoscaling.ServiceNamespace.SAGEMAKER,
             resource_id=f"endpoint/{self.endpoint_name}/variant/{VARIANT}",
             scalable_dimension="sagemaker:variant:DesiredInstanceCount",
-            min_capacity=rollout.min_instances,
-            max_capacity=rollout.max_instances,
+            min_capacity=scaling.min_instances,
+            max_capacity=scaling.max_instances,
         )
         target.node.add_dependency(self.endpoint)
         target.scale_to_track_metric(
             "InvocationsPerInstance",
-            target_value=rollout.invocations_per_instance,
+            target_value=scaling.invocations_per_instance,
             predefined_metric=autoscaling.PredefinedMetric.SAGEMAKER_VARIANT_INVOCATIONS_PER_INSTANCE,
             scale_in_cooldown=Duration.minutes(5),
             scale_out_cooldown=Duration.minutes(1),
         )
+
+
+def _capture(capture: DataCapture, key: kms.IKey) -> sagemaker.CfnEndpointConfig.DataCaptureConfigProperty:
+    """Requests and responses (CSV), KMS-encrypted, for Model Monitor and incident reviews."""
+    return sagemaker.CfnEndpointConfig.DataCaptureConfigProperty(
+        enable_capture=True,
+        initial_sampling_percentage=capture.sampling_percent,
+        destination_s3_uri=capture.destination_uri,
+        kms_key_id=key.key_arn,
+        capture_options=[
+            sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Input"),
+            sagemaker.CfnEndpointConfig.CaptureOptionProperty(capture_mode="Output"),
+        ],
+        capture_content_type_header=sagemaker.CfnEndpointConfig.CaptureContentTypeHeaderProperty(
+            csv_content_types=["text/csv"]
+        ),
+    )

@@ -6,6 +6,7 @@ would add seconds to every synth. `python -m pipelines.model_build` writes the J
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from functools import cache
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 DEFINITION_FILE = Path(__file__).with_name("model_build.definition.json")
+SCRIPTS = Path(__file__).with_name("scripts")
+SAMPLE_DATA = Path(__file__).with_name("data")
 IMAGES_FILE = Path(__file__).with_name("container_images.json")
 
 PARAMETER_NAMES = (
@@ -98,3 +101,12 @@ def container_images(region: str) -> dict[str, str]:
             f"scikit-learn, XGBoost and Model Monitor images together only in {', '.join(images)}"
         )
     return dict(images[region])
+
+
+def code_version() -> str:
+    """The version of what the pipeline runs: a digest of its definition and scripts, recorded as the
+    pipeline's `code-version` tag for lineage (synthesis reads no git, so no commit id)."""
+    digest = hashlib.sha256()
+    for path in [DEFINITION_FILE, *sorted(SCRIPTS.glob("*.py"))]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"sha256:{digest.hexdigest()[:16]}"

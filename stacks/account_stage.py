@@ -1,4 +1,5 @@
-"""One `cdk.Stage` per AWS account, holding the stacks that account's role needs."""
+"""One `cdk.Stage` per AWS account, holding the stacks that account's role needs (built from the
+config by `stacks/from_config.py`)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,7 @@ from aws_cdk import Environment, Stage, Tags
 from constructs import Construct
 
 from platform_config import AccountRole, PlatformConfig
-from stacks.billing import BillingStack
-from stacks.model_build import ModelBuildStack
-from stacks.network import NetworkStack
-from stacks.promotion import PromotionPipelineStack, PromotionStack
-from stacks.registry import RegistryStack
-from stacks.retraining_loop import RetrainingLoopStack
-from stacks.serving import ServingStack
-from stacks.serving_foundation import ServingFoundationStack
-from stacks.storage import StorageStack
-from stacks.studio import StudioStack
+from stacks import from_config
 
 
 class AccountStage(Stage):
@@ -26,24 +18,14 @@ class AccountStage(Stage):
     def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
         account = getattr(config.accounts, role)
         super().__init__(scope, role, env=Environment(account=account.account_id, region=account.region))
-        self.config, self.account_role, self.platform_account = config, role, account
-        self.billing = BillingStack(self, "Billing", config=config, role=role, account=account)
+        self.billing = from_config.billing_stack(self, config, role)
+        self.network = from_config.network_stack(self, config, role)
         for key, value in (
             ("project", config.platform.name),
             ("account-role", role),
             ("cost-centre", config.platform.cost_centre),
         ):
             Tags.of(self).add(key, value)
-
-    def _network(self, endpoint_services: tuple[str, ...], description: str) -> NetworkStack:
-        return NetworkStack(
-            self,
-            "Network",
-            config=self.config,
-            account=self.platform_account,
-            endpoint_services=endpoint_services,
-            description=description,
-        )
 
 
 class DevStage(AccountStage):
@@ -59,37 +41,23 @@ class DevStage(AccountStage):
     ) -> None:
         """`serving_templates`: each (project, "test"|"prod") serving stack's synthesized template."""
         super().__init__(scope, config=config, role="dev")
-        self.network = self._network(
-            config.network.endpoint_services, "VPC for Studio and SageMaker jobs (dev)"
-        )
-        self.storage = StorageStack(self, "Storage", config=config)
-        self.registry = RegistryStack(self, "Registry", config=config)
-        self.studio = StudioStack(self, "Studio", config=config, network=self.network, storage=self.storage)
-        self.retraining = RetrainingLoopStack(self, "RetrainingLoop", config=config)
-        self.promotion = PromotionStack(self, "Promotion", config=config)
-        self.model_build, self.promotion_pipelines = {}, {}
+        placement = self.network.placement
+        store = from_config.storage_stack(self, config).store
+        from_config.registry_stack(self, config)
+        studio = from_config.studio_stack(self, config, placement, store)
+        retraining = from_config.retraining_stack(self, config)
+        promotion = from_config.promotion_stack(self, config)
         for project in config.projects:
-            self.model_build[project.name] = ModelBuildStack(
+            model_build = from_config.model_build_stack(self, config, project, placement, store, studio)
+            retraining.add_stack_dependency(model_build)
+            from_config.promotion_pipeline_stack(
                 self,
-                f"ModelBuild-{project.name}",
-                config=config,
-                project=project,
-                network=self.network,
-                storage=self.storage,
-                studio=self.studio,
-            )
-            self.retraining.add_stack_dependency(self.model_build[project.name])
-            self.promotion_pipelines[project.name] = PromotionPipelineStack(
-                self,
-                f"Promotion-{project.name}",
-                config=config,
-                project=project,
-                storage=self.storage,
-                shared=self.promotion,
-                serving_templates={
-                    role: serving_templates[(project.name, role)] for role in ("test", "prod")
-                },
-                workdir=workdir,
+                config,
+                project,
+                store,
+                promotion,
+                {role: serving_templates[(project.name, role)] for role in ("test", "prod")},
+                workdir,
             )
 
 
@@ -98,19 +66,8 @@ class ServingStage(AccountStage):
 
     def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
         super().__init__(scope, config=config, role=role)
-        self.network = self._network(
-            config.network.serving_interface_endpoints, f"VPC for SageMaker endpoints and monitoring ({role})"
-        )
-        self.foundation = ServingFoundationStack(self, "ServingFoundation", config=config, role=role)
+        foundation = from_config.serving_foundation_stack(self, config, role)
         self.serving = {
-            project.name: ServingStack(
-                self,
-                f"Serving-{project.name}",
-                config=config,
-                project=project,
-                role=role,
-                network=self.network,
-                foundation=self.foundation,
-            )
+            project.name: from_config.serving_stack(self, config, project, role, self.network, foundation)
             for project in config.projects
         }

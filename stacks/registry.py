@@ -1,117 +1,43 @@
-"""The Model Registry in dev: one model package group per project, readable by test and prod, whose
-own policy is where "only the compliance officer approves" holds for every principal of the account.
-
-IAM evaluates an explicit Deny in a resource-based policy for every request to that resource, same
-account included, whatever the caller's own policies allow
-(docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-basics.html):
-so account admins, the CDK deployment roles and a person's own SSO role are all held by it.
-"""
+"""The Model Registry in dev: one model package group per project (`ml_constructs/model_package_group.py`)."""
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_sagemaker as sagemaker
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import Stack
 from constructs import Construct
 
-from platform_config import PlatformConfig, naming
+from ml_constructs.model_package_group import ModelPackageGroup
 
-# What the serving accounts may do with a project's packages: look, and build a model from one.
-# Never UpdateModelPackage: approval stays with dev's compliance officer.
-SERVING_ACCOUNT_ACTIONS = (
-    "sagemaker:DescribeModelPackage",
-    "sagemaker:ListModelPackages",
-    "sagemaker:CreateModel",
-)
-# What erases the registry's evidence: nobody does it, not even a deployment (the groups are retained).
-DESTRUCTIVE_ACTIONS = ("sagemaker:DeleteModelPackage", "sagemaker:DeleteModelPackageGroup")
-# Who may change the group policy itself: only CloudFormation, deploying this stack.
-POLICY_ACTIONS = ("sagemaker:PutModelPackageGroupPolicy", "sagemaker:DeleteModelPackageGroupPolicy")
+
+@dataclass(frozen=True)
+class RegistryGroup:
+    project: str
+    group_name: str
 
 
 class RegistryStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        groups: Sequence[RegistryGroup],
+        serving_accounts: Sequence[str],
+        approver_arns: Sequence[str],
+        deployer_arn: str,
+    ) -> None:
         super().__init__(
             scope, construct_id, description="Model Registry: a model package group per project (dev)"
         )
-        # Set semantics: in a single-account trial the same account must appear once.
-        serving_accounts = sorted({config.accounts.test.account_id, config.accounts.prod.account_id})
-        principals = [iam.AccountPrincipal(account).arn for account in serving_accounts]
-        dev = config.accounts.dev
-        approvers = config.approver_arns(self.partition)
-        deployer = f"arn:{self.partition}:iam::{dev.account_id}:role/" + naming.cdk_bootstrap_role(
-            "cfn-exec-role", dev.account_id, dev.region
-        )
-        self.groups: dict[str, sagemaker.CfnModelPackageGroup] = {}
-        for project in config.projects:
-            group_name = project.package_group_name
-            group_arn = self.format_arn(
-                service="sagemaker", resource="model-package-group", resource_name=group_name
-            )
-            packages_arn = self.format_arn(
-                service="sagemaker", resource="model-package", resource_name=f"{group_name}/*"
-            )
-            group = sagemaker.CfnModelPackageGroup(
+        for group in groups:
+            ModelPackageGroup(
                 self,
-                f"{project.name.title().replace('-', '')}Group",
-                model_package_group_name=group_name,
-                model_package_group_description=f"Model versions of the {project.name} project",
-                model_package_group_policy={
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "ServingAccountsDescribeGroup",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": principals},
-                            "Action": "sagemaker:DescribeModelPackageGroup",
-                            "Resource": group_arn,
-                        },
-                        {
-                            "Sid": "ServingAccountsReadPackagesAndCreateModels",
-                            "Effect": "Allow",
-                            "Principal": {"AWS": principals},
-                            "Action": list(SERVING_ACCOUNT_ACTIONS),
-                            "Resource": packages_arn,
-                        },
-                        {
-                            "Sid": "OnlyComplianceOfficersChangeVersions",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": "sagemaker:UpdateModelPackage",
-                            "Resource": packages_arn,
-                            "Condition": {"ArnNotLike": {"aws:PrincipalArn": approvers}},
-                        },
-                        {
-                            "Sid": "VersionsAreRegisteredPendingApproval",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": "sagemaker:CreateModelPackage",
-                            "Resource": [group_arn, packages_arn],
-                            "Condition": {
-                                "StringNotEqualsIfExists": {
-                                    "sagemaker:ModelApprovalStatus": "PendingManualApproval"
-                                }
-                            },
-                        },
-                        {
-                            "Sid": "NobodyErasesVersions",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": list(DESTRUCTIVE_ACTIONS),
-                            "Resource": [group_arn, packages_arn],
-                        },
-                        {
-                            "Sid": "OnlyDeploymentsChangeThisPolicy",
-                            "Effect": "Deny",
-                            "Principal": "*",
-                            "Action": list(POLICY_ACTIONS),
-                            "Resource": group_arn,
-                            "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployer}},
-                        },
-                    ],
-                },
-                tags=[{"key": "ml-project", "value": project.name}],
+                f"{group.project.title().replace('-', '')}Group",
+                group_name=group.group_name,
+                project=group.project,
+                serving_accounts=serving_accounts,
+                approver_arns=approver_arns,
+                deployer_arn=deployer_arn,
             )
-            # Versions, their approvals and their lineage live in the group: never delete it with the stack.
-            group.apply_removal_policy(RemovalPolicy.RETAIN)
-            self.groups[project.name] = group

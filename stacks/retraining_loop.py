@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Stack
 from constructs import Construct
 
-from ml_constructs.retraining_loop import RetrainingLoop
-from platform_config import PlatformConfig
+from ml_constructs.retraining_loop import DriftResponse, RetrainingLoop
 
 
 class RetrainingLoopStack(Stack):
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        prod_account_id: str,
+        prod_region: str,
+        alert_emails: Sequence[str],
+        responses: Sequence[DriftResponse],
+    ) -> None:
         super().__init__(
             scope, construct_id, description="Prod drift findings: notify, and retrain where configured (dev)"
         )
-        self.loop = RetrainingLoop(self, "RetrainingLoop", config=config)
+        RetrainingLoop(
+            self,
+            "RetrainingLoop",
+            platform=platform,
+            prod_account_id=prod_account_id,
+            prod_region=prod_region,
+            alert_emails=alert_emails,
+            responses=responses,
+        )

@@ -3,6 +3,8 @@ prod the bucket for captured requests and monitoring reports."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import Stack
 from constructs import Construct
 
@@ -10,18 +12,25 @@ from ml_constructs.event_dead_letters import allow_event_dead_letters
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
-from platform_config import AccountRole, PlatformConfig, naming
 
 
 class ServingFoundationStack(Stack):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: PlatformConfig, role: AccountRole
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        account_label: str,
+        alert_emails: Sequence[str],
+        monitoring_buckets: tuple[str, str] | None,
     ) -> None:
+        """`monitoring_buckets`: (monitoring data, its access logs) bucket names, where prod monitors."""
         super().__init__(
-            scope, construct_id, description=f"Key, alerts and monitoring storage for serving ({role})"
+            scope,
+            construct_id,
+            description=f"Key, alerts and monitoring storage for serving ({account_label})",
         )
-        platform = config.platform.name
-        account_id = getattr(config.accounts, role).account_id
         self.key = platform_key(
             self,
             "ServingKey",
@@ -31,21 +40,12 @@ class ServingFoundationStack(Stack):
         self.alerts = NotificationTopic(
             self,
             "Alerts",
-            display_name=f"{platform} {role} serving alerts",
-            emails=config.platform.alert_emails,
+            display_name=f"{platform} {account_label} serving alerts",
+            emails=alert_emails,
             publishing_services=("cloudwatch.amazonaws.com", "events.amazonaws.com"),
-        )
-        self.monitoring_bucket_name: str | None = None
-        if role == "prod":
+        ).topic
+        if monitoring_buckets:
+            data, logs = monitoring_buckets
             allow_event_dead_letters(self.key)  # each project's monitoring events keep a dead-letter queue
-            access_logs = AccessLogBucket(
-                self, "AccessLogs", bucket_name=naming.bucket(platform, "serving-access-logs", account_id)
-            )
-            self.monitoring_bucket_name = naming.bucket(platform, "model-monitor", account_id)
-            SecureBucket(
-                self,
-                "ModelMonitor",
-                bucket_name=self.monitoring_bucket_name,
-                key=self.key,
-                access_logs=access_logs,
-            )
+            access_logs = AccessLogBucket(self, "AccessLogs", bucket_name=logs)
+            SecureBucket(self, "ModelMonitor", bucket_name=data, key=self.key, access_logs=access_logs)

@@ -21,9 +21,7 @@ def feature_store(example_config, tmp_path_factory):
     the checks (the full synthesis runs them): (model, platform) for the workflows that need it."""
     from aws_cdk import Stage
 
-    from stacks.network import NetworkStack
-    from stacks.storage import StorageStack
-    from stacks.studio import StudioStack
+    from stacks.from_config import network_stack, storage_stack, studio_stack
     from tooling.assembly import read_assembly
     from tooling.synth import cdk_app
 
@@ -34,16 +32,8 @@ def feature_store(example_config, tmp_path_factory):
     app = cdk_app(outdir, validation=False)
     dev = config.accounts.dev
     stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
-    network = NetworkStack(
-        stage,
-        "Network",
-        config=config,
-        account=dev,
-        endpoint_services=config.network.endpoint_services,
-        description="-",
-    )
-    StudioStack(
-        stage, "Studio", config=config, network=network, storage=StorageStack(stage, "Storage", config=config)
+    studio_stack(
+        stage, config, network_stack(stage, config, "dev").placement, storage_stack(stage, config).store
     )
     app.synth()
     model = IamModel(read_assembly(outdir))

@@ -89,9 +89,7 @@ def test_the_pipeline_role_registers_pending_versions_and_cannot_approve_them(
     model_build, iam_model, platform
 ):
     role = next(
-        k
-        for k, r in model_build["Resources"].items()
-        if r["Type"] == "AWS::IAM::Role" and k.startswith("Role")
+        k for k, r in model_build["Resources"].items() if r["Type"] == "AWS::IAM::Role" and "Role" in k
     )
     (guard,) = model_build["Resources"][role]["Properties"]["ManagedPolicyArns"]
     assert guard["Fn::GetStackOutput"]["StackName"] == "dev-Studio"
@@ -119,7 +117,7 @@ def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):
 
 
 def test_the_pipeline_records_the_version_of_its_code_for_lineage(model_build):
-    from stacks.model_build import code_version
+    from pipelines.definition import code_version
 
     tags = {t["Key"]: t["Value"] for t in _pipelines(model_build)["mlplatform-churn-model-build"]["Tags"]}
     assert tags["code-version"] == code_version()

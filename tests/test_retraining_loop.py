@@ -13,8 +13,6 @@ from aws_cdk import App, Stack
 from aws_cdk.assertions import Template
 from moto import mock_aws
 
-from platform_config import load_config
-from tests.conftest import EXAMPLE_CONFIG
 from tests.fakes import (
     ACCOUNT,
     REGION,
@@ -147,20 +145,23 @@ def test_a_bad_environment_stops_the_cold_start(aws, monkeypatch, variable):
 
 @pytest.fixture(scope="module")
 def retraining_template(tmp_path_factory) -> dict:
-    """The loop for the example config with the churn project retraining on drift."""
-    from ml_constructs.retraining_loop import RetrainingLoop
+    """The loop with the churn project retraining on drift, at most once a day."""
+    from ml_constructs.retraining_loop import DriftResponse, RetrainingLoop
 
-    text = EXAMPLE_CONFIG.read_text(encoding="utf-8").replace(
-        "retrain_on_drift = false", "retrain_on_drift = true"
-    )
-    path = tmp_path_factory.mktemp("config") / "retrain.toml"
-    path.write_text(text, encoding="utf-8")
     stack = Stack(
         App(outdir=str(tmp_path_factory.mktemp("cdk.out"))),
         "Loop",
         env={"account": ACCOUNT, "region": REGION},
     )
-    RetrainingLoop(stack, "RetrainingLoop", config=load_config(path))
+    RetrainingLoop(
+        stack,
+        "RetrainingLoop",
+        platform="mlplatform",
+        prod_account_id="333333333333",
+        prod_region=REGION,
+        alert_emails=["ml-oncall@example.com"],
+        responses=[DriftResponse("churn", retrain=True, window_hours=24)],
+    )
     return Template.from_stack(stack).to_json()
 
 

@@ -236,12 +236,13 @@ class IamModel:
         return evaluate(principal, Request(action, found, context or {}), scps=scps)
 
     def _logical_ids(self, stack: str, kind: str, prefix: str) -> list[str]:
+        """`prefix`: an id on the construct path, which CDK's logical id spells out (in order)."""
         resources = self.values.stack(stack).template["Resources"]
-        return [i for i, r in resources.items() if r["Type"] == kind and i.startswith(prefix)]
+        return [i for i, r in resources.items() if r["Type"] == kind and prefix in i]
 
     def arns(self, stack: str, kind: str, prefix: str = "") -> list[str]:
         """The ARNs of the resources of this type in `stack` (a CloudFormation stack name) whose logical
-        ids start with the prefix CDK derived them from."""
+        ids contain `prefix`: a construct id on the resource's path, from which CDK derived them."""
         return [self.values.arn(self.values.stack(stack), i) for i in self._logical_ids(stack, kind, prefix)]
 
     def physical_names(self, stack: str, kind: str, prefix: str = "") -> list[str]:

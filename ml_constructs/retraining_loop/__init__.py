@@ -4,6 +4,8 @@ model-build pipeline through a function that allows one run per window (`runtime
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
@@ -11,6 +13,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from ml_constructs.event_dead_letters import (
@@ -23,23 +26,40 @@ from ml_constructs.model_monitor import VIOLATIONS
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_function import PlatformFunction
 from ml_constructs.platform_key import platform_key
-from platform_config import PlatformConfig, Project, naming
+from platform_config import naming
 
 RUNTIME = Path(__file__).parent / "runtime"
 
 
+@dataclass(frozen=True)
+class DriftResponse:
+    """What a project's prod drift findings do in dev: notify (always), and retrain at most once a window."""
+
+    project: str
+    retrain: bool
+    window_hours: int
+
+
 class RetrainingLoop(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, config: PlatformConfig) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        platform: str,
+        prod_account_id: str,
+        prod_region: str,
+        alert_emails: Sequence[str],
+        responses: Sequence[DriftResponse],
+    ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        platform = config.platform.name
-        prod = config.accounts.prod
+        self.platform = platform
         self.bus = events.EventBus(self, "Bus", event_bus_name=naming.monitoring_bus(platform))
         # Only the prod account may put findings here, and only Model Monitor's processing-job events.
         self.bus.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="ProdModelMonitorFindings",
-                principals=[iam.AccountPrincipal(prod.account_id)],
+                principals=[iam.AccountPrincipal(prod_account_id)],
                 actions=["events:PutEvents"],
                 resources=[self.bus.event_bus_arn],
                 conditions={"StringEquals": {"events:source": "aws.sagemaker"}},
@@ -49,7 +69,7 @@ class RetrainingLoop(Construct):
             self,
             "Alerts",
             display_name=f"{platform} model drift",
-            emails=config.platform.alert_emails,
+            emails=alert_emails,
             publishing_services=("events.amazonaws.com",),
         )
         key = platform_key(
@@ -65,54 +85,42 @@ class RetrainingLoop(Construct):
             retry_attempts=RETRY_ATTEMPTS,
             max_event_age=MAX_EVENT_AGE,
         )
-        retrained = [p for p in config.projects if p.monitoring.retrain_on_drift]
-        retrainer = self._retrainer(platform, key) if retrained else None
-        for project in config.projects:
+        retrainer = self._retrainer(platform, key) if any(r.retrain for r in responses) else None
+        partition = Stack.of(self).partition
+        for response in responses:
             rule_targets: list[events.IRuleTarget] = [notify]
-            if retrainer is not None and project.monitoring.retrain_on_drift:
-                rule_targets.append(retrainer.event_target(self._retrain_input(platform, project)))
+            if retrainer is not None and response.retrain:
+                rule_targets.append(retrainer.event_target(self._retrain_input(response)))
+            schedules = [
+                f"arn:{partition}:sagemaker:{prod_region}:{prod_account_id}:monitoring-schedule/"
+                + naming.monitoring_schedule(platform, response.project, kind)
+                for kind in ("data-quality", "model-quality")
+            ]
             events.Rule(
                 self,
-                f"{project.name.title().replace('-', '')}Drift",
-                description=f"Prod drift of {project.name}: "
-                + (
-                    "notify, and retrain at most once a window"
-                    if project.monitoring.retrain_on_drift
-                    else "notify"
-                ),
+                f"{response.project.title().replace('-', '')}Drift",
+                description=f"Prod drift of {response.project}: "
+                + ("notify, and retrain at most once a window" if response.retrain else "notify"),
                 event_bus=self.bus,
                 event_pattern=events.EventPattern(
                     source=["aws.sagemaker"],
                     detail_type=["SageMaker Processing Job State Change"],
-                    detail={
-                        "MonitoringScheduleArn": self._schedule_arns(config, project, stack.partition),
-                        **VIOLATIONS,
-                    },
+                    detail={"MonitoringScheduleArn": schedules, **VIOLATIONS},
                 ),
                 targets=rule_targets,
             )
 
-    @staticmethod
-    def _schedule_arns(config: PlatformConfig, project: Project, partition: str) -> list[str]:
-        prod = config.accounts.prod
-        return [
-            f"arn:{partition}:sagemaker:{prod.region}:{prod.account_id}:monitoring-schedule/"
-            + naming.monitoring_schedule(config.platform.name, project.name, kind)
-            for kind in ("data-quality", "model-quality")
-        ]
-
-    @staticmethod
-    def _retrain_input(platform: str, project: Project) -> events.RuleTargetInput:
+    def _retrain_input(self, response: DriftResponse) -> events.RuleTargetInput:
         return events.RuleTargetInput.from_object(
             {
-                "project": project.name,
-                "pipeline": naming.model_build_pipeline(platform, project.name),
-                "window_hours": project.monitoring.retrain_at_most_every_hours,
+                "project": response.project,
+                "pipeline": naming.model_build_pipeline(self.platform, response.project),
+                "window_hours": response.window_hours,
                 "event_id": events.EventField.event_id,
             }
         )
 
-    def _retrainer(self, platform: str, key) -> PlatformFunction:
+    def _retrainer(self, platform: str, key: kms.IKey) -> PlatformFunction:
         """One function for every project that retrains; its input names the project and window."""
         stack = Stack.of(self)
         windows = dynamodb.TableV2(

@@ -23,7 +23,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 
 from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
-from platform_config import PlatformConfig, naming
+from platform_config import naming
 from platform_config.schema import PersonaName
 
 PERSONAS: tuple[PersonaName, ...] = (
@@ -38,8 +38,9 @@ PERSONAS: tuple[PersonaName, ...] = (
 class PersonaScope:
     """The resources persona policies are scoped to."""
 
-    stack: Stack
-    config: PlatformConfig
+    stack: Stack  # the stack of the policies: ARNs in its account and region
+    platform: str
+    feature_store: bool  # SageMaker Feature Store is on (studio.feature_store)
     domain_id: str
     # Bucket names, not constructs: ARNs built from names are plain strings in this stack, with no
     # cross-stack reference.
@@ -61,11 +62,11 @@ class PersonaScope:
 
     def named(self, resource: str) -> str:
         """Resources people create by name must carry the platform's prefix."""
-        return self.sagemaker(resource, f"{self.config.platform.name}-*")
+        return self.sagemaker(resource, f"{self.platform}-*")
 
     @property
     def promotion_pipelines(self) -> list[str]:
-        pattern = naming.promotion_pipeline(self.config.platform.name, "*")
+        pattern = naming.promotion_pipeline(self.platform, "*")
         return [self.stack.format_arn(service="codepipeline", resource=pattern)]
 
     @property
@@ -76,7 +77,7 @@ class PersonaScope:
     @property
     def audit_table(self) -> str:
         return self.stack.format_arn(
-            service="dynamodb", resource="table", resource_name=naming.audit_table(self.config.platform.name)
+            service="dynamodb", resource="table", resource_name=naming.audit_table(self.platform)
         )
 
     @property
@@ -86,7 +87,7 @@ class PersonaScope:
 
     @property
     def packages(self) -> list[str]:
-        return [self.sagemaker("model-package", f"{self.config.platform.name}-*/*")]
+        return [self.sagemaker("model-package", f"{self.platform}-*/*")]
 
     def bucket(self, name: str) -> str:
         return f"arn:{self.stack.partition}:s3:::{name}"
@@ -216,7 +217,7 @@ def data_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
         *_use_keys(scope.data_key),
         _jobs(scope, "processing"),
     ]
-    if scope.config.studio.feature_store:
+    if scope.feature_store:
         statements += _feature_store(scope)
     return statements
 
@@ -327,7 +328,7 @@ def mlops_engineer(scope: PersonaScope) -> list[iam.PolicyStatement]:
             ],
             [
                 scope.named("pipeline"),
-                scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*"),
+                scope.sagemaker("pipeline", f"{scope.platform}-*/execution/*"),
             ],
         ),
         _allow(
@@ -408,7 +409,7 @@ def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
                 scope.sagemaker("training-job"),
                 scope.sagemaker("processing-job"),
                 scope.named("pipeline"),
-                scope.sagemaker("pipeline", f"{scope.config.platform.name}-*/execution/*"),
+                scope.sagemaker("pipeline", f"{scope.platform}-*/execution/*"),
             ],
         ),
     ]

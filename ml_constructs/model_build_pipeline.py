@@ -1,0 +1,222 @@
+"""A project's model-build SageMaker Pipeline in dev (defined with the SageMaker SDK in
+`pipelines/model_build.py`, rendered for the project here), the role it and its jobs run as, and
+the upload of its scripts and sample data on deploy, so that the pipeline can run at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3_deployment as s3_deployment
+from aws_cdk import aws_sagemaker as sagemaker
+from constructs import Construct
+
+from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.approval_guard import ApprovalGuard
+from ml_constructs.platform_storage import DataStore
+from ml_constructs.platform_vpc import NetworkPlacement
+from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
+from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
+from pipelines.definition import SAMPLE_DATA, SCRIPTS, code_version, container_images, render
+from platform_config import naming
+
+
+@dataclass(frozen=True)
+class ModelBuildProps:
+    platform: str
+    project: str
+    package_group: str
+    pii_columns: tuple[str, ...]
+    quality_metric: str
+    quality_minimum: float
+    processing_instance_type: str
+    training_instance_type: str
+    inference_instance_type: str
+
+
+class ModelBuildPipeline(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        props: ModelBuildProps,
+        store: DataStore,
+        placement: NetworkPlacement,
+        boundary: iam.IManagedPolicy,
+        approval_guard: ApprovalGuard,
+    ) -> None:
+        """Its role has the personas' `boundary` and the `approval_guard`: it registers, never approves."""
+        super().__init__(scope, construct_id)
+        self.props, self.store = props, store
+        role = iam.Role(
+            self,
+            "Role",
+            role_name=naming.model_build_role(props.platform, props.project),
+            description=f"Runs the {props.project} model-build pipeline and its jobs",
+            assumed_by=iam.ServicePrincipal("sagemaker.amazonaws.com"),
+            permissions_boundary=boundary,
+        )
+        policy = iam.ManagedPolicy(
+            self,
+            "Policy",
+            description=f"What the {props.project} model-build pipeline may do",
+            statements=self._permissions(role, placement),
+            roles=[role],
+        )
+        acknowledge_scoped_wildcards(
+            policy,
+            "Scoped to this project's data prefixes and to the jobs SageMaker Pipelines names "
+            "'pipelines-*'; network-interface actions for VPC jobs and list actions cannot be scoped further.",
+        )
+        approval_guard.guard(role)
+        self.pipeline = sagemaker.CfnPipeline(
+            self,
+            "Pipeline",
+            pipeline_name=naming.model_build_pipeline(props.platform, props.project),
+            pipeline_description=f"Builds, evaluates and registers {props.project} model versions for approval",
+            role_arn=role.role_arn,
+            pipeline_definition={
+                "PipelineDefinitionBody": Stack.of(self).to_json_string(self._definition(role, placement))
+            },
+            tags=[
+                {"key": "ml-project", "value": props.project},
+                {"key": "code-version", "value": code_version()},
+            ],
+        )
+        self._upload_code_and_sample_data()
+
+    def _s3_uri(self, purpose: str, *parts: str) -> str:
+        return "/".join([f"s3://{self.store.bucket_names[purpose]}", *parts])
+
+    def _definition(self, role: iam.IRole, placement: NetworkPlacement) -> dict:
+        """The committed definition, with this project's values as the parameters' defaults."""
+        props, store, project = self.props, self.store, self.props.project
+        return render(
+            parameters={
+                "InputDataUri": self._s3_uri("raw-data", project, "input"),
+                "ProcessedDataUri": self._s3_uri("processed-data", project, "model-build"),
+                "ArtifactsUri": self._s3_uri("model-artifacts", naming.model_build_outputs(project)),
+                "CodeUri": self._s3_uri("model-artifacts", project, "code"),
+                "PiiColumns": ",".join(props.pii_columns),
+                "ModelPackageGroupName": props.package_group,
+                "QualityMetric": props.quality_metric,
+                "QualityThreshold": props.quality_minimum,
+                "ProcessingInstanceType": props.processing_instance_type,
+                "TrainingInstanceType": props.training_instance_type,
+                "InferenceInstanceType": props.inference_instance_type,
+                "DataKmsKeyArn": store.data_key.key_arn,
+                "ArtifactsKmsKeyArn": store.artifacts_key.key_arn,
+                **container_images(Stack.of(self).region),
+            },
+            placeholders={
+                "__RoleArn__": role.role_arn,
+                "__SubnetIds__": placement.subnet_ids,
+                "__SecurityGroupIds__": placement.security_group_ids,
+            },
+        )
+
+    def _permissions(self, role: iam.IRole, placement: NetworkPlacement) -> list[iam.PolicyStatement]:
+        stack, project, group, store = (
+            Stack.of(self),
+            self.props.project,
+            self.props.package_group,
+            self.store,
+        )
+
+        def sagemaker_arn(resource: str, name: str) -> str:
+            return stack.format_arn(service="sagemaker", resource=resource, resource_name=name)
+
+        return [
+            iam.PolicyStatement(
+                sid="RunPipelineJobs",
+                actions=[
+                    f"sagemaker:{verb}{kind}Job"
+                    for kind in ("Processing", "Training")
+                    for verb in ("Create", "Describe", "Stop")
+                ]
+                + ["sagemaker:AddTags"],
+                resources=[
+                    sagemaker_arn("processing-job", "pipelines-*"),
+                    sagemaker_arn("training-job", "pipelines-*"),
+                ],
+            ),
+            iam.PolicyStatement(
+                sid="RegisterPendingModelVersions",
+                actions=[
+                    "sagemaker:CreateModelPackage",
+                    "sagemaker:DescribeModelPackage",
+                    "sagemaker:AddTags",
+                ],
+                resources=[
+                    sagemaker_arn("model-package-group", group),
+                    sagemaker_arn("model-package", f"{group}/*"),
+                ],
+                conditions={
+                    "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+                },
+            ),
+            iam.PolicyStatement(
+                sid="ListForThePipelineService",
+                actions=[
+                    "sagemaker:ListProcessingJobs",
+                    "sagemaker:ListTrainingJobs",
+                    "sagemaker:ListModelPackages",
+                ],
+                resources=["*"],
+            ),
+            iam.PolicyStatement(
+                sid="ReadRawInput",
+                actions=["s3:GetObject"],
+                resources=[f"{store.bucket_arn('raw-data')}/{project}/*"],
+            ),
+            iam.PolicyStatement(
+                sid="ReadCodeWriteOutputs",
+                actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                resources=[
+                    f"{store.bucket_arn('model-artifacts')}/{project}/*",
+                    f"{store.bucket_arn('processed-data')}/{project}/*",
+                ],
+            ),
+            iam.PolicyStatement(
+                sid="ListProjectPrefixes",
+                actions=["s3:ListBucket"],
+                resources=[store.bucket_arn(p) for p in ("raw-data", "processed-data", "model-artifacts")],
+                conditions={"StringLike": {"s3:prefix": [f"{project}/*"]}},
+            ),
+            *key_statements("UseDataKeys", [store.data_key.key_arn, store.artifacts_key.key_arn]),
+            *vpc_job_statements(stack, placement.vpc_arn),
+            iam.PolicyStatement(
+                sid="PassOwnRoleToJobs",
+                actions=["iam:PassRole"],
+                resources=[role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            ),
+        ]
+
+    def _upload_code_and_sample_data(self) -> None:
+        """Scripts and the synthetic sample go up on deploy, so each pipeline can run at once."""
+        store, project = self.store, self.props.project
+        UploadOnDeploy(
+            self,
+            "Uploads",
+            uploads=[
+                Upload(
+                    "Code",
+                    s3_deployment.Source.asset(str(SCRIPTS), exclude=["__init__.py", "__pycache__"]),
+                    store.buckets["model-artifacts"],
+                    store.bucket_names["model-artifacts"],
+                    store.artifacts_key,
+                    f"{project}/code",
+                ),
+                Upload(
+                    "SampleData",
+                    s3_deployment.Source.asset(str(SAMPLE_DATA), exclude=["*.py", "__pycache__"]),
+                    store.buckets["raw-data"],
+                    store.bucket_names["raw-data"],
+                    store.data_key,
+                    f"{project}/input",
+                ),
+            ],
+        )

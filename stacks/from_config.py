@@ -1,0 +1,360 @@
+"""The one place the deployment's config becomes the props of stacks and constructs.
+
+Everything below `stacks/` takes small props that name what it needs; only this module reads
+`PlatformConfig`. `account_stage.py` calls these to build each account's stacks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_cdk import Environment, Stage
+
+from ml_constructs.billing_guardrails import SpendLimits
+from ml_constructs.endpoint_alarms import AlarmThresholds
+from ml_constructs.model_build_pipeline import ModelBuildProps
+from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
+from ml_constructs.model_monitor import MonitorProps
+from ml_constructs.platform_storage import DataStore, ServingReaders
+from ml_constructs.platform_vpc import NetworkPlacement
+from ml_constructs.promotion_pipeline import PromotionProps, Target, assemble_source
+from ml_constructs.promotion_pipeline.source import template_file
+from ml_constructs.retraining_loop import DriftResponse
+from ml_constructs.serving_endpoint import (
+    Autoscaling,
+    Canary,
+    DataCapture,
+    EndpointProps,
+    Instances,
+    Serverless,
+)
+from ml_constructs.studio_domain import Notebooks
+from pipelines.definition import container_images
+from platform_config import AccountRole, PlatformConfig, Project, naming
+from stacks.billing import BillingStack
+from stacks.model_build import ModelBuildStack
+from stacks.network import NetworkStack
+from stacks.promotion import PromotionPipelineStack, PromotionStack
+from stacks.registry import RegistryGroup, RegistryStack
+from stacks.retraining_loop import RetrainingLoopStack
+from stacks.serving import Monitored, ServingProps, ServingStack
+from stacks.serving_foundation import ServingFoundationStack
+from stacks.storage import StorageStack
+from stacks.studio import StudioProps, StudioStack
+
+DATA_PURPOSES = ("access-logs", "raw-data", "processed-data", "model-artifacts")
+# The test endpoint's alarms: a serverless acceptance endpoint, not prod's bar.
+TEST_ALARMS = AlarmThresholds(latency_ms=1000, error_rate_percent=5.0)
+
+
+def _role_arn(account_id: str, name: str) -> str:
+    return f"arn:aws:iam::{account_id}:role/{name}"
+
+
+# --- every account -------------------------------------------------------------------------------
+
+
+def billing_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> BillingStack:
+    account = getattr(config.accounts, role)
+    budget = account.budget
+    return BillingStack(
+        stage,
+        "Billing",
+        env=Environment(account=account.account_id, region=config.billing.home_region),
+        name=f"{config.platform.name}-{role}",
+        account_label=role,
+        limits=SpendLimits(
+            monthly_usd=budget.monthly_limit_usd,
+            daily_usd=budget.daily_limit_usd,
+            actual_alert_percents=budget.actual_alert_percents,
+            forecast_alert_percent=budget.forecast_alert_percent,
+            anomaly_alert_usd=budget.anomaly_alert_usd,
+        ),
+        emails=config.billing.notification_emails,
+        cost_tag=("project", config.platform.name),
+    )
+
+
+def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> NetworkStack:
+    network = config.network
+    serving = role != "dev"
+    return NetworkStack(
+        stage,
+        "Network",
+        description=f"VPC for SageMaker endpoints and monitoring ({role})"
+        if serving
+        else "VPC for Studio and SageMaker jobs (dev)",
+        cidr=network.cidr,
+        zones=getattr(config.accounts, role).availability_zones,
+        with_nat=network.egress == "nat-gateway",
+        interface_endpoints=network.serving_interface_endpoints if serving else network.endpoint_services,
+    )
+
+
+# --- dev -----------------------------------------------------------------------------------------
+
+
+def storage_stack(stage: Stage, config: PlatformConfig) -> StorageStack:
+    platform, dev = config.platform.name, config.accounts.dev.account_id
+    readers: dict[str, list[str]] = {}
+    for role in ("test", "prod"):
+        account_id = getattr(config.accounts, role).account_id
+        readers.setdefault(account_id, []).append(
+            _role_arn(account_id, naming.model_execution_role(platform, "*", role))
+        )
+    return StorageStack(
+        stage,
+        "Storage",
+        platform=platform,
+        bucket_names={purpose: naming.bucket(platform, purpose, dev) for purpose in DATA_PURPOSES},
+        served_artifact_keys=naming.served_artifacts("*"),
+        readers=[ServingReaders(account_id, patterns) for account_id, patterns in readers.items()],
+    )
+
+
+def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
+    dev = config.accounts.dev
+    return RegistryStack(
+        stage,
+        "Registry",
+        groups=[RegistryGroup(p.name, p.package_group_name) for p in config.projects],
+        serving_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
+        approver_arns=config.approver_arns(),
+        deployer_arn=_role_arn(
+            dev.account_id, naming.cdk_bootstrap_role("cfn-exec-role", dev.account_id, dev.region)
+        ),
+    )
+
+
+def studio_stack(
+    stage: Stage, config: PlatformConfig, placement: NetworkPlacement, store: DataStore
+) -> StudioStack:
+    studio = config.studio
+    return StudioStack(
+        stage,
+        "Studio",
+        props=StudioProps(
+            platform=config.platform.name,
+            feature_store=studio.feature_store,
+            notebooks=Notebooks(studio.default_instance_type, studio.idle_timeout_minutes),
+            people=[(person.name, person.persona) for person in config.people],
+        ),
+        placement=placement,
+        store=store,
+    )
+
+
+def model_build_stack(
+    stage: Stage,
+    config: PlatformConfig,
+    project: Project,
+    placement: NetworkPlacement,
+    store: DataStore,
+    studio: StudioStack,
+) -> ModelBuildStack:
+    return ModelBuildStack(
+        stage,
+        f"ModelBuild-{project.name}",
+        props=ModelBuildProps(
+            platform=config.platform.name,
+            project=project.name,
+            package_group=project.package_group_name,
+            pii_columns=project.pii_columns,
+            quality_metric=project.quality_threshold.name,
+            quality_minimum=project.quality_threshold.minimum,
+            processing_instance_type=project.processing_instance_type,
+            training_instance_type=project.training_instance_type,
+            inference_instance_type=project.inference_instance_type,
+        ),
+        store=store,
+        placement=placement,
+        boundary=studio.boundary,
+        approval_guard=studio.approval_guard,
+    )
+
+
+def retraining_stack(stage: Stage, config: PlatformConfig) -> RetrainingLoopStack:
+    prod = config.accounts.prod
+    return RetrainingLoopStack(
+        stage,
+        "RetrainingLoop",
+        platform=config.platform.name,
+        prod_account_id=prod.account_id,
+        prod_region=prod.region,
+        alert_emails=config.platform.alert_emails,
+        responses=[
+            DriftResponse(p.name, p.monitoring.retrain_on_drift, p.monitoring.retrain_at_most_every_hours)
+            for p in config.projects
+        ],
+    )
+
+
+def promotion_stack(stage: Stage, config: PlatformConfig) -> PromotionStack:
+    platform = config.platform.name
+    return PromotionStack(
+        stage,
+        "Promotion",
+        platform=platform,
+        gate_emails=config.platform.compliance_officer_emails,
+        audit_table=naming.audit_table(platform),
+        pipelines_by_group={
+            p.package_group_name: naming.promotion_pipeline(platform, p.name) for p in config.projects
+        },
+        projects_by_group={p.package_group_name: p.name for p in config.projects},
+        projects_by_pipeline={naming.promotion_pipeline(platform, p.name): p.name for p in config.projects},
+    )
+
+
+def _target(config: PlatformConfig, project: Project, role: AccountRole) -> Target:
+    account = getattr(config.accounts, role)
+    platform = config.platform.name
+    return Target(
+        role=role,
+        account_id=account.account_id,
+        region=account.region,
+        stack_name=f"{role}-Serving-{project.name}",
+        template_file=template_file(role),
+        endpoint_name=naming.endpoint(platform, project.name, role),
+        check_role_arn=_role_arn(
+            account.account_id, naming.promotion_check_role(platform, project.name, role)
+        ),
+    )
+
+
+def promotion_pipeline_stack(
+    stage: Stage,
+    config: PlatformConfig,
+    project: Project,
+    store: DataStore,
+    shared: PromotionStack,
+    serving_templates: dict[str, Path],
+    workdir: Path,
+) -> PromotionPipelineStack:
+    """`serving_templates`: the project's synthesized "test" and "prod" serving templates."""
+    platform = config.platform.name
+    source = assemble_source(workdir / f"promotion-source-{project.name}", serving_templates)
+    return PromotionPipelineStack(
+        stage,
+        f"Promotion-{project.name}",
+        project=project.name,
+        props=PromotionProps(
+            pipeline_name=naming.promotion_pipeline(platform, project.name),
+            steps_role_name=naming.promotion_steps_role(platform, project.name),
+            source_dir=source,
+            model_package_group=project.package_group_name,
+            package_metrics=f"{store.bucket_arn('model-artifacts')}/{project.name}/*",
+            metrics_key_arn=store.artifacts_key.key_arn,
+            test=_target(config, project, "test"),
+            prod=_target(config, project, "prod"),
+            max_p95_latency_ms=project.test_serving.max_p95_latency_ms,
+        ),
+        gate=shared.gate,
+        key=shared.key,
+    )
+
+
+# --- test and prod -------------------------------------------------------------------------------
+
+
+def serving_foundation_stack(
+    stage: Stage, config: PlatformConfig, role: AccountRole
+) -> ServingFoundationStack:
+    platform, account_id = config.platform.name, getattr(config.accounts, role).account_id
+    return ServingFoundationStack(
+        stage,
+        "ServingFoundation",
+        platform=platform,
+        account_label=role,
+        alert_emails=config.platform.alert_emails,
+        monitoring_buckets=(
+            naming.bucket(platform, "model-monitor", account_id),
+            naming.bucket(platform, "serving-access-logs", account_id),
+        )
+        if role == "prod"
+        else None,
+    )
+
+
+def endpoint_props(config: PlatformConfig, project: Project, role: AccountRole) -> EndpointProps:
+    """Test and prod differ only here: test serves serverless (or a few instances) with its own
+    alarm bar; prod serves instances, scaled, updated blue/green, capturing requests."""
+    name = naming.endpoint(config.platform.name, project.name, role)
+    if role == "test":
+        test = project.test_serving
+        capacity = (
+            Serverless(test.memory_mb, test.max_concurrency)
+            if test.serverless
+            else Instances(test.instance_type, test.instance_count)
+        )
+        return EndpointProps(endpoint_name=name, capacity=capacity, alarms=TEST_ALARMS)
+    prod = project.prod_serving
+    monitor_bucket = naming.bucket(config.platform.name, "model-monitor", config.accounts.prod.account_id)
+    return EndpointProps(
+        endpoint_name=name,
+        capacity=Instances(prod.instance_type, prod.min_instances),
+        alarms=AlarmThresholds(
+            latency_ms=prod.latency_alarm_ms, error_rate_percent=prod.error_rate_alarm_percent
+        ),
+        autoscaling=Autoscaling(prod.min_instances, prod.max_instances, prod.invocations_per_instance),
+        canary=Canary(prod.canary_percent, prod.bake_minutes),
+        capture=DataCapture(f"s3://{monitor_bucket}/{project.name}/capture", prod.data_capture_percent),
+    )
+
+
+def _monitored(config: PlatformConfig, project: Project) -> Monitored:
+    platform, dev, prod = config.platform.name, config.accounts.dev, config.accounts.prod
+    bucket = naming.bucket(platform, "model-monitor", prod.account_id)
+    monitoring = project.monitoring
+    return Monitored(
+        monitor=MonitorProps(
+            endpoint_name=naming.endpoint(platform, project.name, "prod"),
+            schedule_names={
+                kind: naming.monitoring_schedule(platform, project.name, kind)
+                for kind in ("data-quality", "model-quality")
+            },
+            schedule=monitoring.schedule,
+            instance_type=monitoring.instance_type,
+            alarm_features=monitoring.alarm_features,
+            drift_alarm_threshold=monitoring.drift_alarm_threshold,
+            ground_truth_uri=monitoring.ground_truth_uri,
+            reports_uri=f"s3://{bucket}/{project.name}/reports",
+            findings_bus_arn=f"arn:aws:events:{dev.region}:{dev.account_id}:event-bus/{naming.monitoring_bus(platform)}",
+        ),
+        image_uri=container_images(prod.region)["MonitorImageUri"],
+        data=MonitoringData(bucket=bucket, prefix=project.name),
+        unset_baselines_uri=f"s3://{bucket}/{project.name}/baselines/unset",
+    )
+
+
+def serving_stack(
+    stage: Stage,
+    config: PlatformConfig,
+    project: Project,
+    role: AccountRole,
+    network: NetworkStack,
+    foundation: ServingFoundationStack,
+) -> ServingStack:
+    platform, dev = config.platform.name, config.accounts.dev
+    return ServingStack(
+        stage,
+        f"Serving-{project.name}",
+        props=ServingProps(
+            project=project.name,
+            account_role=role,
+            endpoint=endpoint_props(config, project, role),
+            model_role_name=naming.model_execution_role(platform, project.name, role),
+            artifacts=ServedArtifacts(
+                account_id=dev.account_id,
+                region=dev.region,
+                bucket=naming.bucket(platform, "model-artifacts", dev.account_id),
+                keys=naming.served_artifacts(project.name),
+            ),
+            check_role_name=naming.promotion_check_role(platform, project.name, role),
+            steps_role_arn=_role_arn(dev.account_id, naming.promotion_steps_role(platform, project.name)),
+            acceptance_tested=role == "test",
+            monitored=_monitored(config, project) if role == "prod" else None,
+        ),
+        placement=network.placement,
+        key=foundation.key,
+        alerts=foundation.alerts,
+    )
