@@ -31,7 +31,7 @@ MODEL_CONDITION = "HasModel"
 
 _MONITORING_JOB_TYPES = frozenset(
     f"AWS::SageMaker::{kind}JobDefinition"
-    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+    for kind in ("DataQuality", "ModelQuality")
 )
 
 # Billed per request, GB stored or moved, or run: ~$0 while idle.
@@ -49,21 +49,15 @@ _USAGE_BASED = frozenset(
         "AWS::EC2::FlowLog",
         "AWS::CodeBuild::Project",
         "AWS::SageMaker::Pipeline",
-        "AWS::StepFunctions::StateMachine",
-        "AWS::ECR::Repository",
     }
 )
 
 # No charge of their own (what they make run is priced where it runs).
 _NO_CHARGE = frozenset(
     {
-        "AWS::CDK::Metadata",
-        "AWS::CloudFormation::CustomResource",
-        "AWS::CloudFormation::WaitConditionHandle",
         "AWS::IAM::Role",
         "AWS::IAM::Policy",
         "AWS::IAM::ManagedPolicy",
-        "AWS::IAM::InstanceProfile",
         "AWS::EC2::VPC",
         "AWS::EC2::Subnet",
         "AWS::EC2::RouteTable",
@@ -71,12 +65,8 @@ _NO_CHARGE = frozenset(
         "AWS::EC2::SubnetRouteTableAssociation",
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupIngress",
-        "AWS::EC2::SecurityGroupEgress",
         "AWS::EC2::InternetGateway",
         "AWS::EC2::VPCGatewayAttachment",
-        "AWS::EC2::NetworkAcl",
-        "AWS::EC2::NetworkAclEntry",
-        "AWS::EC2::SubnetNetworkAclAssociation",
         "AWS::KMS::Alias",
         "AWS::S3::BucketPolicy",
         "AWS::SNS::TopicPolicy",
@@ -84,16 +74,11 @@ _NO_CHARGE = frozenset(
         "AWS::SQS::QueuePolicy",
         "AWS::Lambda::Permission",
         "AWS::Lambda::LayerVersion",
-        "AWS::Lambda::EventInvokeConfig",
-        "AWS::Lambda::EventSourceMapping",
         "AWS::Events::EventBusPolicy",
-        "AWS::Logs::ResourcePolicy",
-        "AWS::SSM::Parameter",
         "AWS::Budgets::Budget",  # budgets are free; only budget actions past the first two would bill
         "AWS::CE::AnomalyMonitor",
         "AWS::CE::AnomalySubscription",
         "AWS::SageMaker::Model",
-        "AWS::SageMaker::ModelPackage",
         "AWS::SageMaker::ModelPackageGroup",
         "AWS::SageMaker::UserProfile",
         "AWS::SageMaker::EndpointConfig",  # priced through the endpoint that uses it
@@ -360,7 +345,7 @@ class _Account:
                 self._sum("nat", region, condition, count=1)
             elif kind == "AWS::EC2::EIP":
                 self._sum("ipv4", None, condition, count=1)
-            elif kind in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey"):
+            elif kind == "AWS::KMS::Key":
                 rotating = 1 if _literal(props.get("EnableKeyRotation"), template) in (True, "true") else 0
                 self._sum("kms", None, condition, count=1, rotating=rotating)
             elif kind == "AWS::CloudWatch::Alarm":
@@ -368,14 +353,10 @@ class _Account:
                 self._sum("alarm", region, condition, alarms=1, standard=standard, high_res=high_res)
             elif kind == "AWS::CloudWatch::CompositeAlarm":
                 self._sum("alarm", region, condition, alarms=1, composite=1)
-            elif kind in ("AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::AutoScaling::ScalingPolicy"):
+            elif kind == "AWS::ApplicationAutoScaling::ScalingPolicy":
                 self.no_charge[kind] += 1
-                if props.get("PolicyType") in ("TargetTrackingScaling", "TargetTrackingScalingPolicy") or (
-                    "TargetTrackingConfiguration" in props
-                ):
-                    config = props.get("TargetTrackingScalingPolicyConfiguration") or props.get(
-                        "TargetTrackingConfiguration", {}
-                    )
+                if props.get("PolicyType") == "TargetTrackingScaling":
+                    config = props.get("TargetTrackingScalingPolicyConfiguration") or {}
                     made = 1 if _literal(config.get("DisableScaleIn"), template) in (True, "true") else 2
                     self._sum("tracking_alarm", region, condition, alarms=made)
             elif kind == "AWS::SageMaker::MonitoringSchedule":
