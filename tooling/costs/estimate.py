@@ -73,7 +73,7 @@ class _Account:
             note = "per request, GB or run: " + _services(usage)
             out.append(CostLine("usage-based, ~$0 idle", sum(usage.values()), 0.0, note))
         if unknown := self.tallies["unknown"]:
-            note = "price unknown: tooling/costs does not know " + _types(unknown)
+            note = "price unknown: tooling/costs/rules does not know " + _types(unknown)
             out.append(CostLine("not assessed", sum(unknown.values()), None, note))
         if no_charge := self.tallies["no_charge"]:
             note = "IAM, VPC wiring, policies, ..."

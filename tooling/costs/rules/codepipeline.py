@@ -11,9 +11,8 @@ from tooling.costs.template import Resource
 
 
 def pipeline(resource: Resource) -> Iterator[Item]:
-    version = (
-        "V2" if resource.properties.get("PipelineType") == "V2" else "V1"
-    )  # CloudFormation's default: V1
+    # CloudFormation's default is V1.
+    version = "V2" if resource.properties.get("PipelineType") == "V2" else "V1"
     yield Summed(f"pipeline_{version}", ANY_REGION, None, {"count": 1})
 
 

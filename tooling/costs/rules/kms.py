@@ -11,9 +11,8 @@ from tooling.costs.template import Resource
 
 
 def key(resource: Resource) -> Iterator[Item]:
-    rotating = (
-        1 if resource.template.literal(resource.properties.get("EnableKeyRotation")) in (True, "true") else 0
-    )
+    rotation = resource.template.literal(resource.properties.get("EnableKeyRotation"))
+    rotating = 1 if rotation in (True, "true") else 0
     yield Summed("kms", ANY_REGION, resource.condition, {"count": 1, "rotating": rotating})
 
 

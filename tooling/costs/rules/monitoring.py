@@ -40,14 +40,17 @@ def _job(config: dict, template: Template) -> tuple[Any, Any]:
     definition it names (a Ref or GetAtt, its generated name taken from its ARN, or its literal name)."""
     inline = config.get("MonitoringJobDefinition")
     if isinstance(inline, dict):
-        cluster = (inline.get("MonitoringResources") or {}).get("ClusterConfig")
-        return cluster, (inline.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds")
+        return (
+            (inline.get("MonitoringResources") or {}).get("ClusterConfig"),
+            (inline.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds"),
+        )
     job_id = template.referenced(config.get("MonitoringJobDefinitionName"), JOB_TYPES, "JobDefinitionName")
     if job_id is None:
         return None, None
     job = template.resources[job_id].get("Properties") or {}
-    return (job.get("JobResources") or {}).get("ClusterConfig"), (job.get("StoppingCondition") or {}).get(
-        "MaxRuntimeInSeconds"
+    return (
+        (job.get("JobResources") or {}).get("ClusterConfig"),
+        (job.get("StoppingCondition") or {}).get("MaxRuntimeInSeconds"),
     )
 
 
