@@ -1,4 +1,4 @@
-"""tooling/costs.py: idle cost per account, read from synthetic templates (no synthesis, fast).
+"""tooling/costs/: idle cost per account, read from synthetic templates (no synthesis, fast).
 
 Most tests price against TEST_PRICES below, whose numbers are chosen so that a wrong multiplication
 (a missing AZ, hour or instance factor) gives a different figure; one test pins the real price table
@@ -7,6 +7,7 @@ to the figures the README quotes.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import tomllib
@@ -20,10 +21,13 @@ from tooling.costs import (
     AccountCost,
     CostLine,
     PriceTable,
+    Rate,
     estimate,
     format_costs,
     parse_schedule,
 )
+from tooling.costs.model import condition_label, usd
+from tooling.costs.rules import NO_CHARGE, RULES, USAGE_BASED
 
 TEST_PRICES = PriceTable(
     tomllib.loads(
@@ -173,7 +177,100 @@ def monitoring(schedule: str | None, instance_type="ml.m5.large", job_props: dic
     }
 
 
-# --- SageMaker endpoints -----------------------------------------------------------------------------
+# --- the price table (prices.py) ----------------------------------------------------------------------------
+
+
+def test_real_price_table_is_documented_complete_and_matches_the_readme(make_stack):
+    text = PRICES_FILE.read_text(encoding="utf-8")
+    assert "source:" in text and re.search(r"date: .*\d{4}-\d{2}-\d{2}", text)
+    assert "FALLBACK" in text
+    prices = PriceTable.load()
+    regions = prices.data["regions"]
+    assert {"us-east-1", "eu-west-1"} <= set(regions)
+    assert prices.multiplier > 1
+    for table in ("sagemaker_hosting", "sagemaker_processing"):  # the same types priced in every region
+        assert len({frozenset(r[table]) for r in regions.values()}) == 1
+    assert {frozenset(k for k in r if not isinstance(r[k], dict)) for r in regions.values()} == {
+        frozenset(regions["us-east-1"]) - {"sagemaker_hosting", "sagemaker_processing"}
+    }
+
+    # The README: "the default 7 endpoints × 2 zones cost about $112 a month", "2 × ml.m5.large ≈ $190".
+    dev = make_stack({f"E{i}": interface_endpoint(azs=2) for i in range(7)}, stage="dev")
+    prod = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(instances(initial=2))})
+    dev_cost, prod_cost = estimate([dev, prod])
+    assert dev_cost.total == 112.42  # 14 × $0.011 × 730
+    assert prod_cost.total == 186.88  # 2 × $0.128 × 730
+
+
+def test_price_table_reads_a_region_its_fallback_and_says_when_a_price_is_missing():
+    assert TEST_PRICES.has_region("eu-west-1") and not TEST_PRICES.has_region("ap-southeast-4")
+    assert TEST_PRICES.regional("eu-west-1", "nat_gateway_hour") == Rate(0.048, "eu-west-1")
+    assert TEST_PRICES.regional("eu-west-1", "ml.m5.xlarge", "sagemaker_hosting") == Rate(0.256, "eu-west-1")
+    fallback = TEST_PRICES.regional("ap-southeast-4", "ml.m5.large", "sagemaker_processing")
+    assert fallback is not None and fallback.fallback
+    assert fallback.per_unit == pytest.approx(0.115 * 1.2)
+    assert fallback.source == "FALLBACK: ap-southeast-4 not in prices.toml, us-east-1 × 1.2"
+    assert TEST_PRICES.regional("eu-west-1", "ml.p5.48xlarge", "sagemaker_hosting") is None
+    assert TEST_PRICES.regional("eu-west-1", "ml.m5.large", "no_such_table") is None
+    assert TEST_PRICES.global_rate("kms_key_month") == 1.00
+
+
+# --- schedule expressions (schedule.py) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs", "label"),
+    [
+        ("cron(0 * ? * * *)", 730.0, "hourly"),
+        ("cron(0 0 ? * * *)", 730 / 24, "daily"),
+        ("cron(0 */6 ? * * *)", 4 * 730 / 24, "every 6 hours"),
+        ("cron(30 0/12 ? * * *)", 2 * 730 / 24, "every 12 hours"),
+        ("cron(0 8 ? * MON-FRI *)", 5 / 7 * 730 / 24, "daily, 5 days a week"),
+        ("cron(0 6 1 * ? *)", 1.0, "daily, on 1 days a month"),
+        ("cron(0,30 * ? * * *)", 2 * 730.0, "48 times a day"),
+        ("rate(2 hours)", 365.0, "every 2 hours"),
+        ("cron(0 0 1 JAN,JUL ? *)", 2 / 12, "daily, on 1 days a month, 2 months a year"),
+    ],
+)
+def test_schedule_expressions(expression, runs, label):
+    schedule = parse_schedule(expression)
+
+    assert schedule.runs_per_month == pytest.approx(runs)
+    assert schedule.label == label
+    assert schedule.understood
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        None,
+        "",
+        "cron(0 L ? * * *)",
+        "cron(0 25 ? * * *)",
+        "every hour",
+        "rate(0 minutes)",
+        "cron(0 * * *)",
+        "cron(0 */0 ? * * *)",
+    ],
+)
+def test_unreadable_schedules_default_to_hourly_and_say_so(expression):
+    schedule = parse_schedule(expression)
+
+    assert schedule.runs_per_month == 730.0
+    assert not schedule.understood and "assumed" in schedule.label
+
+
+def test_now_runs_once_not_monthly():
+    schedule = parse_schedule("NOW")
+
+    assert (schedule.runs_per_month, schedule.label, schedule.understood) == (
+        0.0,
+        "once (NOW), not monthly",
+        True,
+    )
+
+
+# --- SageMaker endpoints (rules/serving.py) -----------------------------------------------------------------
 
 
 def test_instance_endpoint_costs_its_initial_instances_around_the_clock(make_stack):
@@ -311,7 +408,170 @@ def test_serving_resources_under_has_model_are_counted_and_labelled(make_stack):
     assert "total ≈ $1.00/month now; ≈ $187.88/month with the * lines (once a model is promoted)" in text
 
 
-# --- network ------------------------------------------------------------------------------------------
+def test_endpoint_config_found_by_its_literal_name(make_stack):
+    config = endpoint_config(instances(initial=1))
+    config["Properties"]["EndpointConfigName"] = "churn-config"
+    serving = endpoint()
+    serving["Properties"]["EndpointConfigName"] = "churn-config"
+
+    served = line(
+        only(estimate([make_stack({"Endpoint": serving, "Config": config})], TEST_PRICES)), "endpoint"
+    )
+
+    assert served.monthly_usd == 93.44  # 1 × $0.128 × 730 h
+
+
+def test_autoscaling_target_named_with_fn_sub(make_stack):
+    resource_id = {"Fn::Sub": "endpoint/${Endpoint.EndpointName}/variant/AllTraffic"}
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(name=None),
+            "Config": endpoint_config(instances(initial=1)),
+            "Scaling": scalable_target(resource_id, minimum=3),
+        }
+    )
+
+    served = line(only(estimate([stack], TEST_PRICES)), "endpoint <Endpoint>/AllTraffic")
+
+    assert (served.quantity, served.monthly_usd) == (3, 280.32)  # 3 × $0.128 × 730 h
+
+
+def test_scalable_targets_that_do_not_name_the_endpoint_variant_are_ignored(make_stack):
+    getatt_arn = {"Fn::Join": ["", ["endpoint/", {"Fn::GetAtt": ["Endpoint", "Arn"]}, "/variant/AllTraffic"]]}
+    other = scalable_target("endpoint/churn-prod/variant/AllTraffic", minimum=5)
+    other["Properties"]["ServiceNamespace"] = "ecs"
+    stack = make_stack(
+        {
+            "Endpoint": endpoint(name=None),
+            "Config": endpoint_config(instances(initial=1)),
+            "Attribute": scalable_target(getatt_arn, minimum=5),
+            "Unresolved": scalable_target({"Fn::Sub": "endpoint/${Other.EndpointName}/variant/AllTraffic"}),
+            "Parameter": scalable_target({"Ref": "ResourceId"}),
+            "Ecs": other,
+        }
+    )
+
+    served = line(only(estimate([stack], TEST_PRICES)), "endpoint <Endpoint>/AllTraffic")
+
+    assert (served.quantity, served.monthly_usd) == (1, 93.44)  # the initial count: no target matched
+    assert served.note.startswith("InitialInstanceCount")
+
+
+def test_instance_type_or_count_resolved_at_deploy_time_is_reported_unpriced(make_stack):
+    by_parameter = instances(initial=2)
+    by_parameter["InstanceType"] = {"Ref": "InstanceType"}  # a parameter without a default
+    by_attribute = instances(name="Blue")
+    by_attribute["InitialInstanceCount"] = "two"
+    stack = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(by_parameter, by_attribute)})
+
+    account = only(estimate([stack], TEST_PRICES))
+
+    typeless = line(account, "endpoint churn-prod/AllTraffic: ?")
+    assert (typeless.quantity, typeless.monthly_usd) == (2, None)
+    assert "instance type not literal" in typeless.note
+    countless = line(account, "endpoint churn-prod/Blue: ml.m5.large")
+    assert (countless.quantity, countless.monthly_usd) == (0, None)
+    assert "instance count not literal" in countless.note
+
+
+# --- Model Monitor (rules/monitoring.py) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "runs", "usd"),
+    [
+        ("cron(0 * ? * * *)", 730, 15.57),  # 730 runs × 10/60 h × $0.128
+        ("cron(0 0 ? * * *)", 30.4, 0.65),  # 30.42 runs × 10/60 h × $0.128 = 0.649
+        ("cron(0 */6 ? * * *)", 121.7, 2.60),  # 121.67 runs × 10/60 h × $0.128 = 2.596
+        (None, 730, 15.57),  # no expression: hourly, flagged
+    ],
+)
+def test_monitoring_schedule_prices_runs_times_assumed_length(make_stack, expression, runs, usd):
+    stack = make_stack(monitoring(expression))
+
+    monitor = line(only(estimate([stack], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large")
+
+    assert monitor.quantity == runs
+    assert monitor.monthly_usd == usd
+    assert "10 min a run (assumed)" in monitor.note
+    assert monitor.condition == "HasModel" and monitor.note.endswith("once a model is promoted")
+
+
+def test_monitoring_finds_a_job_definition_with_a_generated_name(make_stack):
+    """How the platform names them (replacement-safe): the schedule takes the name from the ARN."""
+    resources = monitoring("cron(0 * ? * * *)")
+    del resources["Job"]["Properties"]["JobDefinitionName"]
+    resources["Schedule"]["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] = {
+        "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]
+    }
+    monitor = line(
+        only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large"
+    )
+    assert monitor.monthly_usd is not None
+
+
+def test_monitoring_run_capped_by_the_jobs_max_runtime_and_unknown_instance(make_stack):
+    capped = make_stack(
+        monitoring("cron(0 * ? * * *)", job_props={"StoppingCondition": {"MaxRuntimeInSeconds": 300}})
+    )
+    unknown = make_stack(monitoring("cron(0 * ? * * *)", instance_type="ml.r7i.large"))
+
+    assert (
+        line(only(estimate([capped], TEST_PRICES)), "Model Monitor").monthly_usd == 7.79
+    )  # 730 × 5/60 × 0.128
+    odd = line(only(estimate([unknown], TEST_PRICES)), "Model Monitor")
+    assert odd.monthly_usd is None and "price unknown" in odd.note
+
+
+def test_model_quality_monitoring_is_priced_through_its_job_definition(make_stack):
+    """The platform's second monitor, made when a project has `monitoring.ground_truth_uri`."""
+    resources = monitoring("cron(0 * ? * * *)")
+    resources["Job"]["Type"] = "AWS::SageMaker::ModelQualityJobDefinition"
+    resources["Schedule"]["Properties"]["MonitoringScheduleConfig"]["MonitoringType"] = "ModelQuality"
+
+    account = only(estimate([make_stack(resources)], TEST_PRICES))
+
+    assert line(account, "Model Monitor churn-data-quality: ml.m5.large").monthly_usd == 15.57
+    assert line(account, "no charge of their own").quantity == 1  # the job definition itself
+
+
+def test_monitoring_with_an_inline_job_definition(make_stack):
+    schedule = monitoring("cron(0 0 ? * * *)")["Schedule"]
+    schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinition"] = {
+        "MonitoringResources": {"ClusterConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.large"}},
+        "StoppingCondition": {"MaxRuntimeInSeconds": 120},
+    }
+
+    monitor = line(only(estimate([make_stack({"Schedule": schedule})], TEST_PRICES)), "Model Monitor")
+
+    assert monitor.monthly_usd == 0.13  # 30.42 daily runs × 2/60 h × $0.128
+    assert "2 min a run (the job's MaxRuntimeInSeconds)" in monitor.note
+
+
+def test_monitoring_whose_job_definition_is_elsewhere_is_reported_unpriced(make_stack):
+    schedule = monitoring("cron(0 * ? * * *)")["Schedule"]
+
+    monitor = line(only(estimate([make_stack({"Schedule": schedule})], TEST_PRICES)), "Model Monitor")
+
+    assert (monitor.what, monitor.quantity, monitor.monthly_usd) == (
+        "Model Monitor churn-data-quality",
+        730,
+        None,
+    )
+    assert "its job definition is not in this template" in monitor.note
+
+
+def test_monitoring_on_several_instances(make_stack):
+    resources = monitoring("cron(0 * ? * * *)")
+    resources["Job"]["Properties"]["JobResources"]["ClusterConfig"]["InstanceCount"] = 2
+
+    monitor = line(only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor")
+
+    assert monitor.monthly_usd == 31.15  # 730 runs × 10/60 h × 2 × $0.128
+    assert "× 2 instances" in monitor.note
+
+
+# --- network (rules/network.py) -----------------------------------------------------------------------------
 
 
 def test_interface_endpoints_bill_per_az_they_span_and_gateways_are_free(make_stack):
@@ -367,7 +627,41 @@ def test_nat_gateway_and_its_public_address(make_stack):
     assert account.total == 36.50
 
 
-# --- keys, alarms, pipelines, Studio, the rest ---------------------------------------------------------
+def test_vpc_endpoint_of_another_type_is_not_assessed(make_stack):
+    odd = {"Type": "AWS::EC2::VPCEndpoint", "Properties": {"VpcEndpointType": "GatewayLoadBalancer"}}
+
+    unassessed = line(only(estimate([make_stack({"Odd": odd})], TEST_PRICES)), "not assessed")
+
+    assert unassessed.monthly_usd is None and "EC2::VPCEndpoint (GatewayLoadBalancer)" in unassessed.note
+
+
+def test_a_price_missing_from_a_region_s_table_gives_an_unpriced_line(make_stack):
+    data = copy.deepcopy(TEST_PRICES.data)
+    for key in ("nat_gateway_hour", "interface_endpoint_az_hour", "cloudwatch_alarm_metric_month"):
+        del data["regions"]["eu-west-1"][key]
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"MetricName": "X", "Period": 300}}
+    tracking = {
+        "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "Properties": {"PolicyType": "TargetTrackingScaling", "TargetTrackingScalingPolicyConfiguration": {}},
+    }
+    resources = {"Nat": {"Type": "AWS::EC2::NatGateway"}, "Api": interface_endpoint(azs=2), "Alarm": alarm}
+    stack = make_stack({**resources, "Policy": tracking})
+
+    account = only(estimate([stack], PriceTable(data)))
+
+    for what, key in (
+        ("NAT gateways (eu-west-1)", "nat_gateway_hour"),
+        ("interface VPC endpoint-AZs (eu-west-1)", "interface_endpoint_az_hour"),
+        ("CloudWatch alarms (eu-west-1)", "cloudwatch_alarm_metric_month"),
+        ("CloudWatch alarms by target tracking (eu-west-1)", "cloudwatch_alarm_metric_month"),
+    ):
+        missing = line(account, what)
+        assert missing.monthly_usd is None
+        assert missing.note == f"price unknown: no {key} for eu-west-1 in prices.toml"
+    assert len(account.unpriced) == 4
+
+
+# --- KMS keys (rules/kms.py) --------------------------------------------------------------------------------
 
 
 def test_kms_keys_cost_a_dollar_a_month_each_rotation_noted(make_stack):
@@ -380,6 +674,27 @@ def test_kms_keys_cost_a_dollar_a_month_each_rotation_noted(make_stack):
 
     assert (kms.quantity, kms.monthly_usd) == (3, 3.00)
     assert "2 rotate yearly" in kms.note
+
+
+def test_kms_keys_under_a_condition_are_a_line_of_their_own(make_stack):
+    keys = {
+        "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+        "ServingKey": {
+            "Type": "AWS::KMS::Key",
+            "Condition": "HasModel",
+            "Properties": {"EnableKeyRotation": True},
+        },
+    }
+
+    account = only(estimate([make_stack(keys)], TEST_PRICES))
+
+    always, once = (candidate for candidate in account.lines if candidate.what.startswith("KMS"))
+    assert (always.quantity, always.monthly_usd, always.condition) == (1, 1.00, None)
+    assert always.note == "$1.00/key-month + requests"
+    assert (once.quantity, once.condition) == (1, "HasModel") and "1 rotate yearly" in once.note
+
+
+# --- alarms (rules/alarms.py) -------------------------------------------------------------------------------
 
 
 def test_alarms_bill_per_metric_they_read(make_stack):
@@ -412,6 +727,38 @@ def test_alarms_bill_per_metric_they_read(make_stack):
     assert (tracked.quantity, tracked.monthly_usd) == (2, 0.20)  # the high and the low alarm
 
 
+def test_anomaly_band_reads_two_more_metrics_and_tracking_without_scale_in_makes_one_alarm(make_stack):
+    band = {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "Metrics": [
+                {"Id": "m1", "MetricStat": {"Period": 300, "Metric": {}}},
+                {"Id": "band", "Expression": "ANOMALY_DETECTION_BAND(m1, 2)"},
+            ]
+        },
+    }
+    tracking = {
+        "Type": "AWS::ApplicationAutoScaling::ScalingPolicy",
+        "Properties": {
+            "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": {"DisableScaleIn": True},
+        },
+    }
+    step = {"Type": "AWS::ApplicationAutoScaling::ScalingPolicy", "Properties": {"PolicyType": "StepScaling"}}
+
+    account = only(estimate([make_stack({"Band": band, "Policy": tracking, "Step": step})], TEST_PRICES))
+
+    alarms = line(account, "CloudWatch alarms (eu-west-1)")
+    assert (alarms.quantity, alarms.monthly_usd) == (1, 0.30)  # 1 MetricStat + the band's 2 bounds
+    assert "3 alarm metrics" in alarms.note
+    tracked = line(account, "CloudWatch alarms by target tracking")
+    assert (tracked.quantity, tracked.monthly_usd) == (1, 0.10)  # the high alarm only
+    assert line(account, "no charge of their own").quantity == 2  # the policies themselves
+
+
+# --- CodePipeline and Studio (rules/codepipeline.py, rules/studio.py) ---------------------------------------
+
+
 def test_codepipeline_v2_and_studio_cost_nothing_idle(make_stack):
     domain = {
         "Type": "AWS::SageMaker::Domain",
@@ -436,6 +783,24 @@ def test_codepipeline_v2_and_studio_cost_nothing_idle(make_stack):
     codepipeline = line(account, "CodePipeline pipelines")
     assert codepipeline.monthly_usd == 0.0 and "per action-minute" in codepipeline.note
     assert account.total == 0.0
+
+
+def test_codepipeline_v1_and_studio_without_idle_shutdown(make_stack):
+    domain = {
+        "Type": "AWS::SageMaker::Domain",
+        "Properties": {"DomainName": "lab", "DefaultUserSettings": {}},
+    }
+    pipeline = {"Type": "AWS::CodePipeline::Pipeline", "Properties": {}}  # CloudFormation's default: V1
+
+    account = only(estimate([make_stack({"Domain": domain, "Pipeline": pipeline}, stage="dev")], TEST_PRICES))
+
+    studio = line(account, "SageMaker Studio domain lab")
+    assert studio.monthly_usd == 0.0 and "bill while open: no idle shutdown set" in studio.note
+    v1 = line(account, "CodePipeline pipelines (V1)")
+    assert (v1.quantity, v1.monthly_usd) == (1, 0.0) and v1.note.startswith("V1: $0 idle")
+
+
+# --- DynamoDB; usage-based, no-charge and unknown types (rules/dynamodb.py, rules/__init__.py) --------------
 
 
 def test_usage_based_no_charge_and_unknown_types(make_stack):
@@ -468,95 +833,44 @@ def test_usage_based_no_charge_and_unknown_types(make_stack):
     assert line(account, "DynamoDB table").monthly_usd is None  # provisioned capacity bills idle
 
 
-# --- Model Monitor --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("expression", "runs", "label"),
-    [
-        ("cron(0 * ? * * *)", 730.0, "hourly"),
-        ("cron(0 0 ? * * *)", 730 / 24, "daily"),
-        ("cron(0 */6 ? * * *)", 4 * 730 / 24, "every 6 hours"),
-        ("cron(30 0/12 ? * * *)", 2 * 730 / 24, "every 12 hours"),
-        ("cron(0 8 ? * MON-FRI *)", 5 / 7 * 730 / 24, "daily, 5 days a week"),
-        ("cron(0 6 1 * ? *)", 1.0, "daily, on 1 days a month"),
-        ("cron(0,30 * ? * * *)", 2 * 730.0, "48 times a day"),
-        ("rate(2 hours)", 365.0, "every 2 hours"),
-    ],
-)
-def test_schedule_expressions(expression, runs, label):
-    schedule = parse_schedule(expression)
-
-    assert schedule.runs_per_month == pytest.approx(runs)
-    assert schedule.label == label
-    assert schedule.understood
-
-
-@pytest.mark.parametrize("expression", [None, "", "cron(0 L ? * * *)", "cron(0 25 ? * * *)", "every hour"])
-def test_unreadable_schedules_default_to_hourly_and_say_so(expression):
-    schedule = parse_schedule(expression)
-
-    assert schedule.runs_per_month == 730.0
-    assert not schedule.understood and "assumed" in schedule.label
-
-
-@pytest.mark.parametrize(
-    ("expression", "runs", "usd"),
-    [
-        ("cron(0 * ? * * *)", 730, 15.57),  # 730 runs × 10/60 h × $0.128
-        ("cron(0 0 ? * * *)", 30.4, 0.65),  # 30.42 runs × 10/60 h × $0.128 = 0.649
-        ("cron(0 */6 ? * * *)", 121.7, 2.60),  # 121.67 runs × 10/60 h × $0.128 = 2.596
-        (None, 730, 15.57),  # no expression: hourly, flagged
-    ],
-)
-def test_monitoring_schedule_prices_runs_times_assumed_length(make_stack, expression, runs, usd):
-    stack = make_stack(monitoring(expression))
-
-    monitor = line(only(estimate([stack], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large")
-
-    assert monitor.quantity == runs
-    assert monitor.monthly_usd == usd
-    assert "10 min a run (assumed)" in monitor.note
-    assert monitor.condition == "HasModel" and monitor.note.endswith("once a model is promoted")
-
-
-def test_monitoring_finds_a_job_definition_with_a_generated_name(make_stack):
-    """How the platform names them (replacement-safe): the schedule takes the name from the ARN."""
-    resources = monitoring("cron(0 * ? * * *)")
-    del resources["Job"]["Properties"]["JobDefinitionName"]
-    resources["Schedule"]["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] = {
-        "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": ["Job", "JobDefinitionArn"]}]}]
+def test_provisioned_global_table_is_not_called_free(make_stack):
+    tables = {
+        "Features": {
+            "Type": "AWS::DynamoDB::GlobalTable",
+            "Properties": {"TableName": "features", "WriteProvisionedThroughputSettings": {}},
+        },
+        "Decisions": {"Type": "AWS::DynamoDB::GlobalTable", "Properties": {"TableName": "decisions"}},
     }
-    monitor = line(
-        only(estimate([make_stack(resources)], TEST_PRICES)), "Model Monitor churn-data-quality: ml.m5.large"
-    )
-    assert monitor.monthly_usd is not None
+
+    account = only(estimate([make_stack(tables)], TEST_PRICES))
+
+    features = line(account, "DynamoDB table features: provisioned")
+    assert features.monthly_usd is None and "provisioned capacity bills while idle" in features.note
+    assert line(account, "usage-based").note == "per request, GB or run: DynamoDB 1"  # on demand
 
 
-def test_the_example_platform_has_no_unpriced_line(synthesized):
-    unpriced = [
-        line
-        for account in estimate(list(synthesized.values()))
-        for line in account.lines
-        if line.monthly_usd is None
-    ]
-    assert unpriced == []
+# The kinds the rules know that the example platform does not make, and what makes them.
+NOT_IN_THE_EXAMPLE = {
+    "AWS::EC2::NatGateway": 'network.egress = "nat-gateway"',
+    "AWS::EC2::EIP": 'network.egress = "nat-gateway"',
+    "AWS::EC2::InternetGateway": 'network.egress = "nat-gateway"',
+    "AWS::EC2::Route": 'network.egress = "nat-gateway"',
+    "AWS::EC2::VPCGatewayAttachment": 'network.egress = "nat-gateway"',
+    "AWS::SageMaker::ModelQualityJobDefinition": "a project's monitoring.ground_truth_uri",
+    "AWS::CloudWatch::CompositeAlarm": "nothing: test_alarms_bill_per_metric_they_read prices one",
+    "AWS::DynamoDB::Table": "nothing: test_usage_based_no_charge_and_unknown_types prices one",
+}
 
 
-def test_monitoring_run_capped_by_the_jobs_max_runtime_and_unknown_instance(make_stack):
-    capped = make_stack(
-        monitoring("cron(0 * ? * * *)", job_props={"StoppingCondition": {"MaxRuntimeInSeconds": 300}})
-    )
-    unknown = make_stack(monitoring("cron(0 * ? * * *)", instance_type="ml.r7i.large"))
+def test_the_rules_know_only_kinds_the_platform_makes(synthesized):
+    made = {r["Type"] for stack in synthesized.values() for r in stack.template.get("Resources", {}).values()}
+    known = set(RULES) | USAGE_BASED | NO_CHARGE
 
-    assert (
-        line(only(estimate([capped], TEST_PRICES)), "Model Monitor").monthly_usd == 7.79
-    )  # 730 × 5/60 × 0.128
-    odd = line(only(estimate([unknown], TEST_PRICES)), "Model Monitor")
-    assert odd.monthly_usd is None and "price unknown" in odd.note
+    assert known - made == set(NOT_IN_THE_EXAMPLE)
+    assert {kind for kind in made - known if not kind.startswith("Custom::")} == set()
 
 
-# --- regions, accounts, formatting ----------------------------------------------------------------------
+# --- accounts and regions (estimate.py) ---------------------------------------------------------------------
 
 
 def test_unknown_region_uses_the_flagged_fallback(make_stack):
@@ -598,6 +912,19 @@ def test_accounts_by_role_in_stack_order_and_regions_kept_apart(make_stack):
     assert line(prod, "CloudWatch alarms (eu-west-1)").quantity == 2
 
 
+def test_the_example_platform_has_no_unpriced_line(synthesized):
+    unpriced = [
+        line
+        for account in estimate(list(synthesized.values()))
+        for line in account.lines
+        if line.monthly_usd is None
+    ]
+    assert unpriced == []
+
+
+# --- the report (report.py) ---------------------------------------------------------------------------------
+
+
 def test_format_costs_says_what_the_numbers_are(make_stack):
     stack = make_stack({"Nat": {"Type": "AWS::EC2::NatGateway"}}, stage="dev", account="111111111111")
 
@@ -612,26 +939,28 @@ def test_format_costs_says_what_the_numbers_are(make_stack):
     assert "total ≈ $35.04/month" in text
 
 
-# --- the real price table ------------------------------------------------------------------------------
+def test_format_costs_of_an_empty_account_and_a_long_name():
+    long_name = "endpoint " + "x" * 70 + ": ml.m5.large"
+    accounts = [
+        AccountCost("dev", "111111111111", ()),
+        AccountCost("prod", "333333333333", (CostLine(long_name, 2.5, 12.5, "a note"),)),
+    ]
+
+    text = format_costs(accounts).splitlines()
+
+    assert text[1:4] == ["", "dev account 111111111111", "  nothing deployed"]
+    row = text[-2]
+    assert row.startswith("  endpoint xxx") and long_name[:55] + "…" in row
+    assert re.search(r"…\s+2\.5\s+12\.50  a note$", row)  # 58 wide, one decimal, two-decimal dollars
 
 
-def test_real_price_table_is_documented_complete_and_matches_the_readme(make_stack):
-    text = PRICES_FILE.read_text(encoding="utf-8")
-    assert "source:" in text and re.search(r"date: .*\d{4}-\d{2}-\d{2}", text)
-    assert "FALLBACK" in text
-    prices = PriceTable.load()
-    regions = prices.data["regions"]
-    assert {"us-east-1", "eu-west-1"} <= set(regions)
-    assert prices.multiplier > 1
-    for table in ("sagemaker_hosting", "sagemaker_processing"):  # the same types priced in every region
-        assert len({frozenset(r[table]) for r in regions.values()}) == 1
-    assert {frozenset(k for k in r if not isinstance(r[k], dict)) for r in regions.values()} == {
-        frozenset(regions["us-east-1"]) - {"sagemaker_hosting", "sagemaker_processing"}
-    }
-
-    # The README: "the default 7 endpoints × 2 zones cost about $112 a month", "2 × ml.m5.large ≈ $190".
-    dev = make_stack({f"E{i}": interface_endpoint(azs=2) for i in range(7)}, stage="dev")
-    prod = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(instances(initial=2))})
-    dev_cost, prod_cost = estimate([dev, prod])
-    assert dev_cost.total == 112.42  # 14 × $0.011 × 730
-    assert prod_cost.total == 186.88  # 2 × $0.128 × 730
+def test_lines_under_another_condition_and_tiny_prices_say_so():
+    assert condition_label(None) == "" and condition_label("HasModel") == "once a model is promoted"
+    assert condition_label("IsProd") == "only if condition IsProd holds"
+    assert [usd(amount) for amount in (0.1, 0.128, 0.011, 1.0, 0.00001667)] == [
+        "$0.10",
+        "$0.128",
+        "$0.011",
+        "$1.00",
+        "$0.000017",
+    ]
