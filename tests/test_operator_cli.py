@@ -3,7 +3,9 @@ one-line errors and exit codes; and the layering rule that keeps the tools apart
 
 from __future__ import annotations
 
+import ast
 import json
+import sys
 from pathlib import Path
 
 import boto3
@@ -237,3 +239,33 @@ def test_every_failure_is_one_line_with_its_exit_code(capsys, failure, exit_code
 
 def test_work_done_exits_0(capsys):
     assert outcome(capsys, None) == (0, "working\n", "")
+
+
+# layering: the tools import only config, the core and their own helpers
+
+
+ALLOWED = {
+    "operator_cli": {"operator_cli", "platform_config"},
+    "promotion_cli": {"promotion_cli", "operator_cli", "platform_config"},
+    "lineage": {"lineage", "operator_cli", "platform_config"},
+}
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """Top-level package -> the modules of `package` that import it."""
+    found: dict[str, set[str]] = {}
+    for module in sorted((ROOT / package).rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(module.relative_to(ROOT).as_posix())
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(ALLOWED))
+def test_the_tools_import_only_config_the_core_and_their_own_helpers(package):
+    allowed = ALLOWED[package] | {"boto3", "botocore", "__future__"} | set(sys.stdlib_module_names)
+    imports = imported_packages(package)
+    assert {name: modules for name, modules in imports.items() if name not in allowed} == {}
