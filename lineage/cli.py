@@ -23,6 +23,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from lineage import chain, render
+from lineage.link import EndpointNotFound, Link
 from operator_cli import args as flags
 from operator_cli import config as deployment
 from operator_cli.aws import STALE_CREDENTIALS, Aws, SessionFactory, connect, error_code, refused
@@ -101,10 +102,10 @@ def _connect(session_factory: SessionFactory, role: str, account: Account, profi
     return connect(session_factory, profile, account.region, account=role, profile_flag=flag, region_from=key)
 
 
-def _walk(prod: Aws, dev: Aws, name: str, prod_account: Account) -> list[chain.Link]:
+def _walk(prod: Aws, dev: Aws, name: str, prod_account: Account) -> list[Link]:
     try:
         return chain.walk(prod.client("sagemaker"), dev.client("sagemaker"), name)
-    except chain.EndpointNotFound:
+    except EndpointNotFound:
         raise CliError(
             f"no endpoint {name} in the prod account {prod_account.account_id} ({prod_account.region})",
             "check the name (`aws sagemaker list-endpoints` with prod credentials); a project's prod "

@@ -23,8 +23,9 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from lineage import chain
+from lineage import chain, code_version
 from lineage.cli import main
+from lineage.link import KINDS, Link, who
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,7 +272,7 @@ def routed(world: World, twin: Any) -> Routed:
     return Routed(world.client("dev"), twin, STUBBED)
 
 
-def by_kind(links: list[chain.Link]) -> dict[str, chain.Link]:
+def by_kind(links: list[Link]) -> dict[str, Link]:
     return {link.kind: link for link in links}
 
 
@@ -286,7 +287,7 @@ def test_walk_follows_every_link_from_the_prod_endpoint_to_the_code_version(worl
 
     links = chain.walk(world.client("prod"), routed(world, twin), ENDPOINT)
 
-    assert [link.kind for link in links] == list(chain.KINDS)
+    assert [link.kind for link in links] == list(KINDS)
     assert [link.account for link in links] == ["prod"] * 3 + ["dev"] * 5
     assert [link.unknown for link in links] == [None] * 8
     link = by_kind(links)
@@ -404,7 +405,7 @@ def test_json_has_the_same_links_as_the_text(world, dev_twin, cli):
         "dev": {"account_id": DEV_ACCOUNT, "region": REGION},
     }
     links = document["links"]
-    assert [link["kind"] for link in links] == list(chain.KINDS)
+    assert [link["kind"] for link in links] == list(KINDS)
     assert all(link["unknown"] is None for link in links)
     assert links[3]["facts"]["approval_description"] == "AUC 0.91, bias review OK"
     assert links[7]["id"] == "not recorded"
@@ -532,7 +533,7 @@ def test_code_version_lookup_order(world, setup, version, found_in):
     package = dev.describe_model_package(ModelPackageName=PACKAGE_ARN)
     execution = dev.describe_pipeline_execution(PipelineExecutionArn=world.execution_arn)
 
-    link = chain.code_version(dev, package, execution)
+    link = code_version.find(dev, package, execution)
 
     assert (link.id, link.facts["found_in"], link.unknown) == (version, found_in, None)
 
@@ -543,7 +544,7 @@ def test_a_pipeline_changed_after_the_execution_makes_its_tag_a_caveat(world):
     execution = dev.describe_pipeline_execution(PipelineExecutionArn=world.execution_arn)
     execution["CreationTime"] = datetime(2026, 1, 5, tzinfo=UTC)  # before the pipeline was deployed
 
-    link = chain.code_version(dev, None, execution)
+    link = code_version.find(dev, None, execution)
 
     assert link.id == "1111111"
     assert "after this execution started: the tag may postdate it" in link.facts["caveat"]
@@ -593,7 +594,7 @@ def test_credentials_for_the_wrong_account_are_refused(world, capsys):
     ids=["iam-identity-first", "then-studio-profile", "neither"],
 )
 def test_who_approved_is_the_iam_identity_else_the_studio_profile(last_modified_by, shown):
-    assert chain.who(last_modified_by) == shown
+    assert who(last_modified_by) == shown
 
 
 def test_missing_config_file_exits_2_naming_the_flag(world, capsys):
