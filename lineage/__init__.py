@@ -11,5 +11,6 @@ prints, one link per line, the chain from a prod endpoint back to the code that 
 
 A link that cannot be followed (a missing permission, a deleted resource, an API not available) is
 printed as `unknown: <reason>` and the walk goes on; only an endpoint that cannot be found stops it.
-`chain` is the walk (boto3 clients in, `Link`s out), `render` the text and JSON, `cli` the command.
+`chain` is the walk (boto3 clients in, `Link`s out), one function a hop in `hops`; `render` the text
+and JSON; `cli` the command, on the operators' CLI core (`operator_cli`).
 """

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from lineage.chain import Link
+from lineage.link import Link
 
 LABELS = {
     "endpoint": "endpoint",

@@ -2,28 +2,32 @@
 
 Exit codes: 0 done; 1 AWS or the state there refused (credentials, permissions, unknown version,
 wrong approval status, nothing waiting at the gate); 2 the command line, config file or profile is
-wrong. Every failure is one line on stderr that names the problem and the fix, never a traceback.
+wrong. Every failure is one line on stderr that names the problem and the fix, never a traceback
+(`operator_cli` makes it so, for this tool and `lineage` alike).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import NoReturn
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
 
-from platform_config import ConfigError, PlatformConfig, Project, load_config, naming
-from platform_config.schema import sagemaker_regions
+from operator_cli import args as flags
+from operator_cli import config as deployment
+from operator_cli.aws import Aws, SessionFactory, connect
+from operator_cli.command import Tool, run
+from operator_cli.errors import CliError
+from platform_config import PlatformConfig, Project, naming
 from promotion_cli import gate, history, metrics, registry, table
-from promotion_cli.aws import Aws, explain
-from promotion_cli.errors import CliError, UsageError
 
-PROG = "python -m promotion_cli"
+TOOL = Tool(
+    prog="python -m promotion_cli",
+    no_credentials_fix="pass --profile, or run `aws sso login` first",
+    unreachable_fix="check the network and your credentials (--profile)",
+)
 # The API limits: ApprovalDescription 1024 characters, an approval summary 512.
 REGISTRY_COMMENT_MAX = 1024
 GATE_COMMENT_MAX = 512
@@ -130,19 +134,6 @@ def rollback(target: Target, args: argparse.Namespace) -> None:
         )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a mistake is one line (problem and fix) with exit code 2, like every other error."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(message, f"see `{self.prog} --help`")
-
-
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
-    return int(text)
-
-
 def _comment(limit: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         text = text.strip()
@@ -154,14 +145,14 @@ def _comment(limit: int) -> Callable[[str], str]:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = _Parser(
-        prog=PROG,
+    root = flags.Parser(
+        prog=TOOL.prog,
         description="Approve model versions, answer the prod gate, read the audit trail, roll back.",
         epilog="exit codes: 0 done, 1 AWS or its state refused, 2 wrong arguments, config or profile",
     )
-    root.add_argument("--config", required=True, help="the deployment's TOML file, e.g. config/mine.toml")
-    root.add_argument("--region", help="the registry's region (default: accounts.dev.region of the config)")
-    root.add_argument("--profile", help="AWS profile with credentials for the dev account")
+    flags.add_config(root)
+    flags.add_region(root, "the registry's region (default: accounts.dev.region of the config)")
+    flags.add_profile(root, "AWS profile with credentials for the dev account")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable, summary: str, *, changes: bool = False) -> argparse.ArgumentParser:
@@ -169,65 +160,52 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("project", metavar="PROJECT", help="a project name from the config")
         sub.set_defaults(run=run)
         if changes:
-            sub.add_argument("--dry-run", action="store_true", help="print the change; make none")
+            flags.add_dry_run(sub)
         return sub
 
     command("pending", pending, "list versions awaiting approval, with their key metrics")
     for name in ("approve", "reject"):
         sub = command(name, decide, f"{name} a model package version in the registry", changes=True)
-        sub.add_argument("version", metavar="VERSION", type=_positive, help="the version number in the group")
+        sub.add_argument(
+            "version", metavar="VERSION", type=flags.positive, help="the version number in the group"
+        )
         sub.add_argument("--comment", required=True, type=_comment(REGISTRY_COMMENT_MAX), help="why")
     sub = command("gate", answer_gate, "answer the promotion waiting at ApproveForProd", changes=True)
     sub.add_argument("answer", choices=("approve", "reject"))
     sub.add_argument("--comment", required=True, type=_comment(GATE_COMMENT_MAX), help="why")
     sub = command("history", show_history, "the project's recorded decisions, newest first")
-    sub.add_argument("--limit", type=_positive, default=20, help="how many (default 20)")
+    sub.add_argument("--limit", type=flags.positive, default=20, help="how many (default 20)")
     sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
-    sub.add_argument("version", metavar="VERSION", type=_positive, help="the Approved version to promote")
+    sub.add_argument(
+        "version", metavar="VERSION", type=flags.positive, help="the Approved version to promote"
+    )
     return root
 
 
-def _target(args: argparse.Namespace, session_factory: Callable[..., boto3.Session]) -> Target:
-    config = load_config(args.config)
-    project = next((p for p in config.projects if p.name == args.project), None)
-    if project is None:
-        known = ", ".join(p.name for p in config.projects)
-        raise UsageError(f"unknown project {args.project!r} in {args.config}", f"use one of: {known}")
-    args.region = args.region or config.accounts.dev.region
-    if args.region not in sagemaker_regions():
-        raise UsageError(
-            f"--region {args.region!r} is not an AWS region with SageMaker",
-            f"use a region code such as {config.accounts.dev.region} (the dev account's)",
+def _wrong_account(expected: str) -> Callable[[str], CliError]:
+    def refuse(actual: str) -> CliError:
+        return CliError(
+            f"your AWS credentials are for account {actual}, but the model registry and promotion "
+            f"pipelines live in the dev account {expected} (accounts.dev in the config)",
+            f"pass --profile with credentials for account {expected}",
         )
-    session = session_factory(profile_name=args.profile)
-    aws = Aws(session, args.region, dry_run=getattr(args, "dry_run", False))
-    aws.require_account(config.accounts.dev.account_id)
-    return Target(config, project, aws)
+
+    return refuse
 
 
-def main(
-    argv: Sequence[str] | None = None, *, session_factory: Callable[..., boto3.Session] = boto3.Session
-) -> int:
+def _command(argv: Sequence[str] | None, session_factory: SessionFactory) -> None:
+    """Parse, find the project and the dev account (the registry and pipelines exist only there), run."""
+    args = parser().parse_args(argv)
+    config = deployment.load(args.config)
+    project = deployment.project(config, args.project, args.config)
+    dev = config.accounts.dev
+    region = deployment.region(args.region, dev.region, account="dev")
+    aws = connect(session_factory, args.profile, region, dry_run=getattr(args, "dry_run", False))
+    with aws.refusals_explained():
+        aws.require_account(dev.account_id, _wrong_account(dev.account_id))
+        args.run(Target(config, project, aws), args)
+
+
+def main(argv: Sequence[str] | None = None, *, session_factory: SessionFactory = boto3.Session) -> int:
     """Run one command; return the exit code. `session_factory` lets tests hand in stubbed clients."""
-    args = argparse.Namespace(region=None)
-    try:
-        args = parser().parse_args(argv)
-        args.run(_target(args, session_factory), args)
-    except CliError as error:
-        return _fail(str(error), error.exit_code)
-    except ConfigError as error:
-        return _fail(f"config error: {error}", UsageError.exit_code)
-    except ProfileNotFound as error:
-        return _fail(f"{error}; fix: pick one from `aws configure list-profiles`", UsageError.exit_code)
-    except NoCredentialsError:
-        return _fail("no AWS credentials found; fix: pass --profile, or run `aws sso login` first", 1)
-    except ClientError as error:
-        return _fail(str(explain(error, args.region)), 1)
-    except BotoCoreError as error:
-        return _fail(f"AWS call failed: {error}; fix: check the network and your credentials (--profile)", 1)
-    return 0
-
-
-def _fail(line: str, code: int) -> int:
-    print(f"error: {line}", file=sys.stderr)
-    return code
+    return run(TOOL, lambda: _command(argv, session_factory))

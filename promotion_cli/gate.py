@@ -8,9 +8,10 @@ execution's `ModelPackageArn` variable, so the officer sees what they are lettin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from promotion_cli.aws import Aws
-from promotion_cli.errors import CliError
+from operator_cli.aws import Aws
+from operator_cli.errors import CliError
 
 GATE = "ApproveForProd"  # both the stage and its manual approval action
 
@@ -27,9 +28,11 @@ def waiting(aws: Aws, pipeline: str) -> WaitingApproval:
     """The approval the pipeline waits for at the gate, or a one-line refusal if there is none."""
     codepipeline = aws.client("codepipeline")
     stages = codepipeline.get_pipeline_state(name=pipeline).get("stageStates", [])
-    stage = next((s for s in stages if s.get("stageName") == GATE), {})
-    action = next((a for a in stage.get("actionStates", []) if a.get("actionName") == GATE), {})
-    latest = action.get("latestExecution", {})
+    stage: dict[str, Any] = next((s for s in stages if s.get("stageName") == GATE), {})
+    action: dict[str, Any] = next(
+        (a for a in stage.get("actionStates", []) if a.get("actionName") == GATE), {}
+    )
+    latest: dict[str, Any] = action.get("latestExecution", {})
     if latest.get("status") != "InProgress" or not latest.get("token"):
         raise CliError(
             f"no approval is waiting at {GATE} in pipeline {pipeline}",

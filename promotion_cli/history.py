@@ -6,7 +6,7 @@ from typing import Any
 
 from boto3.dynamodb.conditions import Key
 
-from promotion_cli.aws import Aws
+from operator_cli.aws import Aws
 
 
 def decisions(aws: Aws, table: str, project: str, limit: int) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 from botocore.exceptions import ClientError
 
-from promotion_cli.aws import Aws
+from operator_cli.aws import Aws
 
 SHOWN = 4
 

@@ -17,8 +17,8 @@ from datetime import datetime
 
 from botocore.exceptions import ClientError
 
-from promotion_cli.aws import Aws
-from promotion_cli.errors import CliError
+from operator_cli.aws import Aws
+from operator_cli.errors import CliError
 
 PENDING = "PendingManualApproval"
 APPROVED = "Approved"

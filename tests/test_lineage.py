@@ -11,20 +11,22 @@ says which API it stands for), and the Stubber checks that the walk asks exactly
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import boto3
-import botocore.loaders
-import botocore.session
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from lineage import chain
+from lineage import chain, code_version
 from lineage.cli import main
+from lineage.link import KINDS, Link, who
+from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "example.toml"
@@ -43,8 +45,6 @@ CAPTURE = f"s3://mlplatform-model-monitor-{PROD_ACCOUNT}/churn/capture"
 MODEL_DATA = f"{ARTIFACTS}/{TRAINING_JOB}/output/model.tar.gz"  # where moto's training job puts its model
 OFFICER = f"arn:aws:sts::{DEV_ACCOUNT}:assumed-role/mlplatform-compliance-officer/cora"
 MOTO_USER = "fake-user-profile-name"  # moto records every change as made by this Studio user profile
-# Parsed AWS service models, shared by every session: parsing them is most of a session's cost.
-_SERVICE_MODELS = botocore.loaders.create_loader()
 
 
 def recorded(name: str) -> dict[str, Any]:
@@ -71,9 +71,7 @@ def session(credentials: dict[str, str], sagemaker: Any = None) -> boto3.Session
                 return sagemaker
             return super().client(name, *args, **kwargs)
 
-    core = botocore.session.Session()
-    core.register_component("data_loader", _SERVICE_MODELS)
-    return Session(botocore_session=core, region_name=REGION, **credentials)
+    return fresh_session(Session, region_name=REGION, **credentials)
 
 
 class Routed:
@@ -107,19 +105,7 @@ class World:
 @pytest.fixture
 def world(monkeypatch, tmp_path):
     """Both accounts under moto, with fake credentials; no AWS config of this machine leaks in."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "MOTO_ACCOUNT_ID"):
-        monkeypatch.delenv(name, raising=False)
-    empty = tmp_path / "aws-config"
-    empty.write_text("")
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_CONFIG_FILE": str(empty),
-        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }.items():
-        monkeypatch.setenv(name, value)
+    isolated_aws_environment(monkeypatch, tmp_path)
     with mock_aws():
         # moto puts what a client creates in the account of the role its credentials assumed.
         sts = session({}).client("sts")
@@ -286,15 +272,8 @@ def routed(world: World, twin: Any) -> Routed:
     return Routed(world.client("dev"), twin, STUBBED)
 
 
-def by_kind(links: list[chain.Link]) -> dict[str, chain.Link]:
+def by_kind(links: list[Link]) -> dict[str, Link]:
     return {link.kind: link for link in links}
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    assert err.count("\n") == 1 and err.startswith("error: ") and "; fix: " in err, err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
 
 
 # the whole chain
@@ -308,7 +287,7 @@ def test_walk_follows_every_link_from_the_prod_endpoint_to_the_code_version(worl
 
     links = chain.walk(world.client("prod"), routed(world, twin), ENDPOINT)
 
-    assert [link.kind for link in links] == list(chain.KINDS)
+    assert [link.kind for link in links] == list(KINDS)
     assert [link.account for link in links] == ["prod"] * 3 + ["dev"] * 5
     assert [link.unknown for link in links] == [None] * 8
     link = by_kind(links)
@@ -426,7 +405,7 @@ def test_json_has_the_same_links_as_the_text(world, dev_twin, cli):
         "dev": {"account_id": DEV_ACCOUNT, "region": REGION},
     }
     links = document["links"]
-    assert [link["kind"] for link in links] == list(chain.KINDS)
+    assert [link["kind"] for link in links] == list(KINDS)
     assert all(link["unknown"] is None for link in links)
     assert links[3]["facts"]["approval_description"] == "AUC 0.91, bias review OK"
     assert links[7]["id"] == "not recorded"
@@ -554,7 +533,7 @@ def test_code_version_lookup_order(world, setup, version, found_in):
     package = dev.describe_model_package(ModelPackageName=PACKAGE_ARN)
     execution = dev.describe_pipeline_execution(PipelineExecutionArn=world.execution_arn)
 
-    link = chain.code_version(dev, package, execution)
+    link = code_version.find(dev, package, execution)
 
     assert (link.id, link.facts["found_in"], link.unknown) == (version, found_in, None)
 
@@ -565,7 +544,7 @@ def test_a_pipeline_changed_after_the_execution_makes_its_tag_a_caveat(world):
     execution = dev.describe_pipeline_execution(PipelineExecutionArn=world.execution_arn)
     execution["CreationTime"] = datetime(2026, 1, 5, tzinfo=UTC)  # before the pipeline was deployed
 
-    link = chain.code_version(dev, None, execution)
+    link = code_version.find(dev, None, execution)
 
     assert link.id == "1111111"
     assert "after this execution started: the tag may postdate it" in link.facts["caveat"]
@@ -615,4 +594,25 @@ def test_credentials_for_the_wrong_account_are_refused(world, capsys):
     ids=["iam-identity-first", "then-studio-profile", "neither"],
 )
 def test_who_approved_is_the_iam_identity_else_the_studio_profile(last_modified_by, shown):
-    assert chain.who(last_modified_by) == shown
+    assert who(last_modified_by) == shown
+
+
+def test_missing_config_file_exits_2_naming_the_flag(world, capsys):
+    code = main(["--config", "config/nope.toml", "--project", "churn"], session_factory=world.session)
+    assert code == 2
+    assert_one_line_error(
+        capsys.readouterr().err, "config error: config/nope.toml: no such config file", "with --config"
+    )
+
+
+def test_module_entry_point_exits_with_the_code(world):
+    """`python -m lineage` itself: the code reaches the shell, the message is one line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "lineage", "--config", str(CONFIG), "--project", "fraud"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert_one_line_error(done.stderr, "unknown project 'fraud'", "use one of: churn")

@@ -13,13 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
-import botocore.loaders
-import botocore.session
 import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from promotion_cli.cli import main
+from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.fakes import create_audit_table
 from tests.test_promotion_trigger import create_promotion_pipeline
 
@@ -29,34 +28,12 @@ REGION, ACCOUNT = "eu-west-1", "111111111111"
 GROUP, PIPELINE, AUDIT = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
 BUCKET = "mlplatform-dev-artifacts"
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
-# Parsed AWS service models, shared by the sessions of all runs: parsing them is most of a run's time.
-_SERVICE_MODELS = botocore.loaders.create_loader()
-
-
-def fresh_session(session_class: type[boto3.Session] = boto3.Session, **kwargs) -> boto3.Session:
-    """A new session per run, as the real tool makes (no credentials carried over), minus the parsing."""
-    core = botocore.session.Session()
-    core.register_component("data_loader", _SERVICE_MODELS)
-    return session_class(botocore_session=core, **kwargs)
 
 
 @pytest.fixture
 def credentials(monkeypatch, tmp_path):
     """Fake credentials for the example's dev account; no profile or AWS config of this machine leaks in."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION"):
-        monkeypatch.delenv(name, raising=False)
-    empty = tmp_path / "aws-config"
-    empty.write_text("")
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_CONFIG_FILE": str(empty),
-        "AWS_SHARED_CREDENTIALS_FILE": str(empty),
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "MOTO_ACCOUNT_ID": ACCOUNT,
-    }.items():
-        monkeypatch.setenv(name, value)
+    isolated_aws_environment(monkeypatch, tmp_path, MOTO_ACCOUNT_ID=ACCOUNT)
 
 
 @pytest.fixture
@@ -126,14 +103,6 @@ def executions() -> list[dict]:
         codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=i)["pipelineExecution"]
         for i in ids
     ]
-
-
-def assert_one_line_error(err: str, *fragments: str) -> None:
-    """Every failure: one line on stderr, naming the problem and the fix, no traceback."""
-    assert err.count("\n") == 1 and err.startswith("error: ") and "; fix: " in err, err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in err, err
 
 
 # pending
@@ -493,7 +462,9 @@ def test_missing_config_file_exits_2(credentials, capsys):
     code = main(["--config", "config/nope.toml", "pending", "churn"])
 
     assert code == 2
-    assert_one_line_error(capsys.readouterr().err, "config error: config/nope.toml: no such config file")
+    assert_one_line_error(
+        capsys.readouterr().err, "config error: config/nope.toml: no such config file", "with --config"
+    )
 
 
 def test_region_without_sagemaker_exits_2(aws, cli):

@@ -1,12 +1,16 @@
-"""The one-line failures the tool reports: each names the problem and the fix, and picks the exit code."""
+"""The one-line failures the tools report: each names the problem and the fix, and picks the exit code."""
 
 from __future__ import annotations
+
+import sys
+
+DONE, REFUSED, USAGE = 0, 1, 2
 
 
 class CliError(Exception):
     """A failure shown as `error: <problem>; fix: <fix>`; exit code 1: AWS or the state there said no."""
 
-    exit_code = 1
+    exit_code = REFUSED
 
     def __init__(self, problem: str, fix: str) -> None:
         super().__init__(f"{problem}; fix: {fix}")
@@ -15,4 +19,10 @@ class CliError(Exception):
 class UsageError(CliError):
     """What was typed (arguments, config file, profile) is wrong; exit code 2."""
 
-    exit_code = 2
+    exit_code = USAGE
+
+
+def fail(line: str, code: int) -> int:
+    """Print one failure line on stderr with the one prefix; give back the exit code."""
+    print(f"error: {line}", file=sys.stderr)
+    return code
