@@ -25,6 +25,8 @@ test: lint node_modules/.installed
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check --quiet .
 	$(VENV)/bin/ruff check --quiet .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 # Rewrite the code in the project's format and apply the safe lint fixes.
 format: $(VENV)/.synced

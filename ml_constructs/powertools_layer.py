@@ -50,7 +50,7 @@ def vendored_files() -> tuple[tuple[str, Path], ...]:
     for name in VENDORED:
         distribution = metadata.distribution(name)
         files += [
-            (f"python/{path.as_posix()}", Path(distribution.locate_file(path)))
+            (f"python/{path.as_posix()}", Path(str(distribution.locate_file(path))))
             for path in distribution.files or ()
             if _kept(path)
         ]

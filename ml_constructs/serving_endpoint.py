@@ -9,6 +9,7 @@ given (the stack's `HasModel` condition): before the first promotion the stack c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_applicationautoscaling as autoscaling
@@ -21,7 +22,7 @@ from constructs import Construct
 from ml_constructs.endpoint_alarms import ROLLBACK_ALARMS, VARIANT, AlarmThresholds, endpoint_alarms
 from ml_constructs.platform_vpc import NetworkPlacement
 
-Variant = sagemaker.CfnEndpointConfig.ProductionVariantProperty
+Variant: TypeAlias = sagemaker.CfnEndpointConfig.ProductionVariantProperty
 
 
 @dataclass(frozen=True)

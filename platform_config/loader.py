@@ -6,6 +6,7 @@ import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from platform_config.schema import PlatformConfig
 
@@ -39,7 +40,7 @@ def _key(location: tuple[str | int, ...]) -> str:
     return ".".join(parts)
 
 
-def _one_line(error: dict) -> str:
+def _one_line(error: ErrorDetails) -> str:
     key = _key(error["loc"])
     if error["type"] == "value_error":
         # Our own validators already word the problem and the fix (and name the key, at top level).

@@ -39,7 +39,7 @@ WORKFLOWS = (
         "Promotion CLI from a Studio terminal: pending, approve, reject (registry, metrics in S3)",
         "dev",
         ("sts", "sagemaker.api", "s3"),
-        "promotion_cli/registry.py, promotion_cli/metrics.py, promotion_cli/aws.py",
+        "promotion_cli/registry.py, promotion_cli/metrics.py, operator_cli/aws.py",
     ),
     Workflow(
         "Promotion CLI from a Studio terminal: gate, rollback (CodePipeline), history (DynamoDB)",
@@ -51,7 +51,7 @@ WORKFLOWS = (
         "Lineage CLI from a Studio terminal: the registry and its lineage in dev",
         "dev",
         ("sts", "sagemaker.api"),
-        "lineage/chain.py",
+        "lineage/hops.py, lineage/lookups.py",
     ),
     Workflow(
         "Model-build and persona jobs in the dev VPC: images, data, logs, volume and output keys",

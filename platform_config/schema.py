@@ -413,7 +413,11 @@ class PlatformConfig(Frozen):
     @model_validator(mode="after")
     def _workflows_reachable(self) -> PlatformConfig:
         """Without internet, every workflow's services need an endpoint (platform_config/reachability.py)."""
-        for vpc, key in (("dev", "interface_endpoints"), ("serving", "serving_interface_endpoints")):
+        checks: tuple[tuple[Vpc, str], ...] = (
+            ("dev", "interface_endpoints"),
+            ("serving", "serving_interface_endpoints"),
+        )
+        for vpc, key in checks:
             missing = self.network.unreachable(vpc, feature_store=self.studio.feature_store)
             if missing:
                 raise ValueError(

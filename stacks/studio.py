@@ -21,6 +21,7 @@ from ml_constructs.platform_storage import DataStore
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.studio_domain import Notebooks, StudioDomain, UserProfile
 from platform_config import naming
+from platform_config.schema import PersonaName
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class StudioProps:
     platform: str
     feature_store: bool
     notebooks: Notebooks
-    people: Sequence[tuple[str, str]]  # (name, persona)
+    people: Sequence[tuple[str, PersonaName]]  # (name, persona)
 
 
 class StudioStack(Stack):

@@ -17,8 +17,8 @@ from tooling.lint import lint_stacks
 
 def describe(stacks: list[SynthesizedStack], outdir: Path) -> str:
     lines = [f"Templates are in {outdir}/ (one folder per account)."]
-    for stage, group in groupby(stacks, key=lambda s: s.stage):
-        group = list(group)
+    for stage, members in groupby(stacks, key=lambda s: s.stage):
+        group = list(members)
         lines.append(f"\n{stage} account {group[0].account}:")
         for stack in group:
             resources = stack.template.get("Resources", {}).values()

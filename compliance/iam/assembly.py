@@ -19,7 +19,7 @@ from compliance.iam.statements import as_list, statements
 from tooling.assembly import SynthesizedStack
 
 # The AWS managed policies the platform attaches (or that tests attach to hypothetical principals).
-AWS_MANAGED = {
+AWS_MANAGED: dict[str, dict] = {
     # https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AdministratorAccess.html
     "arn:aws:iam::aws:policy/AdministratorAccess": {
         "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]

@@ -153,10 +153,10 @@ def evaluate(principal: Principal, request: Request, *, scps: Sequence[dict] = (
     for level in scps:
         if not any(s["Effect"] == "Allow" and _applies(s, request, context) for s in statements(level)):
             return Decision(Outcome.IMPLICIT_DENY, "no SCP of the organization allows it")
-    grant = max(
-        (_grant(s, principal) for w, s in applicable if w == "resource policy" and s["Effect"] == "Allow"),
-        default=None,
-    )
+    grants = [
+        _grant(s, principal) for w, s in applicable if w == "resource policy" and s["Effect"] == "Allow"
+    ]
+    grant = max((g for g in grants if g is not None), default=None)
     within_boundary = principal.boundary is None or allows("permissions boundary")
     identity = allows("identity policy")
     if request.resource.owner not in (None, principal.account):

@@ -10,14 +10,14 @@ https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from aws_cdk import aws_events as events
 
 GATE_ACTION = "ApproveForProd"  # the name of both the stage and its manual approval action
 
 
-def registry_decisions(groups: Sequence[str], statuses: Sequence[str]) -> events.EventPattern:
+def registry_decisions(groups: Iterable[str], statuses: Sequence[str]) -> events.EventPattern:
     """Changes of a version's approval status to one of `statuses`, in the given groups."""
     return events.EventPattern(
         source=["aws.sagemaker"],
@@ -30,7 +30,7 @@ def registry_decisions(groups: Sequence[str], statuses: Sequence[str]) -> events
     )
 
 
-def gate_answers(pipelines: Sequence[str]) -> events.EventPattern:
+def gate_answers(pipelines: Iterable[str]) -> events.EventPattern:
     """Approvals and rejections at the promotion pipelines' manual gate before prod."""
     return events.EventPattern(
         source=["aws.codepipeline"],

@@ -8,6 +8,7 @@ table follows the templates; identifiers CloudFormation generates are the resolv
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,7 +52,7 @@ DE, DS, MLOPS, CO = (
 WORKFLOWS: dict[str, Workflow] = {
     **{
         f"{persona}: Studio JupyterLab space": Workflow(
-            _persona(persona), "dev", lambda p, persona=persona: personas.studio(p, persona)
+            _persona(persona), "dev", functools.partial(personas.studio, persona=persona)
         )
         for persona in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
     },

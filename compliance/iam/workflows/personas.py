@@ -311,7 +311,8 @@ def cli_gate(p: Platform) -> list[Call]:
 
 
 def lineage(p: Platform) -> list[Call]:
-    """`python -m lineage` in dev (`lineage/chain.py`): from the package to its pipeline run, jobs and data."""
+    """`python -m lineage` in dev (`lineage/hops.py`, `lineage/lookups.py`): from the package to its
+    pipeline run, jobs and data."""
     pipeline = p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}")
     training = p.sagemaker(f"training-job/pipelines-{EXECUTION}-Train-0123456789")
     return [

@@ -155,6 +155,8 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
     if event.get("source") != "aws.codepipeline":
         raise Skipped("a pipeline action state change not from aws.codepipeline")
     detail = event.get("detail")
+    if not isinstance(detail, dict):
+        raise Skipped("detail is missing or not a JSON object")
     pipeline = _field(detail, "pipeline")
     project = PIPELINES.get(pipeline)
     if project is None:
