@@ -1,6 +1,6 @@
 """A validation plugin that fails synthesis when a later deployment with other parameter values would
 fail: a resource with a fixed name whose create-only properties depend on a parameter (CloudFormation
-must replace it then, and cannot replace a custom-named resource). It runs `tooling.replacement` over
+must replace it then, and cannot replace a custom-named resource). It runs `cfn.updates` over
 every template CDK synthesizes, and reports resource types it cannot check rather than pass them.
 
 Acknowledge a finding like a nag finding: `Acknowledgment(id="ReplacementSafety::<rule>", reason=..)`.
@@ -20,7 +20,7 @@ from aws_cdk import (
     PolicyViolation,
 )
 
-from tooling.replacement import Replacement, unsafe_names
+from cfn.updates import Replacement, unsafe_names
 
 PLUGIN_NAME = "ReplacementSafety"
 FIXED_NAME = "FixedNameBlocksReplacement"

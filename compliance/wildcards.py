@@ -14,7 +14,7 @@ import json
 from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_iam as iam
 
-from compliance.cfn_values import join, renderer
+from cfn.values import join, renderer
 from compliance.iam.statements import as_list
 
 # Actions that IAM does not scope to resources: `Resource: "*"` is the only form they accept.

@@ -29,21 +29,19 @@ class SpendLimits:
     anomaly_alert_usd: float  # total impact of an anomaly
 
 
+@dataclass(frozen=True)
+class GuardrailProps:
+    name: str  # prefixes the budgets and monitors
+    account_label: str  # dev, test or prod
+    limits: SpendLimits
+    emails: Sequence[str]
+    cost_tag: tuple[str, str]  # (key, value) the anomaly monitor watches
+
+
 class BillingGuardrails(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        name: str,
-        account_label: str,
-        limits: SpendLimits,
-        emails: Sequence[str],
-        cost_tag: tuple[str, str],
-    ) -> None:
-        """`name` prefixes the budgets and monitors; `cost_tag` (key, value) is what the anomaly
-        monitor watches."""
+    def __init__(self, scope: Construct, construct_id: str, *, props: GuardrailProps) -> None:
         super().__init__(scope, construct_id)
+        name, account_label, limits, emails = props.name, props.account_label, props.limits, props.emails
         self.alerts = NotificationTopic(
             self,
             "BillingAlerts",
@@ -52,7 +50,7 @@ class BillingGuardrails(Construct):
             publishing_services=PUBLISHERS,
         )
         self._budgets(name, limits)
-        self._anomaly_alerts(name, limits.anomaly_alert_usd, cost_tag)
+        self._anomaly_alerts(name, limits.anomaly_alert_usd, props.cost_tag)
         alarm = cloudwatch.Alarm(
             self,
             "EstimatedChargesAlarm",

@@ -118,12 +118,8 @@ class ModelBuildPipeline(Construct):
         )
 
     def _permissions(self, role: iam.IRole, placement: NetworkPlacement) -> list[iam.PolicyStatement]:
-        stack, project, group, store = (
-            Stack.of(self),
-            self.props.project,
-            self.props.package_group,
-            self.store,
-        )
+        """Run the pipeline's jobs, register its versions pending approval, in the VPC, as itself."""
+        stack, group = Stack.of(self), self.props.package_group
 
         def sagemaker_arn(resource: str, name: str) -> str:
             return stack.format_arn(service="sagemaker", resource=resource, resource_name=name)
@@ -166,6 +162,20 @@ class ModelBuildPipeline(Construct):
                 ],
                 resources=["*"],
             ),
+            *self._data_permissions(),
+            *vpc_job_statements(stack, placement.vpc_arn),
+            iam.PolicyStatement(
+                sid="PassOwnRoleToJobs",
+                actions=["iam:PassRole"],
+                resources=[role.role_arn],
+                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            ),
+        ]
+
+    def _data_permissions(self) -> list[iam.PolicyStatement]:
+        """Read the project's raw input and code, write its splits and artifacts, with both keys."""
+        project, store = self.props.project, self.store
+        return [
             iam.PolicyStatement(
                 sid="ReadRawInput",
                 actions=["s3:GetObject"],
@@ -186,13 +196,6 @@ class ModelBuildPipeline(Construct):
                 conditions={"StringLike": {"s3:prefix": [f"{project}/*"]}},
             ),
             *key_statements("UseDataKeys", [store.data_key.key_arn, store.artifacts_key.key_arn]),
-            *vpc_job_statements(stack, placement.vpc_arn),
-            iam.PolicyStatement(
-                sid="PassOwnRoleToJobs",
-                actions=["iam:PassRole"],
-                resources=[role.role_arn],
-                conditions={"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
-            ),
         ]
 
     def _upload_code_and_sample_data(self) -> None:

@@ -44,76 +44,82 @@ class ModelPackageGroup(Construct):
         """`approver_arns`: who may change a version (approve, reject); `deployer_arn`: the role that
         deploys the registry, the only one that may change this policy."""
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        # Set semantics: in a single-account trial the same account must appear once.
-        principals = [iam.AccountPrincipal(account).arn for account in sorted(set(serving_accounts))]
-        approvers = list(approver_arns)
-        deployer = deployer_arn
-        group_arn = stack.format_arn(
-            service="sagemaker", resource="model-package-group", resource_name=group_name
-        )
-        packages_arn = stack.format_arn(
-            service="sagemaker", resource="model-package", resource_name=f"{group_name}/*"
-        )
-        policy = {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "ServingAccountsDescribeGroup",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": principals},
-                    "Action": "sagemaker:DescribeModelPackageGroup",
-                    "Resource": group_arn,
-                },
-                {
-                    "Sid": "ServingAccountsReadPackagesAndCreateModels",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": principals},
-                    "Action": list(SERVING_ACCOUNT_ACTIONS),
-                    "Resource": packages_arn,
-                },
-                {
-                    "Sid": "OnlyComplianceOfficersChangeVersions",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "sagemaker:UpdateModelPackage",
-                    "Resource": packages_arn,
-                    "Condition": {"ArnNotLike": {"aws:PrincipalArn": approvers}},
-                },
-                {
-                    "Sid": "VersionsAreRegisteredPendingApproval",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": "sagemaker:CreateModelPackage",
-                    "Resource": [group_arn, packages_arn],
-                    "Condition": {
-                        "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
-                    },
-                },
-                {
-                    "Sid": "NobodyErasesVersions",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": list(DESTRUCTIVE_ACTIONS),
-                    "Resource": [group_arn, packages_arn],
-                },
-                {
-                    "Sid": "OnlyDeploymentsChangeThisPolicy",
-                    "Effect": "Deny",
-                    "Principal": "*",
-                    "Action": list(POLICY_ACTIONS),
-                    "Resource": group_arn,
-                    "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployer}},
-                },
-            ],
-        }
         self.group = sagemaker.CfnModelPackageGroup(
             self,
             "Default",  # the group is this construct's resource: its logical id is the construct's
             model_package_group_name=group_name,
             model_package_group_description=f"Model versions of the {project} project",
-            model_package_group_policy=policy,
+            model_package_group_policy=group_policy(
+                Stack.of(self), group_name, serving_accounts, approver_arns, deployer_arn
+            ),
             tags=[{"key": "ml-project", "value": project}],
         )
         # Versions, their approvals and their lineage live in the group: never delete it with the stack.
         self.group.apply_removal_policy(RemovalPolicy.RETAIN)
+
+
+def group_policy(
+    stack: Stack, group_name: str, serving_accounts: Sequence[str], approvers: Sequence[str], deployer: str
+) -> dict:
+    """Serving accounts read and build models; for every principal, the denies that keep approval
+    with compliance officers and the registry's evidence intact."""
+    # Set semantics: in a single-account trial the same account must appear once.
+    principals = [iam.AccountPrincipal(account).arn for account in sorted(set(serving_accounts))]
+    group_arn = stack.format_arn(
+        service="sagemaker", resource="model-package-group", resource_name=group_name
+    )
+    packages_arn = stack.format_arn(
+        service="sagemaker", resource="model-package", resource_name=f"{group_name}/*"
+    )
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ServingAccountsDescribeGroup",
+                "Effect": "Allow",
+                "Principal": {"AWS": principals},
+                "Action": "sagemaker:DescribeModelPackageGroup",
+                "Resource": group_arn,
+            },
+            {
+                "Sid": "ServingAccountsReadPackagesAndCreateModels",
+                "Effect": "Allow",
+                "Principal": {"AWS": principals},
+                "Action": list(SERVING_ACCOUNT_ACTIONS),
+                "Resource": packages_arn,
+            },
+            {
+                "Sid": "OnlyComplianceOfficersChangeVersions",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sagemaker:UpdateModelPackage",
+                "Resource": packages_arn,
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": list(approvers)}},
+            },
+            {
+                "Sid": "VersionsAreRegisteredPendingApproval",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sagemaker:CreateModelPackage",
+                "Resource": [group_arn, packages_arn],
+                "Condition": {
+                    "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
+                },
+            },
+            {
+                "Sid": "NobodyErasesVersions",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": list(DESTRUCTIVE_ACTIONS),
+                "Resource": [group_arn, packages_arn],
+            },
+            {
+                "Sid": "OnlyDeploymentsChangeThisPolicy",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": list(POLICY_ACTIONS),
+                "Resource": group_arn,
+                "Condition": {"ArnNotEquals": {"aws:PrincipalArn": deployer}},
+            },
+        ],
+    }

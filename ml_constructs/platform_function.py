@@ -43,6 +43,7 @@ class PlatformFunction(Construct):
         wildcard_reason: str,
     ) -> None:
         super().__init__(scope, construct_id)
+        self._key = key
         log_group = logs.LogGroup(
             self,
             "Logs",
@@ -50,13 +51,40 @@ class PlatformFunction(Construct):
             retention=logs.RetentionDays.ONE_YEAR,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        dead_letters = DeadLetterQueue(
+        self.dead_letters = DeadLetterQueue(
             self,
             "DeadLetters",
             key=key,
             holds="the function's failed invocations and of the events EventBridge could not deliver to it",
         ).queue
-        self.dead_letters, self._key = dead_letters, key
+        role, policy = self._role(description, statements, log_group, wildcard_reason)
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=description,
+            runtime=RUNTIME,
+            handler=handler,
+            code=lambda_.Code.from_asset(str(code), exclude=["__pycache__"]),  # bytecode differs by machine
+            role=role.without_policy_updates(),
+            layers=[powertools_layer(self, RUNTIME)],
+            environment=dict(environment),
+            environment_encryption=key,
+            log_group=log_group,
+            timeout=Duration.seconds(60),
+            memory_size=256,
+            dead_letter_queue=self.dead_letters,
+        )
+        self.function.node.add_dependency(policy)
+        _acknowledge(self.function)
+
+    def _role(
+        self,
+        description: str,
+        statements: Sequence[iam.PolicyStatement],
+        log_group: logs.LogGroup,
+        wildcard_reason: str,
+    ) -> tuple[iam.Role, iam.ManagedPolicy]:
+        """The function's role: what it does (`statements`), its own logs, dead letters and key."""
         role = iam.Role(
             self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
         )
@@ -73,50 +101,17 @@ class PlatformFunction(Construct):
                     resources=[log_group.log_group_arn],
                 ),
                 iam.PolicyStatement(
-                    sid="DeadLetters", actions=["sqs:SendMessage"], resources=[dead_letters.queue_arn]
+                    sid="DeadLetters", actions=["sqs:SendMessage"], resources=[self.dead_letters.queue_arn]
                 ),
                 iam.PolicyStatement(
                     sid="EncryptWithThePlatformKey",
                     actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                    resources=[key.key_arn],
+                    resources=[self._key.key_arn],
                 ),
             ],
         )
         acknowledge_scoped_wildcards(policy, wildcard_reason)
-        self.function = lambda_.Function(
-            self,
-            "Function",
-            description=description,
-            runtime=RUNTIME,
-            handler=handler,
-            code=lambda_.Code.from_asset(str(code), exclude=["__pycache__"]),  # bytecode differs by machine
-            role=role.without_policy_updates(),
-            layers=[powertools_layer(self, RUNTIME)],
-            environment=dict(environment),
-            environment_encryption=key,
-            log_group=log_group,
-            timeout=Duration.seconds(60),
-            memory_size=256,
-            dead_letter_queue=dead_letters,
-        )
-        self.function.node.add_dependency(policy)
-        Validations.of(self.function).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions::AwsSolutions-L1",
-                reason=f"{RUNTIME.name} is a supported runtime; its Powertools {POWERTOOLS_VERSION} layer is vendored "
-                "from the pinned package, and the runtime and the layer are upgraded together, deliberately.",
-            ),
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency",
-                reason="Reserved concurrency fails the deployment in new accounts (a limit of 10 must stay "
-                "unreserved); EventBridge invokes it once per approval or gate decision.",
-            ),
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC",
-                reason="It calls only AWS APIs (SageMaker, CodePipeline, DynamoDB) with IAM authentication over "
-                "TLS; the isolated dev VPC has no endpoint for CodePipeline, and it reaches nothing else.",
-            ),
-        )
+        return role, policy
 
     def event_target(self, event: events.RuleTargetInput | None = None) -> targets.LambdaFunction:
         """An EventBridge target for this function (given `event` as its input, or the event itself):
@@ -130,3 +125,24 @@ class PlatformFunction(Construct):
             retry_attempts=RETRY_ATTEMPTS,
             max_event_age=MAX_EVENT_AGE,
         )
+
+
+def _acknowledge(function: lambda_.Function) -> None:
+    Validations.of(function).acknowledge(
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-L1",
+            reason=f"{RUNTIME.name} is a supported runtime; its Powertools {POWERTOOLS_VERSION} layer is vendored "
+            "from the pinned package, and the runtime and the layer are upgraded together, deliberately.",
+        ),
+        Acknowledgment(
+            id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency",
+            reason="Reserved concurrency fails the deployment in new accounts (a limit of 10 must stay "
+            "unreserved); EventBridge invokes it once per event of a rule.",
+        ),
+        Acknowledgment(
+            id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC",
+            reason="It calls only AWS APIs (SageMaker, CodePipeline, DynamoDB) with IAM authentication over "
+            "TLS and reaches no resource inside a VPC; in the isolated dev VPC it would need an endpoint "
+            "for each of them, for no gain.",
+        ),
+    )

@@ -48,19 +48,18 @@ class ServingReaders:
     role_arn_patterns: list[str]
 
 
+@dataclass(frozen=True)
+class StorageProps:
+    platform: str
+    bucket_names: Mapping[str, str]  # by purpose (DATA_BUCKETS and access-logs)
+    served_artifact_keys: Sequence[str]  # object key patterns of what the serving accounts may read
+    readers: Sequence[ServingReaders]
+
+
 class PlatformStorage(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        platform: str,
-        bucket_names: Mapping[str, str],
-        served_artifact_keys: Sequence[str],
-        readers: Sequence[ServingReaders],
-    ) -> None:
-        """`served_artifact_keys`: object key patterns of what the serving accounts may read."""
+    def __init__(self, scope: Construct, construct_id: str, *, props: StorageProps) -> None:
         super().__init__(scope, construct_id)
+        platform, bucket_names = props.platform, props.bucket_names
         keys = {
             "data": platform_key(
                 self,
@@ -83,8 +82,8 @@ class PlatformStorage(Construct):
             for purpose, (construct_id, key) in DATA_BUCKETS.items()
         }
         self.store = DataStore(bucket_names, buckets, keys["data"], keys["artifacts"])
-        for reader in readers:
-            self._share(buckets["model-artifacts"], keys["artifacts"], reader, served_artifact_keys)
+        for reader in props.readers:
+            self._share(buckets["model-artifacts"], keys["artifacts"], reader, props.served_artifact_keys)
 
     def _share(self, bucket: s3.Bucket, key: kms.Key, reader: ServingReaders, objects: Sequence[str]) -> None:
         """The serving account's model roles may read served models and their baselines, nothing else.

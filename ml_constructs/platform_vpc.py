@@ -24,100 +24,26 @@ class NetworkPlacement:
     security_group_ids: list[str]
 
 
+@dataclass(frozen=True)
+class VpcProps:
+    cidr: str
+    zones: Sequence[str]  # given, so synthesis never looks them up
+    with_nat: bool  # internet egress through one NAT gateway, instead of no route out
+    interface_endpoints: Sequence[str]  # `ec2.InterfaceVpcEndpointAwsService` names
+
+
 class PlatformVpc(Construct):
     """Isolated subnets plus the interface endpoints the account's workflows call (default), or
     private subnets behind one NAT gateway (`with_nat`), which costs less than the endpoint set when
-    internet egress is acceptable. Zones are given, so synthesis never looks them up."""
+    internet egress is acceptable. Flow logs to an encrypted log group kept a year."""
 
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        cidr: str,
-        zones: Sequence[str],
-        with_nat: bool,
-        interface_endpoints: Sequence[str],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, props: VpcProps) -> None:
         super().__init__(scope, construct_id)
-        job_subnets = ec2.SubnetConfiguration(
-            name="Jobs",
-            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS if with_nat else ec2.SubnetType.PRIVATE_ISOLATED,
-            cidr_mask=20,
-        )
-        public_subnets = ec2.SubnetConfiguration(
-            name="Egress", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=26, map_public_ip_on_launch=False
-        )
-        flow_logs_key = platform_key(self, "FlowLogsKey", description="Encrypts the VPC's flow logs")
-        flow_logs = logs.LogGroup(
-            self,
-            "FlowLogs",
-            encryption_key=flow_logs_key,
-            retention=logs.RetentionDays.ONE_YEAR,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        flow_logs_key.grant_encrypt_decrypt(
-            iam.ServicePrincipal(f"logs.{Stack.of(self).region}.amazonaws.com").with_conditions(
-                # Any log group of this account: naming the group itself would make key and group
-                # depend on each other.
-                {
-                    "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": Stack.of(self).format_arn(
-                            service="logs",
-                            resource="log-group",
-                            resource_name="*",
-                            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-                        )
-                    }
-                }
-            )
-        )
-        self.vpc = ec2.Vpc(
-            self,
-            "Default",  # the VPC is this construct's main resource: its logical ids are the construct's
-            ip_addresses=ec2.IpAddresses.cidr(cidr),
-            availability_zones=list(zones),
-            subnet_configuration=[job_subnets, public_subnets] if with_nat else [job_subnets],
-            nat_gateways=1 if with_nat else 0,
-            restrict_default_security_group=True,
-            flow_logs={
-                "All": ec2.FlowLogOptions(destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))
-            },
-            # Free: S3 for data, models and captures; DynamoDB for the audit trail the CLI reads.
-            gateway_endpoints={
-                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
-                "DynamoDB": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
-            },
-        )
-        job_subnet_ids = self.vpc.select_subnets(subnet_group_name="Jobs").subnet_ids
-        for subnet in self.vpc.isolated_subnets + self.vpc.private_subnets + self.vpc.public_subnets:
-            # Zones are named in config on purpose: synthesis must not look them up.
-            subnet.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
-        Validations.of(self.vpc).acknowledge(
-            Acknowledgment(
-                id="CloudFormation-Validate::W3010",
-                reason="Zones are named in config on purpose: synthesis must not look them up.",
-            ),
-        )
-        for subnet in self.vpc.public_subnets:  # only with nat-gateway egress
-            Validations.of(subnet).acknowledge(
-                Acknowledgment(
-                    id="NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
-                    reason="Internet egress was chosen in config (network.egress = nat-gateway); these subnets "
-                    "hold only the NAT gateway, and nothing in them has a public address.",
-                )
-            )
-        Validations.of(self.vpc.node.find_child("All")).acknowledge(
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy",
-                reason="CDK's flow-log delivery role has one inline policy, limited to writing this VPC's "
-                "flow-log group; it has no other use.",
-            ),
-        )
-
+        self.vpc = self._vpc(props, self._flow_logs())
+        self._acknowledge(self.vpc)
         # Outbound is open: without NAT the subnets have no route out of the VPC, so it reaches only
         # the VPC endpoints; with NAT it is the internet egress the config asked for.
-        self.jobs_security_group = ec2.SecurityGroup(
+        jobs = ec2.SecurityGroup(
             self,
             "JobsSecurityGroup",
             vpc=self.vpc,
@@ -129,31 +55,104 @@ class PlatformVpc(Construct):
             (ec2.Port.tcp(2049), "NFS to Studio's EFS"),
             (ec2.Port.tcp_range(8192, 65535), "Studio apps and distributed job containers"),
         ):
-            self.jobs_security_group.add_ingress_rule(self.jobs_security_group, port, purpose)
+            jobs.add_ingress_rule(jobs, port, purpose)
+        self._interface_endpoints(props.interface_endpoints, jobs)
+        self.placement = NetworkPlacement(
+            vpc_id=self.vpc.vpc_id,
+            vpc_arn=self.vpc.vpc_arn,
+            subnet_ids=self.vpc.select_subnets(subnet_group_name="Jobs").subnet_ids,
+            security_group_ids=[jobs.security_group_id],
+        )
 
-        endpoints_security_group = ec2.SecurityGroup(
+    def _flow_logs(self) -> logs.LogGroup:
+        key = platform_key(self, "FlowLogsKey", description="Encrypts the VPC's flow logs")
+        group = logs.LogGroup(
+            self,
+            "FlowLogs",
+            encryption_key=key,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        stack = Stack.of(self)
+        # Any log group of this account: naming the group itself would make key and group depend on
+        # each other.
+        groups = stack.format_arn(
+            service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
+        )
+        key.grant_encrypt_decrypt(
+            iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com").with_conditions(
+                {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": groups}}
+            )
+        )
+        return group
+
+    def _vpc(self, props: VpcProps, flow_logs: logs.LogGroup) -> ec2.Vpc:
+        jobs = ec2.SubnetConfiguration(
+            name="Jobs",
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
+            if props.with_nat
+            else ec2.SubnetType.PRIVATE_ISOLATED,
+            cidr_mask=20,
+        )
+        public = ec2.SubnetConfiguration(
+            name="Egress", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=26, map_public_ip_on_launch=False
+        )
+        return ec2.Vpc(
+            self,
+            "Default",  # the VPC is this construct's main resource: its logical ids are the construct's
+            ip_addresses=ec2.IpAddresses.cidr(props.cidr),
+            availability_zones=list(props.zones),
+            subnet_configuration=[jobs, public] if props.with_nat else [jobs],
+            nat_gateways=1 if props.with_nat else 0,
+            restrict_default_security_group=True,
+            flow_logs={
+                "All": ec2.FlowLogOptions(destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs))
+            },
+            # Free: S3 for data, models and captures; DynamoDB for the audit trail the CLI reads.
+            gateway_endpoints={
+                "S3": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.S3),
+                "DynamoDB": ec2.GatewayVpcEndpointOptions(service=ec2.GatewayVpcEndpointAwsService.DYNAMODB),
+            },
+        )
+
+    @staticmethod
+    def _acknowledge(vpc: ec2.Vpc) -> None:
+        zones = "Zones are named in config on purpose: synthesis must not look them up."
+        for subnet in vpc.isolated_subnets + vpc.private_subnets + vpc.public_subnets:
+            subnet.node.default_child.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3010"]}})
+        Validations.of(vpc).acknowledge(Acknowledgment(id="CloudFormation-Validate::W3010", reason=zones))
+        for subnet in vpc.public_subnets:  # only with nat-gateway egress
+            Validations.of(subnet).acknowledge(
+                Acknowledgment(
+                    id="NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
+                    reason="Internet egress was chosen in config (network.egress = nat-gateway); these subnets "
+                    "hold only the NAT gateway, and nothing in them has a public address.",
+                )
+            )
+        Validations.of(vpc.node.find_child("All")).acknowledge(
+            Acknowledgment(
+                id="NIST.800.53.R5::NIST.800.53.R5-IAMNoInlinePolicy",
+                reason="CDK's flow-log delivery role has one inline policy, limited to writing this VPC's "
+                "flow-log group; it has no other use.",
+            ),
+        )
+
+    def _interface_endpoints(self, services: Sequence[str], clients: ec2.SecurityGroup) -> None:
+        """Private DNS endpoints in the job subnets, reachable from Studio and jobs on HTTPS only."""
+        security_group = ec2.SecurityGroup(
             self,
             "EndpointsSecurityGroup",
             vpc=self.vpc,
             description="Interface VPC endpoints, reachable from Studio and jobs on HTTPS only",
             allow_all_outbound=False,
         )
-        endpoints_security_group.add_ingress_rule(
-            self.jobs_security_group, ec2.Port.HTTPS, "HTTPS from Studio and jobs"
-        )
-        for service in interface_endpoints:
+        security_group.add_ingress_rule(clients, ec2.Port.HTTPS, "HTTPS from Studio and jobs")
+        for service in services:
             self.vpc.add_interface_endpoint(
                 service.replace(".", "-").title().replace("-", ""),
                 service=ec2.InterfaceVpcEndpointAwsService(service),
                 subnets=ec2.SubnetSelection(subnet_group_name="Jobs"),
-                security_groups=[endpoints_security_group],
+                security_groups=[security_group],
                 open=False,
                 private_dns_enabled=True,
             )
-
-        self.placement = NetworkPlacement(
-            vpc_id=self.vpc.vpc_id,
-            vpc_arn=self.vpc.vpc_arn,
-            subnet_ids=job_subnet_ids,
-            security_group_ids=[self.jobs_security_group.security_group_id],
-        )

@@ -43,8 +43,6 @@ _DEPLOY_TIME_ONLY = (
 class UploadOnDeploy(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, uploads: Sequence[Upload]) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        assets_bucket = f"cdk-{CDK_QUALIFIER}-assets-{stack.account}-{stack.region}"
         log_group = logs.LogGroup(
             self, "Logs", retention=logs.RetentionDays.ONE_YEAR, removal_policy=RemovalPolicy.DESTROY
         )
@@ -54,33 +52,7 @@ class UploadOnDeploy(Construct):
             "Policy",
             description="Copy the platform's code and sample data into its buckets on deploy",
             roles=[role],
-            statements=[
-                iam.PolicyStatement(
-                    sid="ReadCdkAssets",
-                    actions=["s3:GetObject"],
-                    resources=[f"arn:{stack.partition}:s3:::{assets_bucket}/*"],
-                ),
-                iam.PolicyStatement(
-                    sid="ListDestinations",
-                    actions=["s3:ListBucket"],
-                    resources=sorted({f"arn:{stack.partition}:s3:::{u.bucket_name}" for u in uploads}),
-                ),
-                iam.PolicyStatement(
-                    sid="WriteDestinations",
-                    actions=["s3:GetObject", "s3:PutObject"],
-                    resources=[f"arn:{stack.partition}:s3:::{u.bucket_name}/{u.prefix}/*" for u in uploads],
-                ),
-                iam.PolicyStatement(
-                    sid="EncryptWithBucketKeys",
-                    actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                    resources=list({id(u.key): u.key.key_arn for u in uploads}.values()),
-                ),
-                iam.PolicyStatement(
-                    sid="WriteOwnLogs",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
-                    resources=[log_group.log_group_arn],
-                ),
-            ],
+            statements=_copy_permissions(Stack.of(self), uploads, log_group),
         )
         acknowledge_scoped_wildcards(
             policy, "Objects under the CDK asset bucket and the named upload prefixes only."
@@ -98,19 +70,58 @@ class UploadOnDeploy(Construct):
                 role=quiet_role,
                 log_group=log_group,
             )
-        handler = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
-        Validations.of(handler).acknowledge(
-            Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", reason=_DEPLOY_TIME_ONLY),
-            Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency", reason=_DEPLOY_TIME_ONLY),
-            Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC", reason=_DEPLOY_TIME_ONLY),
-            Acknowledgment(
-                id="AwsSolutions::AwsSolutions-L1",
-                reason="The runtime of CDK's copy function is chosen and upgraded by aws-cdk-lib, pinned here.",
-            ),
+        _acknowledge(Stack.of(self), log_group)
+
+
+def _copy_permissions(
+    stack: Stack, uploads: Sequence[Upload], log_group: logs.LogGroup
+) -> list[iam.PolicyStatement]:
+    """Read the CDK asset bucket, write the given prefixes, use the given keys, write its logs."""
+    assets_bucket = f"cdk-{CDK_QUALIFIER}-assets-{stack.account}-{stack.region}"
+    return [
+        iam.PolicyStatement(
+            sid="ReadCdkAssets",
+            actions=["s3:GetObject"],
+            resources=[f"arn:{stack.partition}:s3:::{assets_bucket}/*"],
+        ),
+        iam.PolicyStatement(
+            sid="ListDestinations",
+            actions=["s3:ListBucket"],
+            resources=sorted({f"arn:{stack.partition}:s3:::{u.bucket_name}" for u in uploads}),
+        ),
+        iam.PolicyStatement(
+            sid="WriteDestinations",
+            actions=["s3:GetObject", "s3:PutObject"],
+            resources=[f"arn:{stack.partition}:s3:::{u.bucket_name}/{u.prefix}/*" for u in uploads],
+        ),
+        iam.PolicyStatement(
+            sid="EncryptWithBucketKeys",
+            actions=["kms:GenerateDataKey", "kms:Decrypt"],
+            resources=list({id(u.key): u.key.key_arn for u in uploads}.values()),
+        ),
+        iam.PolicyStatement(
+            sid="WriteOwnLogs",
+            actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[log_group.log_group_arn],
+        ),
+    ]
+
+
+def _acknowledge(stack: Stack, log_group: logs.LogGroup) -> None:
+    """CDK's copy function (one per stack) and its log group."""
+    handler = next(c for c in stack.node.children if c.node.id.startswith("Custom::CDKBucketDeployment"))
+    Validations.of(handler).acknowledge(
+        Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaDLQ", reason=_DEPLOY_TIME_ONLY),
+        Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaConcurrency", reason=_DEPLOY_TIME_ONLY),
+        Acknowledgment(id="NIST.800.53.R5::NIST.800.53.R5-LambdaInsideVPC", reason=_DEPLOY_TIME_ONLY),
+        Acknowledgment(
+            id="AwsSolutions::AwsSolutions-L1",
+            reason="The runtime of CDK's copy function is chosen and upgraded by aws-cdk-lib, pinned here.",
+        ),
+    )
+    Validations.of(log_group).acknowledge(
+        Acknowledgment(
+            id="NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted",
+            reason="Holds only the copy function's own logs (object keys copied), no data.",
         )
-        Validations.of(log_group).acknowledge(
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-CloudWatchLogGroupEncrypted",
-                reason="Holds only the copy function's own logs (object keys copied), no data.",
-            )
-        )
+    )

@@ -13,10 +13,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from platform_config.regions import CONTAINER_IMAGES_FILE
+
 DEFINITION_FILE = Path(__file__).with_name("model_build.definition.json")
 SCRIPTS = Path(__file__).with_name("scripts")
 SAMPLE_DATA = Path(__file__).with_name("data")
-IMAGES_FILE = Path(__file__).with_name("container_images.json")
+IMAGES_FILE = CONTAINER_IMAGES_FILE  # written by `python -m pipelines.model_build`
 
 PARAMETER_NAMES = (
     "InputDataUri",

@@ -18,7 +18,7 @@
 One definition serves every project and deployment: what differs is a pipeline parameter (the CDK
 stack sets each project's defaults) or a `__Placeholder__` the stack substitutes with
 `pipelines.definition.render`. `python -m pipelines.model_build` regenerates the committed
-`model_build.definition.json` and `container_images.json`, offline and byte for byte.
+`model_build.definition.json` and `platform_config/container_images.json`, offline and byte for byte.
 """
 
 from __future__ import annotations
@@ -66,10 +66,11 @@ from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
 from pipelines.scripts.evaluate import METRIC_NAMES
+from platform_config.regions import CONTAINER_IMAGES_FILE
 
 HERE = Path(__file__).parent
 DEFINITION_FILE = HERE / "model_build.definition.json"
-IMAGES_FILE = HERE / "container_images.json"
+IMAGES_FILE = CONTAINER_IMAGES_FILE  # read by config validation too: the regions the jobs can run in
 
 # Container versions: the SDK's image data gives each one's URI per region (container_images.json).
 SKLEARN_VERSION = "1.2-1"
@@ -421,7 +422,9 @@ def main() -> None:
     warnings.simplefilter("ignore")
     DEFINITION_FILE.write_text(to_json(definition()), encoding="utf-8")
     IMAGES_FILE.write_text(to_json(container_images()), encoding="utf-8")
-    print(f"wrote {DEFINITION_FILE.relative_to(HERE.parent)} and {IMAGES_FILE.relative_to(HERE.parent)}")
+    print(
+        f"wrote {DEFINITION_FILE.relative_to(HERE.parent)} and {IMAGES_FILE.relative_to(IMAGES_FILE.parents[1])}"
+    )
 
 
 if __name__ == "__main__":

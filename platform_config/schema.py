@@ -6,7 +6,6 @@ one into the single line a platform team sees before anything is synthesized.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 from typing import Annotated, Any, Literal
@@ -14,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from platform_config.reachability import Vpc, interface_services
+from platform_config.regions import image_regions
 
 ACCOUNT_ROLES = ("dev", "test", "prod")
 AccountRole = Literal["dev", "test", "prod"]
@@ -153,9 +153,7 @@ class Accounts(Frozen):
     @classmethod
     def _region_has_platform_images(cls, account: Account) -> Account:
         """Dev runs the model-build pipeline, prod runs Model Monitor: both need their images."""
-        from pipelines.definition import IMAGES_FILE  # the committed table; no SDK import
-
-        regions = json.loads(IMAGES_FILE.read_text(encoding="utf-8"))
+        regions = image_regions()
         if account.region not in regions:
             raise ValueError(
                 f"region '{account.region}' lacks the SageMaker images the platform's jobs use; "

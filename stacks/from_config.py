@@ -10,16 +10,16 @@ from pathlib import Path
 
 from aws_cdk import Environment, Stage
 
-from ml_constructs.billing_guardrails import SpendLimits
+from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds
 from ml_constructs.model_build_pipeline import ModelBuildProps
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import MonitorProps
-from ml_constructs.platform_storage import DataStore, ServingReaders
-from ml_constructs.platform_vpc import NetworkPlacement
+from ml_constructs.platform_storage import DataStore, ServingReaders, StorageProps
+from ml_constructs.platform_vpc import NetworkPlacement, VpcProps
 from ml_constructs.promotion_pipeline import PromotionProps, Target, assemble_source
 from ml_constructs.promotion_pipeline.source import template_file
-from ml_constructs.retraining_loop import DriftResponse
+from ml_constructs.retraining_loop import DriftResponse, RetrainingProps
 from ml_constructs.serving_endpoint import (
     Autoscaling,
     Canary,
@@ -61,17 +61,19 @@ def billing_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Bi
         stage,
         "Billing",
         env=Environment(account=account.account_id, region=config.billing.home_region),
-        name=f"{config.platform.name}-{role}",
-        account_label=role,
-        limits=SpendLimits(
-            monthly_usd=budget.monthly_limit_usd,
-            daily_usd=budget.daily_limit_usd,
-            actual_alert_percents=budget.actual_alert_percents,
-            forecast_alert_percent=budget.forecast_alert_percent,
-            anomaly_alert_usd=budget.anomaly_alert_usd,
+        props=GuardrailProps(
+            name=f"{config.platform.name}-{role}",
+            account_label=role,
+            limits=SpendLimits(
+                monthly_usd=budget.monthly_limit_usd,
+                daily_usd=budget.daily_limit_usd,
+                actual_alert_percents=budget.actual_alert_percents,
+                forecast_alert_percent=budget.forecast_alert_percent,
+                anomaly_alert_usd=budget.anomaly_alert_usd,
+            ),
+            emails=config.billing.notification_emails,
+            cost_tag=("project", config.platform.name),
         ),
-        emails=config.billing.notification_emails,
-        cost_tag=("project", config.platform.name),
     )
 
 
@@ -84,10 +86,12 @@ def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Ne
         description=f"VPC for SageMaker endpoints and monitoring ({role})"
         if serving
         else "VPC for Studio and SageMaker jobs (dev)",
-        cidr=network.cidr,
-        zones=getattr(config.accounts, role).availability_zones,
-        with_nat=network.egress == "nat-gateway",
-        interface_endpoints=network.serving_interface_endpoints if serving else network.endpoint_services,
+        props=VpcProps(
+            cidr=network.cidr,
+            zones=getattr(config.accounts, role).availability_zones,
+            with_nat=network.egress == "nat-gateway",
+            interface_endpoints=network.serving_interface_endpoints if serving else network.endpoint_services,
+        ),
     )
 
 
@@ -105,10 +109,12 @@ def storage_stack(stage: Stage, config: PlatformConfig) -> StorageStack:
     return StorageStack(
         stage,
         "Storage",
-        platform=platform,
-        bucket_names={purpose: naming.bucket(platform, purpose, dev) for purpose in DATA_PURPOSES},
-        served_artifact_keys=naming.served_artifacts("*"),
-        readers=[ServingReaders(account_id, patterns) for account_id, patterns in readers.items()],
+        props=StorageProps(
+            platform=platform,
+            bucket_names={purpose: naming.bucket(platform, purpose, dev) for purpose in DATA_PURPOSES},
+            served_artifact_keys=naming.served_artifacts("*"),
+            readers=[ServingReaders(account_id, patterns) for account_id, patterns in readers.items()],
+        ),
     )
 
 
@@ -178,14 +184,16 @@ def retraining_stack(stage: Stage, config: PlatformConfig) -> RetrainingLoopStac
     return RetrainingLoopStack(
         stage,
         "RetrainingLoop",
-        platform=config.platform.name,
-        prod_account_id=prod.account_id,
-        prod_region=prod.region,
-        alert_emails=config.platform.alert_emails,
-        responses=[
-            DriftResponse(p.name, p.monitoring.retrain_on_drift, p.monitoring.retrain_at_most_every_hours)
-            for p in config.projects
-        ],
+        props=RetrainingProps(
+            platform=config.platform.name,
+            prod_account_id=prod.account_id,
+            prod_region=prod.region,
+            alert_emails=config.platform.alert_emails,
+            responses=[
+                DriftResponse(p.name, p.monitoring.retrain_on_drift, p.monitoring.retrain_at_most_every_hours)
+                for p in config.projects
+            ],
+        ),
     )
 
 

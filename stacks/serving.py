@@ -87,23 +87,7 @@ class ServingStack(Stack):
             description=f"Serving of the {props.project} model ({props.account_role})",
             synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
         )
-        package_arn = CfnParameter(
-            self,
-            "ModelPackageArn",
-            description="The approved model package version to serve; empty for none",
-            default="",
-            allowed_pattern=PACKAGE_ARN_PATTERN,
-        ).value_as_string
-        package_version = CfnParameter(
-            self,
-            "ModelPackageVersion",
-            description="Its version number, for tags",
-            default="none",
-            allowed_pattern=r"^(none|\d+)$",
-        ).value_as_string
-        has_model = CfnCondition(
-            self, "HasModel", expression=Fn.condition_not(Fn.condition_equals(package_arn, ""))
-        )
+        package_arn, package_version, has_model = self._parameters()
         monitored = props.monitored
         self.model_role = ModelExecutionRole(
             self,
@@ -144,6 +128,27 @@ class ServingStack(Stack):
             endpoint_name=props.endpoint.endpoint_name,
             may_invoke=props.acceptance_tested,
         )
+
+    def _parameters(self) -> tuple[str, str, CfnCondition]:
+        """What the promotion pipeline gives: the package to serve and its version, and whether one is."""
+        package_arn = CfnParameter(
+            self,
+            "ModelPackageArn",
+            description="The approved model package version to serve; empty for none",
+            default="",
+            allowed_pattern=PACKAGE_ARN_PATTERN,
+        ).value_as_string
+        package_version = CfnParameter(
+            self,
+            "ModelPackageVersion",
+            description="Its version number, for tags",
+            default="none",
+            allowed_pattern=r"^(none|\d+)$",
+        ).value_as_string
+        has_model = CfnCondition(
+            self, "HasModel", expression=Fn.condition_not(Fn.condition_equals(package_arn, ""))
+        )
+        return package_arn, package_version, has_model
 
     def _monitor(
         self, monitored: Monitored, placement: NetworkPlacement, key: kms.IKey, alerts: sns.ITopic

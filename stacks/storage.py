@@ -3,31 +3,13 @@ pipelines and test and prod's roles all use it."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 from aws_cdk import Stack
 from constructs import Construct
 
-from ml_constructs.platform_storage import PlatformStorage, ServingReaders
+from ml_constructs.platform_storage import PlatformStorage, StorageProps
 
 
 class StorageStack(Stack):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        platform: str,
-        bucket_names: Mapping[str, str],
-        served_artifact_keys: Sequence[str],
-        readers: Sequence[ServingReaders],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, props: StorageProps) -> None:
         super().__init__(scope, construct_id, description="Keys and buckets for data and models (dev)")
-        self.store = PlatformStorage(
-            self,
-            "Storage",
-            platform=platform,
-            bucket_names=bucket_names,
-            served_artifact_keys=served_artifact_keys,
-            readers=readers,
-        ).store
+        self.store = PlatformStorage(self, "Storage", props=props).store

@@ -48,17 +48,7 @@ class StudioStack(Stack):
         platform = props.platform
         self.boundary = PersonaBoundary(self, "PersonaBoundary", feature_store=props.feature_store).policy
         self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard")
-        personas = {
-            persona: PersonaRole(
-                self,
-                f"{persona.title().replace('-', '')}Role",
-                role_name=naming.persona_role(platform, persona),
-                description=f"Studio execution role of the {persona} persona",
-                boundary=self.boundary,
-                persona=persona,
-            )
-            for persona in PERSONAS
-        }
+        personas = {persona: self._persona_role(platform, persona) for persona in PERSONAS}
         # Shared spaces and any profile without a persona run as this: Studio itself, nothing more.
         shared = PersonaRole(
             self,
@@ -94,6 +84,16 @@ class StudioStack(Stack):
         CfnOutput(self, "DomainId", value=studio.domain_id, description="Studio domain id, for sign-in")
         studio.add_profiles(
             [UserProfile(name, persona, personas[persona].role) for name, persona in props.people]
+        )
+
+    def _persona_role(self, platform: str, persona: PersonaName) -> PersonaRole:
+        return PersonaRole(
+            self,
+            f"{persona.title().replace('-', '')}Role",
+            role_name=naming.persona_role(platform, persona),
+            description=f"Studio execution role of the {persona} persona",
+            boundary=self.boundary,
+            persona=persona,
         )
 
     def _persona_scope(

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from aws_cdk.assertions import Template
 
+from cfn.assembly import SynthesizedStack, read_assembly
 from compliance.iam.assembly import IamModel
 from compliance.iam.platform import Platform
 from platform_config import PlatformConfig, load_config
-from tooling.assembly import SynthesizedStack, read_assembly
 from tooling.synth import ROOT, synthesize
 
 EXAMPLE_CONFIG = ROOT / "config" / "example.toml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tooling.cfn_references import condition_references, references
+from cfn.references import condition_references, references
 
 
 def test_refs_getatts_and_sub_variables_are_named():

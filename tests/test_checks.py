@@ -8,8 +8,8 @@ import pytest
 from aws_cdk import Environment, Stack, Stage
 from aws_cdk import aws_s3 as s3
 
+from cfn.assembly import SynthesizedStack
 from compliance.checks import add_checks
-from tooling.assembly import SynthesizedStack
 from tooling.lint import lint_stacks
 from tooling.synth import cdk_app
 

@@ -14,11 +14,11 @@ import pytest
 from annotated_types import Ge, Gt, Le, Lt
 from pydantic import BaseModel
 
+from cfn.schemas import _provider_types, _schema_file
 from platform_config import load_config, schema
 from platform_config.schema import Budget, Monitoring, PlatformConfig, ProdServing, Studio
 from tests.conftest import EXAMPLE_CONFIG, normalised
 from tooling.lint import lint_stacks
-from tooling.resource_schemas import _provider_types, _schema_file
 from tooling.synth import synthesize
 
 

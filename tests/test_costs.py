@@ -15,7 +15,7 @@ from itertools import count
 
 import pytest
 
-from tooling.assembly import SynthesizedStack
+from cfn.assembly import SynthesizedStack
 from tooling.costs import (
     PRICES_FILE,
     AccountCost,

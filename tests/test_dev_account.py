@@ -368,9 +368,9 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
     """The cheaper option for teams that accept internet egress, with the same checks."""
     from aws_cdk import Stage
 
+    from cfn.assembly import read_assembly
     from compliance.checks import add_checks
     from stacks.from_config import network_stack
-    from tooling.assembly import read_assembly
     from tooling.synth import cdk_app
 
     config = example_config.model_copy(

@@ -21,8 +21,8 @@ def feature_store(example_config, tmp_path_factory):
     the checks (the full synthesis runs them): (model, platform) for the workflows that need it."""
     from aws_cdk import Stage
 
+    from cfn.assembly import read_assembly
     from stacks.from_config import network_stack, storage_stack, studio_stack
-    from tooling.assembly import read_assembly
     from tooling.synth import cdk_app
 
     config = example_config.model_copy(

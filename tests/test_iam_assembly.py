@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from cfn.assembly import SynthesizedStack
 from compliance.iam.assembly import IamModel
 from compliance.iam.resolve import AssemblyValues, UnresolvableValue
 from compliance.iam.statements import statements
 from compliance.wildcards import _flatten
-from tooling.assembly import SynthesizedStack
 
 
 def stack(tmp_path, name: str, template: dict, account: str = "111111111111") -> SynthesizedStack:

@@ -70,7 +70,7 @@ def test_committed_definition_is_what_model_build_generates(regenerated):
 def test_committed_container_images_are_what_model_build_generates(regenerated):
     _, images_json = regenerated
     assert images_json == definition.IMAGES_FILE.read_text(encoding="utf-8"), (
-        "stale pipelines/container_images.json: run `python -m pipelines.model_build` and commit it"
+        "stale platform_config/container_images.json: run `python -m pipelines.model_build` and commit it"
     )
 
 

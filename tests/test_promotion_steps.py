@@ -19,12 +19,12 @@ from moto import mock_aws
 from ml_constructs.promotion_pipeline.steps import (
     acceptance_test,
     common,
-    make_sample_requests,
     resolve_package,
     verify_endpoint,
 )
 from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
+from tooling import sample_requests
 
 REGION = "eu-west-1"
 CREDENTIALS = {
@@ -36,7 +36,7 @@ CREDENTIALS = {
 GROUP = "mlplatform-churn"
 TARGET_ROLE = "arn:aws:iam::222222222222:role/mlplatform-deploy"
 ENDPOINT = "churn-test"
-STEPS_DIR = Path(make_sample_requests.__file__).parent
+STEPS_DIR = Path(common.__file__).parent
 SAMPLE_REQUESTS = STEPS_DIR / "sample_requests.csv"
 JSON = "application/json"
 METRICS_URI = "s3://registry/eval/evaluation.json"
@@ -562,7 +562,7 @@ def test_each_script_runs_from_the_bare_folder_as_codebuild_runs_it(tmp_path, sc
 
 
 def test_committed_sample_requests_are_what_the_generator_writes():
-    assert make_sample_requests.render() == SAMPLE_REQUESTS.read_text(encoding="utf-8")
+    assert sample_requests.render() == SAMPLE_REQUESTS.read_text(encoding="utf-8")
 
 
 def test_sample_requests_are_rows_of_preprocess_test_split_without_the_label(tmp_path):

@@ -12,7 +12,7 @@ import copy
 
 import pytest
 
-from tooling.replacement import parameter_values, plan_update, unsafe_names
+from cfn.updates import parameter_values, plan_update, unsafe_names
 
 REGION = "eu-west-1"
 BASELINES = "s3://mlplatform-model-artifacts-111111111111/churn/model-build/{execution}/data-quality-baseline"

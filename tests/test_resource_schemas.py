@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tooling.resource_schemas import resource_schema
+from cfn.schemas import resource_schema
 
 
 @pytest.mark.parametrize(

@@ -146,22 +146,21 @@ def test_a_bad_environment_stops_the_cold_start(aws, monkeypatch, variable):
 @pytest.fixture(scope="module")
 def retraining_template(tmp_path_factory) -> dict:
     """The loop with the churn project retraining on drift, at most once a day."""
-    from ml_constructs.retraining_loop import DriftResponse, RetrainingLoop
+    from ml_constructs.retraining_loop import DriftResponse, RetrainingLoop, RetrainingProps
 
     stack = Stack(
         App(outdir=str(tmp_path_factory.mktemp("cdk.out"))),
         "Loop",
         env={"account": ACCOUNT, "region": REGION},
     )
-    RetrainingLoop(
-        stack,
-        "RetrainingLoop",
+    props = RetrainingProps(
         platform="mlplatform",
         prod_account_id="333333333333",
         prod_region=REGION,
         alert_emails=["ml-oncall@example.com"],
         responses=[DriftResponse("churn", retrain=True, window_hours=24)],
     )
+    RetrainingLoop(stack, "RetrainingLoop", props=props)
     return Template.from_stack(stack).to_json()
 
 

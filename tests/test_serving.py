@@ -239,9 +239,9 @@ def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_
 
 def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example_config):
     """With labels for served predictions, prod also checks model quality, with the same checks."""
+    from cfn.assembly import read_assembly
     from compliance.checks import add_checks
     from stacks.account_stage import ServingStage
-    from tooling.assembly import read_assembly
     from tooling.synth import cdk_app
 
     project = example_config.projects[0]

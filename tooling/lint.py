@@ -5,7 +5,7 @@ from __future__ import annotations
 from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 
-from tooling.assembly import SynthesizedStack
+from cfn.assembly import SynthesizedStack
 
 # cfn-lint rules we do not apply, each with the reason.
 IGNORED_RULES: dict[str, str] = {

@@ -10,7 +10,7 @@ from collections import Counter
 from itertools import groupby
 from pathlib import Path
 
-from tooling.assembly import SynthesizedStack, read_assembly
+from cfn.assembly import SynthesizedStack, read_assembly
 from tooling.costs import estimate, format_costs
 from tooling.lint import lint_stacks
 

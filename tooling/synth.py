@@ -7,9 +7,9 @@ from pathlib import Path
 
 from aws_cdk import App
 
+from cfn.assembly import SynthesizedStack, read_assembly
 from platform_config import PlatformConfig
 from stacks.platform import build_platform
-from tooling.assembly import SynthesizedStack, read_assembly
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,10 +13,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cfn.assembly import SynthesizedStack
 from compliance.iam.evaluate import Decision, Principal, Request, Resource, evaluate
 from compliance.iam.resolve import AssemblyValues
 from compliance.iam.statements import as_list, statements
-from tooling.assembly import SynthesizedStack
 
 # The AWS managed policies the platform attaches (or that tests attach to hypothetical principals).
 AWS_MANAGED: dict[str, dict] = {

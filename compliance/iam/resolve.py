@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from compliance.cfn_values import Render, join, renderer
-from tooling.assembly import SynthesizedStack
+from cfn.assembly import SynthesizedStack
+from cfn.values import Render, join, renderer
 
 
 class UnresolvableValue(ValueError):

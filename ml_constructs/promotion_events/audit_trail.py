@@ -33,8 +33,26 @@ class AuditTrail(Construct):
         key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
-        self.table = dynamodb.TableV2(
+        self.table = self._table(table_name, key)
+        recorder = self._recorder(table_name, projects_by_group, projects_by_pipeline, key)
+        target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
+        events.Rule(
+            self,
+            "RegistryDecisions",
+            description="Approvals and rejections of the platform's model package versions",
+            event_pattern=registry_decisions(projects_by_group, statuses=["Approved", "Rejected"]),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "GateAnswers",
+            description="Answers at the promotion pipelines' ApproveForProd gate",
+            event_pattern=gate_answers(projects_by_pipeline),
+            targets=[target],
+        )
+
+    def _table(self, table_name: str, key: kms.IKey) -> dynamodb.TableV2:
+        table = dynamodb.TableV2(
             self,
             "Table",
             table_name=table_name,
@@ -47,14 +65,24 @@ class AuditTrail(Construct):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        Validations.of(self.table).acknowledge(
+        Validations.of(table).acknowledge(
             Acknowledgment(
                 id="NIST.800.53.R5::NIST.800.53.R5-DynamoDBInBackupPlan",
                 reason="Point-in-time recovery (35 days), deletion protection and retention on stack deletion "
                 "protect the audit records; an AWS Backup plan is each organisation's own choice.",
             )
         )
-        recorder = PlatformFunction(
+        return table
+
+    def _recorder(
+        self,
+        table_name: str,
+        projects_by_group: dict[str, str],
+        projects_by_pipeline: dict[str, str],
+        key: kms.IKey,
+    ) -> PlatformFunction:
+        stack = Stack.of(self)
+        return PlatformFunction(
             self,
             "Recorder",
             code=RUNTIME,
@@ -82,19 +110,4 @@ class AuditTrail(Construct):
                 ),
             ],
             wildcard_reason="Versions of the configured model package groups only.",
-        )
-        target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
-        events.Rule(
-            self,
-            "RegistryDecisions",
-            description="Approvals and rejections of the platform's model package versions",
-            event_pattern=registry_decisions(projects_by_group, statuses=["Approved", "Rejected"]),
-            targets=[target],
-        )
-        events.Rule(
-            self,
-            "GateAnswers",
-            description="Answers at the promotion pipelines' ApproveForProd gate",
-            event_pattern=gate_answers(projects_by_pipeline),
-            targets=[target],
         )

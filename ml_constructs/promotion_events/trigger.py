@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -20,6 +19,7 @@ from constructs import Construct
 from ml_constructs.platform_function import PlatformFunction
 from ml_constructs.promotion_events.patterns import registry_decisions
 from ml_constructs.registry_access import read_model_packages
+from ml_constructs.state_table import state_table
 
 RUNTIME = Path(__file__).parent / "runtime"
 
@@ -30,22 +30,13 @@ class PromotionTrigger(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        self.idempotency = dynamodb.TableV2(
+        self.idempotency = state_table(
             self,
             "Idempotency",
-            partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-            time_to_live_attribute="expiration",
-            encryption=dynamodb.TableEncryptionV2.customer_managed_key(key),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,  # 48-hour records of approvals already acted on
-        )
-        Validations.of(self.idempotency).acknowledge(
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-DynamoDBInBackupPlan",
-                reason="Holds only 48-hour idempotency records; point-in-time recovery covers it.",
-            )
+            key=key,
+            partition_key="id",
+            ttl="expiration",
+            holds="48-hour idempotency records",
         )
         pipeline_arns = [
             stack.format_arn(service="codepipeline", resource=name, region=stack.region)

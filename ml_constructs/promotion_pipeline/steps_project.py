@@ -62,6 +62,28 @@ def steps_project(
         timeout=Duration.minutes(60),
         build_spec=codebuild.BuildSpec.from_object(BUILD_SPEC),
     )
+    policy = iam.ManagedPolicy(
+        scope,
+        "StepsPolicy",
+        description=f"What the scripted steps of {pipeline_name} may do",
+        roles=[role],
+        statements=_statements(stack, group, package_metrics, metrics_key_arn, artifacts, targets, key),
+    )
+    acknowledge_scoped_wildcards(
+        policy, "Objects of this pipeline and project, and CodeBuild's own log groups."
+    )
+    return project
+
+
+def _statements(
+    stack: Stack,
+    group: str,
+    package_metrics: str,
+    metrics_key_arn: str,
+    artifacts: s3.IBucket,
+    targets: list[Target],
+    key: kms.IKey,
+) -> list[iam.PolicyStatement]:
     logs = stack.format_arn(
         service="logs",
         resource="log-group",
@@ -69,39 +91,29 @@ def steps_project(
         arn_format=ArnFormat.COLON_RESOURCE_NAME,
     )
     packages = stack.format_arn(service="sagemaker", resource="model-package", resource_name=f"{group}/*")
-    policy = iam.ManagedPolicy(
-        scope,
-        "StepsPolicy",
-        description=f"What the scripted steps of {pipeline_name} may do",
-        roles=[role],
-        statements=[
-            iam.PolicyStatement(
-                sid="ReadThePackage", actions=["sagemaker:DescribeModelPackage"], resources=[packages]
-            ),
-            iam.PolicyStatement(sid="ReadItsMetrics", actions=["s3:GetObject"], resources=[package_metrics]),
-            iam.PolicyStatement(
-                sid="ActInTargetAccounts",
-                actions=["sts:AssumeRole"],
-                resources=[t.check_role_arn for t in targets],
-            ),
-            iam.PolicyStatement(
-                sid="BuildLogs",
-                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-                resources=[logs],
-            ),
-            iam.PolicyStatement(
-                sid="PipelineArtifacts",
-                actions=["s3:GetObject", "s3:PutObject"],
-                resources=[artifacts.arn_for_objects("*")],
-            ),
-            iam.PolicyStatement(
-                sid="ArtifactAndMetricsKeys",
-                actions=["kms:Decrypt", "kms:GenerateDataKey"],
-                resources=[key.key_arn, metrics_key_arn],
-            ),
-        ],
-    )
-    acknowledge_scoped_wildcards(
-        policy, "Objects of this pipeline and project, and CodeBuild's own log groups."
-    )
-    return project
+    return [
+        iam.PolicyStatement(
+            sid="ReadThePackage", actions=["sagemaker:DescribeModelPackage"], resources=[packages]
+        ),
+        iam.PolicyStatement(sid="ReadItsMetrics", actions=["s3:GetObject"], resources=[package_metrics]),
+        iam.PolicyStatement(
+            sid="ActInTargetAccounts",
+            actions=["sts:AssumeRole"],
+            resources=[t.check_role_arn for t in targets],
+        ),
+        iam.PolicyStatement(
+            sid="BuildLogs",
+            actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            resources=[logs],
+        ),
+        iam.PolicyStatement(
+            sid="PipelineArtifacts",
+            actions=["s3:GetObject", "s3:PutObject"],
+            resources=[artifacts.arn_for_objects("*")],
+        ),
+        iam.PolicyStatement(
+            sid="ArtifactAndMetricsKeys",
+            actions=["kms:Decrypt", "kms:GenerateDataKey"],
+            resources=[key.key_arn, metrics_key_arn],
+        ),
+    ]

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -26,6 +25,7 @@ from ml_constructs.model_monitor import VIOLATIONS
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_function import PlatformFunction
 from ml_constructs.platform_key import platform_key
+from ml_constructs.state_table import state_table
 from platform_config import naming
 
 RUNTIME = Path(__file__).parent / "runtime"
@@ -40,20 +40,21 @@ class DriftResponse:
     window_hours: int
 
 
+@dataclass(frozen=True)
+class RetrainingProps:
+    platform: str
+    prod_account_id: str  # the only account that may put findings on the bus
+    prod_region: str
+    alert_emails: Sequence[str]
+    responses: Sequence[DriftResponse]  # one per project
+
+
 class RetrainingLoop(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        platform: str,
-        prod_account_id: str,
-        prod_region: str,
-        alert_emails: Sequence[str],
-        responses: Sequence[DriftResponse],
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, props: RetrainingProps) -> None:
         super().__init__(scope, construct_id)
-        self.platform = platform
+        platform, prod_account_id, prod_region = props.platform, props.prod_account_id, props.prod_region
+        alert_emails, responses = props.alert_emails, props.responses
+        self.platform, self._prod = platform, (prod_account_id, prod_region)
         self.bus = events.EventBus(self, "Bus", event_bus_name=naming.monitoring_bus(platform))
         # Only the prod account may put findings here, and only Model Monitor's processing-job events.
         self.bus.add_to_resource_policy(
@@ -86,29 +87,34 @@ class RetrainingLoop(Construct):
             max_event_age=MAX_EVENT_AGE,
         )
         retrainer = self._retrainer(platform, key) if any(r.retrain for r in responses) else None
-        partition = Stack.of(self).partition
         for response in responses:
             rule_targets: list[events.IRuleTarget] = [notify]
             if retrainer is not None and response.retrain:
                 rule_targets.append(retrainer.event_target(self._retrain_input(response)))
-            schedules = [
-                f"arn:{partition}:sagemaker:{prod_region}:{prod_account_id}:monitoring-schedule/"
-                + naming.monitoring_schedule(platform, response.project, kind)
-                for kind in ("data-quality", "model-quality")
-            ]
-            events.Rule(
-                self,
-                f"{response.project.title().replace('-', '')}Drift",
-                description=f"Prod drift of {response.project}: "
-                + ("notify, and retrain at most once a window" if response.retrain else "notify"),
-                event_bus=self.bus,
-                event_pattern=events.EventPattern(
-                    source=["aws.sagemaker"],
-                    detail_type=["SageMaker Processing Job State Change"],
-                    detail={"MonitoringScheduleArn": schedules, **VIOLATIONS},
-                ),
-                targets=rule_targets,
-            )
+            self._drift_rule(response, rule_targets)
+
+    def _drift_rule(self, response: DriftResponse, rule_targets: list[events.IRuleTarget]) -> None:
+        """The project's violations from prod's schedules, on this bus, to the given targets."""
+        account_id, region = self._prod
+        partition = Stack.of(self).partition
+        schedules = [
+            f"arn:{partition}:sagemaker:{region}:{account_id}:monitoring-schedule/"
+            + naming.monitoring_schedule(self.platform, response.project, kind)
+            for kind in ("data-quality", "model-quality")
+        ]
+        events.Rule(
+            self,
+            f"{response.project.title().replace('-', '')}Drift",
+            description=f"Prod drift of {response.project}: "
+            + ("notify, and retrain at most once a window" if response.retrain else "notify"),
+            event_bus=self.bus,
+            event_pattern=events.EventPattern(
+                source=["aws.sagemaker"],
+                detail_type=["SageMaker Processing Job State Change"],
+                detail={"MonitoringScheduleArn": schedules, **VIOLATIONS},
+            ),
+            targets=rule_targets,
+        )
 
     def _retrain_input(self, response: DriftResponse) -> events.RuleTargetInput:
         return events.RuleTargetInput.from_object(
@@ -123,21 +129,8 @@ class RetrainingLoop(Construct):
     def _retrainer(self, platform: str, key: kms.IKey) -> PlatformFunction:
         """One function for every project that retrains; its input names the project and window."""
         stack = Stack.of(self)
-        windows = dynamodb.TableV2(
-            self,
-            "Windows",
-            partition_key=dynamodb.Attribute(name="project", type=dynamodb.AttributeType.STRING),
-            encryption=dynamodb.TableEncryptionV2.customer_managed_key(key),
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            removal_policy=RemovalPolicy.DESTROY,  # one item per project: when it last retrained
-        )
-        Validations.of(windows).acknowledge(
-            Acknowledgment(
-                id="NIST.800.53.R5::NIST.800.53.R5-DynamoDBInBackupPlan",
-                reason="Holds only when each project last retrained; point-in-time recovery covers it.",
-            )
+        windows = state_table(
+            self, "Windows", key=key, partition_key="project", holds="when each project last retrained"
         )
         return PlatformFunction(
             self,

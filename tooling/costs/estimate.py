@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tooling.assembly import SynthesizedStack
+from cfn.assembly import SynthesizedStack
 from tooling.costs.model import AccountCost, CostLine, Item, Summed
 from tooling.costs.prices import PriceTable
 from tooling.costs.rules import SUMMED, rule_for

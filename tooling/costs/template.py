@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tooling.cfn_references import references
+from cfn.references import references
 from tooling.costs.model import Item, condition_label
 from tooling.costs.prices import PriceTable
 

@@ -5,7 +5,7 @@ import re
 from aws_cdk import aws_iam as iam
 from cdk_nag import NagRuleCompliance
 
-from compliance.cfn_values import join, renderer
+from cfn.values import join, renderer
 from compliance.iam.statements import as_list, covers, statements
 from compliance.sagemaker_rules.rule import NagRule
 from compliance.sagemaker_rules.template import refers_to, resolved, stack_resources

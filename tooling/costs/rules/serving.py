@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from compliance.cfn_values import join, renderer
+from cfn.values import join, renderer
 from tooling.costs.model import CostLine, Item, condition_label, notes, usd
 from tooling.costs.template import Resource, Template
 

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tooling.cfn_references import condition_references, references
-from tooling.resource_schemas import resource_schema
+from cfn.references import condition_references, references
+from cfn.schemas import resource_schema
 
 
 @dataclass(frozen=True)

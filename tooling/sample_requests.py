@@ -1,11 +1,11 @@
-"""Writes `sample_requests.csv`: 20 requests for the churn endpoint, in exactly the model's input layout.
+"""Writes the promotion steps' `sample_requests.csv`: 20 churn requests in exactly the model's input layout.
 
 The rows are the first 20 of the test split that `pipelines/scripts/preprocess.py` makes from the
 committed sample data with its default seed and fractions (rows the model never trained on), encoded
 by preprocess's own functions over the whole data set, so the one-hot columns and their order are the
 model's, and written as the endpoint receives them: PII and label removed, no header.
 
-    python -m ml_constructs.promotion_pipeline.steps.make_sample_requests   # from the repo root
+    python -m tooling.sample_requests   # from the repo root
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
 
-OUTPUT = Path(__file__).with_name("sample_requests.csv")
+OUTPUT = Path(__file__).parents[1] / "ml_constructs" / "promotion_pipeline" / "steps" / "sample_requests.csv"
 ROWS = 20
 
 
