@@ -1,5 +1,6 @@
 """What the tests of runtime code (Lambda handlers, CLIs) share: a fake AWS environment for moto,
-Lambda modules loaded as a cold start, a Lambda context, and the audit table's schema."""
+Lambda modules loaded as a cold start, a Lambda context, the audit table's schema, and what a
+CodePipeline under moto has run."""
 
 from __future__ import annotations
 
@@ -80,3 +81,15 @@ def assert_cold_start_refuses(monkeypatch, load, variable: str, value: str | Non
     with pytest.raises(Exception, match=variable) as raised:
         load()
     assert type(raised.value).__name__ == "ConfigurationError"
+
+
+def pipeline_executions(pipeline: str) -> list[dict]:
+    """Every execution moto's CodePipeline holds for `pipeline`, in full (its variables included)."""
+    codepipeline = boto3.client("codepipeline", region_name=REGION)
+    summaries = codepipeline.list_pipeline_executions(pipelineName=pipeline)["pipelineExecutionSummaries"]
+    return [
+        codepipeline.get_pipeline_execution(
+            pipelineName=pipeline, pipelineExecutionId=s["pipelineExecutionId"]
+        )["pipelineExecution"]
+        for s in summaries
+    ]

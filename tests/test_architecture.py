@@ -1,5 +1,6 @@
 """The code's shape, as rules that fail when broken: lower layers import nothing above them, stacks
-only wire constructs, and only the stage's mapping reads the config (issue 10)."""
+only wire constructs, only the stage's mapping reads the config, and the README's picture of it all
+is the app's (issue 10)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from platform_config import load_config
+from tooling import architecture
+from tooling.scale import config_with_projects
 from tooling.synth import ROOT
 
 # What each part of the platform may import of the platform (besides itself).
@@ -158,3 +162,21 @@ def test_no_construct_or_stack_takes_the_config(package):
 def test_a_construct_taking_the_config_is_caught():
     assert names_config("from platform_config import PlatformConfig\ndef f(config: PlatformConfig): ...")
     assert not names_config("from platform_config import naming")
+
+
+def test_the_readme_shows_the_apps_own_picture(example_config):
+    """Regenerate with `python -m tooling.architecture --readme` after changing stacks or constructs."""
+    readme = architecture.README.read_text(encoding="utf-8")
+    assert architecture.readme_picture(readme) == architecture.picture(example_config)
+
+
+def test_a_stale_picture_is_caught(tmp_path):
+    """Negative control: a second project adds stacks and groups the README does not show."""
+    config = tmp_path / "two.toml"
+    config.write_text(config_with_projects(2), encoding="utf-8")
+    two = architecture.picture(load_config(config))
+    readme = architecture.README.read_text(encoding="utf-8")
+    assert "ModelPackageGroup ×2" in two
+    assert architecture.readme_picture(readme) != two
+    assert architecture.readme_picture(architecture.with_picture(readme, two)) == two
+    assert architecture.readme_picture("# no picture here") is None

@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from types import ModuleType
 
 import boto3
@@ -30,8 +29,8 @@ from tests.fakes import (
     lambda_context,
     load_lambda,
 )
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "audit.py"
 REGISTRY_EVENT = registry_event("approved")
 GATE_EVENT = gate_event("succeeded")

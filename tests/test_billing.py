@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from aws_cdk.assertions import Match
 
+from tests.templates import principal_services
+
 ROLES = ("dev", "test", "prod")
 
 
@@ -134,12 +136,6 @@ def _statements(stack, resource_type: str, document: str) -> list[dict]:
     ]
 
 
-def _services(statement: dict) -> list[str]:
-    principal = statement.get("Principal")
-    services = principal.get("Service", []) if isinstance(principal, dict) else []
-    return [services] if isinstance(services, str) else services
-
-
 BILLING_PUBLISHERS = {"budgets.amazonaws.com", "costalerts.amazonaws.com", "cloudwatch.amazonaws.com"}
 
 
@@ -152,7 +148,7 @@ def test_billing_services_may_publish_only_for_this_account(role, synthesized):
         service: statement.get("Condition")
         for statement in _statements(stack, "AWS::SNS::TopicPolicy", "PolicyDocument")
         if statement["Effect"] == "Allow" and statement["Action"] == "sns:Publish"
-        for service in _services(statement)
+        for service in principal_services(statement)
     }
     assert publishers == {
         "budgets.amazonaws.com": {
@@ -169,8 +165,10 @@ def test_billing_services_may_use_the_topic_key_as_documented(role, synthesized)
     """AWS documents these key statements without conditions; an unsupported one would make every
     delivery fail silently. The key serves this topic only; the topic policy says who publishes."""
     stack = synthesized[f"{role}/Billing"]
-    services = [s for s in _statements(stack, "AWS::KMS::Key", "KeyPolicy") if _services(s)]
-    assert sorted(service for s in services for service in _services(s)) == sorted(BILLING_PUBLISHERS)
+    services = [s for s in _statements(stack, "AWS::KMS::Key", "KeyPolicy") if principal_services(s)]
+    assert sorted(service for s in services for service in principal_services(s)) == sorted(
+        BILLING_PUBLISHERS
+    )
     assert all(
         s["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"] and "Condition" not in s for s in services
     )

@@ -6,6 +6,7 @@ import pytest
 from aws_cdk.assertions import Match
 
 from compliance.iam.evaluate import Outcome
+from tests.templates import one
 
 PERSONA_ROLES = {
     "data-engineer": "DataEngineerRole",
@@ -238,7 +239,7 @@ def test_every_persona_role_has_the_boundary_that_forbids_identity_changes(
 
 def test_registry_lets_test_and_prod_read_and_create_models_but_never_update(synthesized, example_config):
     registry = synthesized["dev/Registry"].template
-    (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
+    group = one(registry, "AWS::SageMaker::ModelPackageGroup")
     assert group["Properties"]["ModelPackageGroupName"] == "mlplatform-churn"
     assert group["DeletionPolicy"] == "Retain"
     statements_ = [
@@ -398,7 +399,7 @@ def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path,
 def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synthesized):
     """Held for every principal of the account (admins and deployment roles too), not just ours."""
     registry = synthesized["dev/Registry"].template
-    (group,) = [r for r in registry["Resources"].values() if r["Type"] == "AWS::SageMaker::ModelPackageGroup"]
+    group = one(registry, "AWS::SageMaker::ModelPackageGroup")
     denies = {
         s["Sid"]: s
         for s in group["Properties"]["ModelPackageGroupPolicy"]["Statement"]

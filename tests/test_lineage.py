@@ -27,8 +27,8 @@ from lineage import chain, code_version
 from lineage.cli import main
 from lineage.link import KINDS, Link, who
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "example.toml"
 RECORDED = Path(__file__).resolve().parent / "recorded" / "lineage"
 REGION, DEV_ACCOUNT, PROD_ACCOUNT = "eu-west-1", "111111111111", "333333333333"

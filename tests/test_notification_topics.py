@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ml_constructs.notification_topic import _topic_conditions
+from tests.templates import principal_services
 
 # Each service's documented topic-policy condition keys (see ml_constructs/notification_topic.py).
 DOCUMENTED_TOPIC_CONDITION_KEYS = {
@@ -14,12 +15,6 @@ DOCUMENTED_TOPIC_CONDITION_KEYS = {
     "cloudwatch.amazonaws.com": {"aws:SourceAccount"},
     "events.amazonaws.com": set(),
 }
-
-
-def _services(statement: dict) -> list[str]:
-    principal = statement.get("Principal")
-    services = principal.get("Service", []) if isinstance(principal, dict) else []
-    return [services] if isinstance(services, str) else services
 
 
 def _condition_keys(statement: dict) -> set[str]:
@@ -43,7 +38,7 @@ def _publisher_statements(synthesized, resource_type: str, document: str):
             if resource_type == "AWS::KMS::Key" and logical_id not in _topic_keys(stack.template):
                 continue  # a key of another use (logs, queues)
             for statement in resource["Properties"][document]["Statement"]:
-                for service in _services(statement):
+                for service in principal_services(statement):
                     yield f"{stack.name}/{logical_id}", service, statement
 
 

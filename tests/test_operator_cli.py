@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import sys
-from pathlib import Path
 
 import boto3
 import pytest
@@ -20,8 +19,8 @@ from operator_cli.command import Tool, run
 from operator_cli.errors import CliError, UsageError
 from platform_config import ConfigError, load_config
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "example.toml"
 REGION, ACCOUNT = "eu-west-1", "111111111111"
 TOOL = Tool("python -m some_tool", "pass --profile, or run `aws sso login` first", "check the network")

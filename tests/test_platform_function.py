@@ -29,14 +29,11 @@ from ml_constructs.powertools_layer import (
     VENDORED,
     vendored_files,
 )
+from tests.templates import resources
+from tooling.synth import ROOT
 
 PROMOTION = "dev/Promotion"
-ROOT = Path(__file__).resolve().parents[1]
 RUNTIME = ROOT / "ml_constructs" / "promotion_events" / "runtime"
-
-
-def _resources(template, kind: str) -> dict[str, dict]:
-    return template.find_resources(kind)
 
 
 def _ref(value: dict) -> str:
@@ -68,7 +65,7 @@ def test_no_rule_anywhere_drops_an_event_it_cannot_deliver(synthesized):
 def test_every_rule_target_retries_explicitly_then_dead_letters(template, synthesized):
     promotion = synthesized[PROMOTION].template
     assert undeliverable_risks(promotion) == []
-    rules = _resources(template(PROMOTION), "AWS::Events::Rule")
+    rules = template(PROMOTION).find_resources("AWS::Events::Rule")
     assert len(rules) == 3  # the trigger's, and the audit trail's two
     for name, rule in rules.items():
         (target,) = rule["Properties"]["Targets"]
@@ -94,15 +91,15 @@ def test_negative_control_a_plain_lambda_target_is_found():
 
 def test_the_dead_letter_queues_are_encrypted_with_the_promotion_key_tls_only_and_kept_14_days(template):
     promotion = template(PROMOTION)
-    rules = _resources(promotion, "AWS::Events::Rule").values()
+    rules = promotion.find_resources("AWS::Events::Rule").values()
     queues = {_ref(rule["Properties"]["Targets"][0]["DeadLetterConfig"]["Arn"]) for rule in rules}
     assert len(queues) == 2  # one per function: the audit trail's two rules share its queue
-    all_queues = _resources(promotion, "AWS::SQS::Queue")
+    all_queues = promotion.find_resources("AWS::SQS::Queue")
     for queue in queues:
         properties = all_queues[queue]["Properties"]
         assert _ref(properties["KmsMasterKeyId"]).startswith("PromotionKey")
         assert properties["MessageRetentionPeriod"] == 14 * 24 * 3600
-    policies = _resources(promotion, "AWS::SQS::QueuePolicy").values()
+    policies = promotion.find_resources("AWS::SQS::QueuePolicy").values()
     tls_only = {
         "Effect": "Deny",
         "Action": "sqs:*",
@@ -117,9 +114,9 @@ def test_the_dead_letter_queues_are_encrypted_with_the_promotion_key_tls_only_an
 
 def test_eventbridge_may_send_to_a_dead_letter_queue_only_for_the_rules_that_use_it(template):
     promotion = template(PROMOTION)
-    rules = _resources(promotion, "AWS::Events::Rule")
+    rules = promotion.find_resources("AWS::Events::Rule")
     allowed: dict[str, set[str]] = {}
-    for policy in _resources(promotion, "AWS::SQS::QueuePolicy").values():
+    for policy in promotion.find_resources("AWS::SQS::QueuePolicy").values():
         (queue,) = [_ref(q) for q in policy["Properties"]["Queues"]]
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             if statement["Effect"] == "Allow":
@@ -140,7 +137,7 @@ def test_the_promotion_key_lets_eventbridge_encrypt_dead_letters_for_this_accoun
     """Once, though two functions' targets ask for it."""
     (key,) = [
         k
-        for name, k in _resources(template(PROMOTION), "AWS::KMS::Key").items()
+        for name, k in template(PROMOTION).find_resources("AWS::KMS::Key").items()
         if name.startswith("PromotionKey")
     ]
     statements = [
@@ -162,8 +159,8 @@ def test_the_promotion_key_lets_eventbridge_encrypt_dead_letters_for_this_accoun
 
 def test_the_functions_send_their_own_failed_invocations_to_the_same_queue(template):
     promotion = template(PROMOTION)
-    functions = _resources(promotion, "AWS::Lambda::Function")
-    rules = _resources(promotion, "AWS::Events::Rule").values()
+    functions = promotion.find_resources("AWS::Lambda::Function")
+    rules = promotion.find_resources("AWS::Events::Rule").values()
     for rule in rules:
         (target,) = rule["Properties"]["Targets"]
         function = functions[_ref(target["Arn"])]["Properties"]
@@ -231,7 +228,7 @@ def test_negative_control_an_ssm_layer_lookup_is_found():
 def layer_dir(synthesized, example_outdir) -> Path:
     """The staged content of the one Powertools layer, which every platform function uses."""
     template = synthesized[PROMOTION].template
-    (layer_id,) = [k for k, r in template["Resources"].items() if r["Type"] == "AWS::Lambda::LayerVersion"]
+    (layer_id,) = resources(template, "AWS::Lambda::LayerVersion")
     for function in template["Resources"].values():
         if function["Type"] == "AWS::Lambda::Function" and "DeadLetterConfig" in function["Properties"]:
             assert function["Properties"]["Layers"] == [{"Ref": layer_id}]

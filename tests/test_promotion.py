@@ -10,6 +10,7 @@ from moto.events.models import EventPattern
 
 from compliance.iam.evaluate import Outcome
 from tests.events import GATE, REGISTRY, gate_event, registry_event
+from tests.templates import one
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,7 @@ def shared(synthesized) -> dict:
 
 
 def _pipeline(template: dict) -> dict:
-    (pipeline,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::CodePipeline::Pipeline"]
+    pipeline = one(template, "AWS::CodePipeline::Pipeline")
     return pipeline["Properties"]
 
 
@@ -146,7 +147,7 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
         assert shown in info
     topic = gate["Configuration"]["NotificationArn"]["Fn::GetStackOutput"]
     assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
-    (gate_topic,) = [r for r in shared["Resources"].values() if r["Type"] == "AWS::SNS::Topic"]
+    gate_topic = one(shared, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in gate_topic["Properties"]
 
 

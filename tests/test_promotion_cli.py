@@ -10,7 +10,6 @@ import json
 import subprocess
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import boto3
 import pytest
@@ -19,10 +18,10 @@ from moto import mock_aws
 
 from promotion_cli.cli import main
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
-from tests.fakes import create_audit_table
+from tests.fakes import create_audit_table, pipeline_executions
 from tests.test_promotion_trigger import create_promotion_pipeline
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "config" / "example.toml"
 REGION, ACCOUNT = "eu-west-1", "111111111111"
 GROUP, PIPELINE, AUDIT = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
@@ -93,16 +92,6 @@ def register(status: str = "PendingManualApproval", metrics_key: str | None = No
 
 def package(arn: str) -> dict:
     return boto3.client("sagemaker", region_name=REGION).describe_model_package(ModelPackageName=arn)
-
-
-def executions() -> list[dict]:
-    codepipeline = boto3.client("codepipeline", region_name=REGION)
-    summaries = codepipeline.list_pipeline_executions(pipelineName=PIPELINE)["pipelineExecutionSummaries"]
-    ids = [summary["pipelineExecutionId"] for summary in summaries]
-    return [
-        codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=i)["pipelineExecution"]
-        for i in ids
-    ]
 
 
 # pending
@@ -399,7 +388,7 @@ def test_rollback_starts_the_promotion_pipeline_with_that_version(pipeline, cli)
     code, out, err = cli("rollback", "churn", "1")
 
     assert (code, err) == (0, "")
-    [execution] = executions()
+    [execution] = pipeline_executions(PIPELINE)
     assert execution["variables"] == [{"name": "ModelPackageArn", "resolvedValue": first}]
     assert f"started {PIPELINE} execution {execution['pipelineExecutionId']} for {GROUP} version 1" in out
 
@@ -414,7 +403,7 @@ def test_rollback_dry_run_prints_the_call_and_starts_nothing(pipeline, cli):
         f"dry run, nothing changed: would call codepipeline StartPipelineExecution in {REGION} "
         f"with {json.dumps(call)}\n"
     )
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 @pytest.mark.parametrize("status", ["PendingManualApproval", "Rejected"])
@@ -424,7 +413,7 @@ def test_rollback_to_a_version_that_is_not_approved_is_refused(pipeline, cli, st
 
     assert code == 1
     assert_one_line_error(err, f"cannot roll back to {GROUP} version 1: it is {status}")
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 # errors

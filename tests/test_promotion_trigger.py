@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from types import ModuleType
 
 import boto3
@@ -21,9 +20,10 @@ from tests.fakes import (
     fake_aws_environment,
     lambda_context,
     load_lambda,
+    pipeline_executions,
 )
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "trigger.py"
 EVENT = registry_event("approved")
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-idempotency"
@@ -128,22 +128,12 @@ def event_for(arn: str, kind: str = "approved", **changes) -> dict:
     return event
 
 
-def executions() -> list[dict]:
-    codepipeline = boto3.client("codepipeline")
-    summaries = codepipeline.list_pipeline_executions(pipelineName=PIPELINE)["pipelineExecutionSummaries"]
-    ids = [summary["pipelineExecutionId"] for summary in summaries]
-    return [
-        codepipeline.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=i)["pipelineExecution"]
-        for i in ids
-    ]
-
-
 def test_approval_starts_one_execution_with_the_package_arn(aws):
     arn = register()
     result = load_handler().handler(event_for(arn), CONTEXT)
 
     assert result["status"] == "started"
-    [execution] = executions()
+    [execution] = pipeline_executions(PIPELINE)
     assert execution["pipelineExecutionId"] == result["execution_id"]
     assert execution["variables"] == [{"name": "ModelPackageArn", "resolvedValue": arn}]
 
@@ -154,7 +144,7 @@ def test_same_event_delivered_twice_starts_one_execution(aws):
     first = handler(event_for(arn), CONTEXT)
     second = handler(event_for(arn), CONTEXT)
 
-    assert len(executions()) == 1
+    assert len(pipeline_executions(PIPELINE)) == 1
     assert second == first
 
 
@@ -166,7 +156,7 @@ def test_duplicate_emission_with_a_new_event_id_starts_one_execution(aws):
     duplicate = event_for(arn) | {"id": "1d3c2b4a-0000-4000-8000-000000000002"}
     handler(duplicate, CONTEXT)
 
-    assert len(executions()) == 1
+    assert len(pipeline_executions(PIPELINE)) == 1
 
 
 def test_a_later_re_approval_of_the_same_version_deploys_again(aws):
@@ -175,7 +165,7 @@ def test_a_later_re_approval_of_the_same_version_deploys_again(aws):
     handler(event_for(arn), CONTEXT)
     handler(event_for(arn, LastModifiedTime="2026-11-22T10:00:00Z") | {"id": "another-event"}, CONTEXT)
 
-    assert len(executions()) == 2
+    assert len(pipeline_executions(PIPELINE)) == 2
 
 
 def test_a_retry_after_a_lost_idempotency_record_reuses_the_client_request_token(aws):
@@ -213,7 +203,7 @@ def test_no_documented_registry_event_but_an_approval_starts_anything(aws, kind,
     result = load_handler().handler(event_for(arn, kind), CONTEXT)
 
     assert result == {"status": "ignored", "reason": reason, "execution_id": None}
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 @pytest.mark.parametrize("updated", [["ApprovalDescription"], ["CustomerMetadataProperties"], []])
@@ -224,7 +214,7 @@ def test_other_metadata_only_updates_of_an_approved_version_start_nothing(aws, u
     )
 
     assert result["status"] == "ignored" and "ModelApprovalStatus did not change" in result["reason"]
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(aws):
@@ -235,7 +225,7 @@ def test_negative_control_the_metadata_only_event_is_refused_only_for_its_update
     )
 
     assert load_handler().handler(claimed, CONTEXT)["status"] == "started"
-    assert len(executions()) == 1
+    assert len(pipeline_executions(PIPELINE)) == 1
 
 
 @pytest.mark.parametrize("state", GATE)
@@ -244,7 +234,7 @@ def test_gate_events_start_nothing(aws, state):
     result = load_handler().handler(gate_event(state), CONTEXT)
 
     assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def _foreign(
@@ -279,7 +269,7 @@ def test_malformed_or_foreign_approvals_start_nothing(aws, changes, reason):
 
     assert result["status"] == "ignored"
     assert result["reason"].startswith("malformed event:") and reason in result["reason"]
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 @pytest.mark.parametrize(
@@ -296,7 +286,7 @@ def test_an_envelope_that_contradicts_the_arn_starts_nothing(aws, envelope):
     result = load_handler().handler(event_for(arn) | envelope, CONTEXT)
 
     assert result["status"] == "ignored" and result["reason"].startswith("malformed event:")
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_a_metadata_only_event_without_updated_fields_starts_nothing(aws):
@@ -306,7 +296,7 @@ def test_a_metadata_only_event_without_updated_fields_starts_nothing(aws):
     result = load_handler().handler(event, CONTEXT)
 
     assert result["reason"] == "ModelApprovalStatus did not change (updated: nothing listed)"
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_unknown_group_starts_nothing(aws):
@@ -318,7 +308,7 @@ def test_unknown_group_starts_nothing(aws):
         "reason": "group fraud-models belongs to no project",
         "execution_id": None,
     }
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_package_no_longer_approved_starts_nothing(aws):
@@ -328,7 +318,7 @@ def test_package_no_longer_approved_starts_nothing(aws):
 
     assert result["status"] == "ignored"
     assert "Rejected now" in result["reason"] and "stale" in result["reason"]
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_package_that_no_longer_exists_starts_nothing(aws):
@@ -337,7 +327,7 @@ def test_package_that_no_longer_exists_starts_nothing(aws):
 
     reason = "the model package no longer exists"
     assert result == {"status": "ignored", "reason": reason, "execution_id": None}
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []
 
 
 def test_malformed_event_logs_one_warning_line(aws, caplog):
@@ -425,7 +415,7 @@ def trigger_with_sample_approved(aws) -> ModuleType:
 
 def test_the_unbroken_sample_event_starts_an_execution(trigger_with_sample_approved):
     assert trigger_with_sample_approved.handler(copy.deepcopy(EVENT), CONTEXT)["status"] == "started"
-    assert len(executions()) == 1
+    assert len(pipeline_executions(PIPELINE)) == 1
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -435,4 +425,4 @@ def test_malformed_events_never_raise_and_never_start_anything(trigger_with_samp
 
     assert result["status"] == "ignored"
     assert result["execution_id"] is None
-    assert executions() == []
+    assert pipeline_executions(PIPELINE) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import boto3
 import pytest
@@ -21,8 +20,9 @@ from tests.fakes import (
     lambda_context,
     load_lambda,
 )
+from tests.templates import one
+from tooling.synth import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 HANDLER = ROOT / "ml_constructs" / "retraining_loop" / "runtime" / "retrain.py"
 TABLE, PIPELINE = "retraining-windows", "mlplatform-churn-model-build"
 CONTEXT = lambda_context("retraining-loop", "3b1c2d4e-0000-4000-8000-000000000001")
@@ -165,7 +165,7 @@ def retraining_template(tmp_path_factory) -> dict:
 
 
 def _drift_rule(template: dict) -> dict:
-    (rule,) = [r for r in template["Resources"].values() if r["Type"] == "AWS::Events::Rule"]
+    rule = one(template, "AWS::Events::Rule")
     return rule["Properties"]
 
 

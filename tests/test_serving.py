@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-
-def _resources(template: dict, resource_type: str) -> list[dict]:
-    return [r for r in template["Resources"].values() if r["Type"] == resource_type]
-
-
-def _one(template: dict, resource_type: str) -> dict:
-    (resource,) = _resources(template, resource_type)
-    return resource
+from tests.templates import one, resources
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +21,7 @@ def test_serving(synthesized) -> dict:
 def test_model_comes_from_the_package_arn_parameter(role, synthesized):
     template = synthesized[f"{role}/Serving-churn"].template
     assert template["Parameters"]["ModelPackageArn"]["Default"] == ""
-    model = _one(template, "AWS::SageMaker::Model")
+    model = one(template, "AWS::SageMaker::Model")
     assert model["Properties"]["Containers"] == [{"ModelPackageName": {"Ref": "ModelPackageArn"}}]
     # Nothing serves (or costs) until the promotion pipeline names a package.
     assert template["Conditions"]["HasModel"] == {
@@ -40,9 +33,9 @@ def test_model_comes_from_the_package_arn_parameter(role, synthesized):
         "AWS::SageMaker::Endpoint",
         "AWS::CloudWatch::Alarm",
     ):
-        assert all(r.get("Condition") == "HasModel" for r in _resources(template, kind)), kind
+        assert all(r.get("Condition") == "HasModel" for r in resources(template, kind).values()), kind
     # Serving resources name the package and version they serve.
-    tags = {t["Key"]: t["Value"] for t in _one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
+    tags = {t["Key"]: t["Value"] for t in one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
     assert tags["model-package-arn"] == {"Ref": "ModelPackageArn"}
     assert tags["model-package-version"] == {"Ref": "ModelPackageVersion"}
     # Deployable by the promotion pipeline on its own: no CDK bootstrap rule.
@@ -50,24 +43,24 @@ def test_model_comes_from_the_package_arn_parameter(role, synthesized):
 
 
 def test_prod_runs_in_the_vpc_isolated_with_a_kms_encrypted_config(prod):
-    model = _one(prod, "AWS::SageMaker::Model")["Properties"]
+    model = one(prod, "AWS::SageMaker::Model")["Properties"]
     assert model["EnableNetworkIsolation"] is True
     assert len(model["VpcConfig"]["Subnets"]) == 2
-    config = _one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]
+    config = one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]
     assert "KmsKeyId" in config
     (variant,) = config["ProductionVariants"]
     assert variant["InitialInstanceCount"] == 2 and variant["InstanceType"] == "ml.m5.large"
 
 
 def test_only_prod_captures_data_into_the_retained_encrypted_bucket(prod, test_serving, synthesized):
-    capture = _one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]["DataCaptureConfig"]
+    capture = one(prod, "AWS::SageMaker::EndpointConfig")["Properties"]["DataCaptureConfig"]
     assert capture["EnableCapture"] is True and capture["InitialSamplingPercentage"] == 20
     assert capture["DestinationS3Uri"] == "s3://mlplatform-model-monitor-333333333333/churn/capture"
     assert "KmsKeyId" in capture
-    assert "DataCaptureConfig" not in _one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]
+    assert "DataCaptureConfig" not in one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]
     buckets = {
         r["Properties"]["BucketName"]: r
-        for r in _resources(synthesized["prod/ServingFoundation"].template, "AWS::S3::Bucket")
+        for r in resources(synthesized["prod/ServingFoundation"].template, "AWS::S3::Bucket").values()
     }
     bucket = buckets["mlplatform-model-monitor-333333333333"]
     assert bucket["DeletionPolicy"] == "Retain"
@@ -75,16 +68,16 @@ def test_only_prod_captures_data_into_the_retained_encrypted_bucket(prod, test_s
 
 
 def test_test_serves_serverless_by_default(test_serving):
-    (variant,) = _one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]["ProductionVariants"]
+    (variant,) = one(test_serving, "AWS::SageMaker::EndpointConfig")["Properties"]["ProductionVariants"]
     assert variant["ServerlessConfig"] == {"MemorySizeInMB": 2048, "MaxConcurrency": 5}
     assert "InstanceType" not in variant
 
 
 def test_prod_autoscales_on_invocations_per_instance(prod):
-    target = _one(prod, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
+    target = one(prod, "AWS::ApplicationAutoScaling::ScalableTarget")["Properties"]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 4)
     assert target["ResourceId"] == "endpoint/mlplatform-churn-prod/variant/AllTraffic"
-    policy = _one(prod, "AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
+    policy = one(prod, "AWS::ApplicationAutoScaling::ScalingPolicy")["Properties"]
     tracking = policy["TargetTrackingScalingPolicyConfiguration"]
     assert (
         tracking["PredefinedMetricSpecification"]["PredefinedMetricType"]
@@ -92,7 +85,7 @@ def test_prod_autoscales_on_invocations_per_instance(prod):
     )
     assert tracking["TargetValue"] == 100
     # A promotion keeps the capacity autoscaling reached (not the new config's initial count).
-    assert _one(prod, "AWS::SageMaker::Endpoint")["Properties"]["RetainAllVariantProperties"] is True
+    assert one(prod, "AWS::SageMaker::Endpoint")["Properties"]["RetainAllVariantProperties"] is True
 
 
 @pytest.mark.parametrize("role", ["test", "prod"])
@@ -101,7 +94,7 @@ def test_error_rate_alarms_use_documented_metric_math(role, synthesized):
     template = synthesized[f"{role}/Serving-churn"].template
     expressions = {
         query["Expression"]
-        for alarm in _resources(template, "AWS::CloudWatch::Alarm")
+        for alarm in resources(template, "AWS::CloudWatch::Alarm").values()
         for query in alarm["Properties"].get("Metrics", [])
         if "Expression" in query
     }
@@ -109,7 +102,7 @@ def test_error_rate_alarms_use_documented_metric_math(role, synthesized):
 
 
 def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
-    endpoint = _one(prod, "AWS::SageMaker::Endpoint")
+    endpoint = one(prod, "AWS::SageMaker::Endpoint")
     deployment = endpoint["Properties"]["DeploymentConfig"]
     routing = deployment["BlueGreenUpdatePolicy"]["TrafficRoutingConfiguration"]
     assert routing["Type"] == "CANARY" and routing["CanarySize"] == {"Type": "CAPACITY_PERCENT", "Value": 10}
@@ -127,11 +120,11 @@ def test_prod_updates_blue_green_with_a_canary_and_roll_back_on_alarms(prod):
 
 
 def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesized):
-    names = {a["Properties"]["AlarmName"] for a in _resources(prod, "AWS::CloudWatch::Alarm")}
+    names = {a["Properties"]["AlarmName"] for a in resources(prod, "AWS::CloudWatch::Alarm").values()}
     for kind in ("5xx", "4xx", "latency", "cpu", "memory"):
         assert f"mlplatform-churn-prod-{kind}" in names
-    assert all(a["Properties"]["AlarmActions"] for a in _resources(prod, "AWS::CloudWatch::Alarm"))
-    topic = _one(synthesized["prod/ServingFoundation"].template, "AWS::SNS::Topic")
+    assert all(a["Properties"]["AlarmActions"] for a in resources(prod, "AWS::CloudWatch::Alarm").values())
+    topic = one(synthesized["prod/ServingFoundation"].template, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in topic["Properties"]
 
 
@@ -139,12 +132,12 @@ def test_failed_monitoring_executions_reach_the_alert_topic_directly(prod, synth
     """Not through an alarm on AWS/Events TriggeredRules, which exists only for rules with targets."""
     assert not [
         a
-        for a in _resources(prod, "AWS::CloudWatch::Alarm")
+        for a in resources(prod, "AWS::CloudWatch::Alarm").values()
         if a["Properties"].get("Namespace") == "AWS/Events"
     ]
     (failed,) = [
         r
-        for r in _resources(prod, "AWS::Events::Rule")
+        for r in resources(prod, "AWS::Events::Rule").values()
         if r["Properties"]["EventPattern"]["detail"].get("ProcessingJobStatus") == ["Failed"]
     ]
     (target,) = failed["Properties"]["Targets"]
@@ -169,7 +162,7 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     }
     assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "mlplatform-churn-prod"
     assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
-    schedule = _one(prod, "AWS::SageMaker::MonitoringSchedule")
+    schedule = one(prod, "AWS::SageMaker::MonitoringSchedule")
     # A generated name (promotions replace the job definition), taken from its ARN.
     assert "JobDefinitionName" not in job
     assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == {
@@ -177,7 +170,7 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     }
     drift = [
         a
-        for a in _resources(prod, "AWS::CloudWatch::Alarm")
+        for a in resources(prod, "AWS::CloudWatch::Alarm").values()
         if a["Properties"].get("Namespace") == "aws/sagemaker/Endpoints/data-metrics"
     ]
     assert sorted(a["Properties"]["MetricName"] for a in drift) == [
@@ -190,7 +183,7 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
 def test_violations_cross_to_the_dev_monitoring_bus(prod):
     forward = next(
         r
-        for r in _resources(prod, "AWS::Events::Rule")
+        for r in resources(prod, "AWS::Events::Rule").values()
         if r["Properties"]["EventPattern"]["detail"].get("ExitMessage")
     )
     (target,) = forward["Properties"]["Targets"]
@@ -202,14 +195,14 @@ def test_violations_cross_to_the_dev_monitoring_bus(prod):
 
 def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
     dev = synthesized["dev/RetrainingLoop"].template
-    policy = _one(dev, "AWS::Events::EventBusPolicy")["Properties"]
+    policy = one(dev, "AWS::Events::EventBusPolicy")["Properties"]
     statement = policy["Statement"]
     assert statement["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
     assert statement["Action"] == "events:PutEvents"
     assert statement["Condition"] == {"StringEquals": {"events:source": "aws.sagemaker"}}
     rule = next(
         r
-        for r in _resources(dev, "AWS::Events::Rule")
+        for r in resources(dev, "AWS::Events::Rule").values()
         if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"]
     )
     (notify,) = rule["Properties"]["Targets"]  # the example config notifies only (retrain_on_drift = false)
@@ -256,13 +249,13 @@ def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example
     add_checks(app)
     app.synth()
     serving = next(s for s in read_assembly(tmp_path) if s.name == "prod-Serving-churn").template
-    job = _one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
+    job = one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
     assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
     assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {
         "S3Uri": "s3://labels-bucket/churn/ground-truth"
     }
     kinds = sorted(
         s["Properties"]["MonitoringScheduleConfig"]["MonitoringType"]
-        for s in _resources(serving, "AWS::SageMaker::MonitoringSchedule")
+        for s in resources(serving, "AWS::SageMaker::MonitoringSchedule").values()
     )
     assert kinds == ["DataQuality", "ModelQuality"]
