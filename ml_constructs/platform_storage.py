@@ -17,6 +17,7 @@ from constructs import Construct
 
 from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
+from platform_config import naming
 
 # Each data bucket: its construct id and the key it is encrypted with.
 DATA_BUCKETS = {
@@ -64,13 +65,13 @@ class PlatformStorage(Construct):
             "data": platform_key(
                 self,
                 "DataKey",
-                alias=f"alias/{platform}/data",
+                alias=naming.key_alias(platform, "data"),
                 description="Encrypts raw and processed data and Studio's EFS",
             ),
             "artifacts": platform_key(
                 self,
                 "ModelArtifactsKey",
-                alias=f"alias/{platform}/model-artifacts",
+                alias=naming.key_alias(platform, "model-artifacts"),
                 description="Encrypts model artifacts shared with test and prod",
             ),
         }

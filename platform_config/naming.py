@@ -59,6 +59,12 @@ def bucket(platform: str, purpose: str, account_id: str) -> str:
     return f"{platform}-{purpose}-{account_id}"
 
 
+def key_alias(platform: str, purpose: str) -> str:
+    """A KMS key's alias. Test and prod keys carry their account's role in `purpose`, so that a
+    single-account trial (all three stages in one account and region) gets distinct aliases."""
+    return f"alias/{platform}/{purpose}"
+
+
 def model_build_outputs(project: str) -> str:
     """The key prefix, in the model-artifacts bucket, of a project's model-build executions."""
     return f"{project}/model-build"

@@ -273,6 +273,7 @@ def serving_foundation_stack(
         "ServingFoundation",
         platform=platform,
         account_label=role,
+        key_alias=naming.key_alias(platform, f"{role}-serving"),
         alert_emails=config.platform.alert_emails,
         monitoring_buckets=(
             naming.bucket(platform, "model-monitor", account_id),

@@ -13,6 +13,7 @@ from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
 from ml_constructs.promotion_events import AuditTrail, PromotionTrigger
 from ml_constructs.promotion_pipeline import PromotionPipeline, PromotionProps
+from platform_config import naming
 
 
 class PromotionStack(Stack):
@@ -34,7 +35,7 @@ class PromotionStack(Stack):
         self.key = platform_key(
             self,
             "PromotionKey",
-            alias=f"alias/{platform}/promotion",
+            alias=naming.key_alias(platform, "promotion"),
             description="Encrypts promotion artifacts, the audit trail and the promotion functions' data",
         )
         self.gate = NotificationTopic(

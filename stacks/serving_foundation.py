@@ -22,6 +22,7 @@ class ServingFoundationStack(Stack):
         *,
         platform: str,
         account_label: str,
+        key_alias: str,
         alert_emails: Sequence[str],
         monitoring_buckets: tuple[str, str] | None,
     ) -> None:
@@ -34,7 +35,7 @@ class ServingFoundationStack(Stack):
         self.key = platform_key(
             self,
             "ServingKey",
-            alias=f"alias/{platform}/serving",
+            alias=key_alias,
             description="Encrypts endpoint volumes, captured requests and monitoring reports",
         )
         self.alerts = NotificationTopic(
