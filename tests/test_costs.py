@@ -16,6 +16,7 @@ from itertools import count
 import pytest
 
 from cfn.assembly import SynthesizedStack
+from platform_config.schema import sagemaker_regions
 from tooling.costs import (
     PRICES_FILE,
     AccountCost,
@@ -42,6 +43,7 @@ public_ipv4_hour = 0.005
 [fallback]
 base_region = "us-east-1"
 multiplier = 1.2
+regions = ["ap-southeast-4"]
 [regions.us-east-1]
 interface_endpoint_az_hour = 0.01
 nat_gateway_hour = 0.045
@@ -209,7 +211,8 @@ def test_price_table_reads_a_region_its_fallback_and_says_when_a_price_is_missin
     fallback = TEST_PRICES.regional("ap-southeast-4", "ml.m5.large", "sagemaker_processing")
     assert fallback is not None and fallback.fallback
     assert fallback.per_unit == pytest.approx(0.115 * 1.2)
-    assert fallback.source == "FALLBACK: ap-southeast-4 not in prices.toml, us-east-1 × 1.2"
+    assert fallback.source == "ap-southeast-4†"
+    assert TEST_PRICES.regional("sa-east-1", "nat_gateway_hour") is None  # neither priced nor listed
     assert TEST_PRICES.regional("eu-west-1", "ml.p5.48xlarge", "sagemaker_hosting") is None
     assert TEST_PRICES.regional("eu-west-1", "ml.m5.large", "no_such_table") is None
     assert TEST_PRICES.global_rate("kms_key_month") == 1.00
@@ -887,10 +890,25 @@ def test_unknown_region_uses_the_flagged_fallback(make_stack):
 
     served = line(account, "endpoint churn-prod/AllTraffic")
     assert served.monthly_usd == 100.74  # $0.115 (us-east-1) × 1.2 × 730 h
-    assert "FALLBACK" in served.note and "ap-southeast-4" in served.note
+    assert "ap-southeast-4†" in served.note
     assert line(account, "NAT gateways").monthly_usd == 39.42  # $0.045 × 1.2 × 730
     assert account.fallback_regions == ("ap-southeast-4",)
-    assert "FALLBACK prices (approximate) for ap-southeast-4" in format_costs([account])
+    report = format_costs([account, account], TEST_PRICES)
+    explained = (
+        "† no list price for ap-southeast-4 in tooling/prices.toml; the estimate uses us-east-1 × 1.2 there"
+    )
+    assert report.count(explained) == 1 and report.rstrip().endswith("for real prices)")
+
+
+def test_every_region_the_config_accepts_is_priced_or_flagged():
+    """A new SageMaker region in botocore's data fails here until prices.toml prices or lists it."""
+    assert PriceTable.load().unpriced(sagemaker_regions()) == []
+
+
+def test_a_region_neither_priced_nor_flagged_is_caught():
+    """Negative control: the test table prices two regions and flags one."""
+    assert TEST_PRICES.unpriced(["eu-west-1", "ap-southeast-4", "sa-east-1"]) == ["sa-east-1"]
+    assert PriceTable.load().unpriced(["xx-nowhere-1"]) == ["xx-nowhere-1"]
 
 
 def test_accounts_by_role_in_stack_order_and_regions_kept_apart(make_stack):

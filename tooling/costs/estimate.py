@@ -20,7 +20,7 @@ def estimate(stacks: Iterable[SynthesizedStack], prices: PriceTable | None = Non
     accounts: dict[str, _Account] = {}
     for stack in stacks:
         account = accounts.setdefault(stack.stage, _Account(stack.stage, stack.account))
-        if not prices.has_region(stack.region):
+        if stack.region in prices.fallback_regions and not prices.has_region(stack.region):
             account.fallback_regions.add(stack.region)
         template = Template(stack.template, stack.region, prices)
         for logical_id, resource in template.resources.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tooling.costs.model import AccountCost, CostLine, condition_label
+from tooling.costs.prices import PriceTable
 
 _HEADER = (
     "Idle cost per account: estimates at on-demand list prices, idle (no requests, jobs or data), "
@@ -10,8 +11,9 @@ _HEADER = (
 )
 
 
-def format_costs(accounts: list[AccountCost]) -> str:
-    """Per account, a short table and its total, after one line saying what these numbers are."""
+def format_costs(accounts: list[AccountCost], prices: PriceTable | None = None) -> str:
+    """Per account, a short table and its total, after one line saying what these numbers are; the
+    fallback prices are explained once, at the end."""
     out = [_HEADER]
     for account in accounts:
         out.append(f"\n{account.role} account {account.account}")
@@ -22,11 +24,9 @@ def format_costs(accounts: list[AccountCost]) -> str:
         out.append(f"  {'what':<{width}}{'qty':>7}  {'USD/month':>10}  note")
         out.extend(_row(line, width) for line in account.lines)
         out.append(_total(account))
-        if account.fallback_regions:
-            out.append(
-                f"  FALLBACK prices (approximate) for {', '.join(account.fallback_regions)}: "
-                "not in tooling/prices.toml"
-            )
+    fallback = {region for account in accounts for region in account.fallback_regions}
+    if fallback:
+        out.append("\n" + (prices or PriceTable.load()).fallback_note(fallback))
     return "\n".join(out)
 
 
