@@ -21,6 +21,8 @@ def main() -> None:
         config = load_config(app.node.try_get_context("config") or "config/example.toml")
     except ConfigError as error:
         sys.exit(f"config error: {error}")
+    for warning in config.warnings():
+        print(f"config warning: {warning}", file=sys.stderr)
     build_platform(app, config)
     try:
         app.synth()

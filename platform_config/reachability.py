@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-# The VPCs of the platform: dev (Studio and model-build jobs), and test and prod (serving).
+AccountRole = Literal["dev", "test", "prod"]
+# The kinds of VPC of the platform: dev (Studio and model-build jobs), and test and prod (serving).
 Vpc = Literal["dev", "serving"]
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
@@ -86,3 +87,8 @@ def interface_services(vpc: Vpc, *, feature_store: bool) -> tuple[str, ...]:
         if service not in GATEWAY_SERVICES
     )
     return tuple(dict.fromkeys(needed))
+
+
+def vpc_of(role: str) -> Vpc:
+    """The kind of VPC an account has: dev runs Studio and jobs, test and prod serve."""
+    return "dev" if role == "dev" else "serving"

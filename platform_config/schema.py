@@ -12,11 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from platform_config.reachability import Vpc, interface_services
+from platform_config.reachability import AccountRole, Vpc, interface_services, vpc_of
 from platform_config.regions import image_regions
 
-ACCOUNT_ROLES = ("dev", "test", "prod")
-AccountRole = Literal["dev", "test", "prod"]
+ACCOUNT_ROLES: tuple[AccountRole, ...] = ("dev", "test", "prod")
 
 # AWS publishes the AWS/Billing EstimatedCharges metric only in us-east-1.
 BILLING_METRICS_REGION = "us-east-1"
@@ -192,46 +191,75 @@ OPTIONAL_INTERFACE_ENDPOINTS = tuple(
     if service not in REQUIRED_INTERFACE_ENDPOINTS
 )
 KNOWN_INTERFACE_ENDPOINTS = REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS
+Egress = Literal["vpc-endpoints-only", "nat-gateway"]
 
 
-class Network(Frozen):
-    """How Studio and jobs reach AWS: private endpoints only (default), or the internet through NAT.
+class AccountNetwork(Frozen):
+    """One account's way out of its VPC: none, with an interface endpoint for each service its
+    workflows call (the default), or one NAT gateway to the internet, which reaches every service
+    and needs no endpoints. Interface endpoints bill per AZ-hour and a NAT gateway by the hour, so
+    each account chooses its own: NAT for dev's pip installs need not put NAT into prod."""
 
-    Interface endpoints bill per AZ-hour, so their set is config: with `nat-gateway` egress none are
-    needed (one NAT gateway is cheaper than the endpoint set), without it the ones the workflows
-    call must be there (checked with the rest of the config, which says which workflows are on).
-    """
-
-    egress: Literal["vpc-endpoints-only", "nat-gateway"] = "vpc-endpoints-only"
-    cidr: str = "10.20.0.0/16"
+    egress: Egress = "vpc-endpoints-only"
+    # None: the endpoints the account's workflows call when there is no route out; none behind NAT.
     interface_endpoints: tuple[str, ...] | None = None
-    # Test and prod VPCs host endpoints only: SageMaker pulls images through ECR endpoints and model
-    # artifacts and captures through the free S3 gateway endpoint.
-    serving_interface_endpoints: tuple[str, ...] = interface_services("serving", feature_store=False)
 
-    @model_validator(mode="after")
-    def _known_endpoints(self) -> Network:
-        listed = {*(self.interface_endpoints or ()), *self.serving_interface_endpoints}
-        unknown = listed - set(KNOWN_INTERFACE_ENDPOINTS)
+    @field_validator("interface_endpoints")
+    @classmethod
+    def _known_endpoints(cls, services: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        unknown = sorted(set(services or ()) - set(KNOWN_INTERFACE_ENDPOINTS))
         if unknown:
             raise ValueError(
-                f"interface_endpoints has unknown service(s) {sorted(unknown)}; fix: use some of "
-                f"{list(KNOWN_INTERFACE_ENDPOINTS)}"
+                f"unknown service(s) {unknown}; fix: use some of {list(KNOWN_INTERFACE_ENDPOINTS)}"
             )
-        return self
+        return services
 
-    @property
-    def endpoint_services(self) -> tuple[str, ...]:
+    def endpoint_services(self, vpc: Vpc, *, feature_store: bool) -> tuple[str, ...]:
         if self.interface_endpoints is not None:
             return self.interface_endpoints
-        return REQUIRED_INTERFACE_ENDPOINTS if self.egress == "vpc-endpoints-only" else ()
+        return (
+            interface_services(vpc, feature_store=feature_store)
+            if self.egress == "vpc-endpoints-only"
+            else ()
+        )
 
     def unreachable(self, vpc: Vpc, *, feature_store: bool) -> list[str]:
         """The interface endpoints the VPC's workflows call that it lacks (none behind NAT)."""
         if self.egress == "nat-gateway":
             return []
-        present = self.endpoint_services if vpc == "dev" else self.serving_interface_endpoints
+        present = self.endpoint_services(vpc, feature_store=feature_store)
         return [s for s in interface_services(vpc, feature_store=feature_store) if s not in present]
+
+
+# The keys `[network]` had when egress and endpoints were one choice for all three accounts.
+_FORMER_NETWORK_KEYS = {
+    "egress": "network.dev.egress, network.test.egress and network.prod.egress",
+    "interface_endpoints": "network.dev.interface_endpoints",
+    "serving_interface_endpoints": "network.test.interface_endpoints and network.prod.interface_endpoints",
+}
+
+
+class Network(Frozen):
+    """The VPC address range every account uses, and each account's way out."""
+
+    cidr: str = "10.20.0.0/16"
+    dev: AccountNetwork = AccountNetwork()
+    test: AccountNetwork = AccountNetwork()
+    prod: AccountNetwork = AccountNetwork()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _former_keys(cls, data: Any) -> Any:
+        for key, now in _FORMER_NETWORK_KEYS.items():
+            if isinstance(data, dict) and key in data:
+                raise ValueError(
+                    f"{key} is now set per account; fix: move it to {now} "
+                    "(each defaults to vpc-endpoints-only with the endpoints its workflows call)"
+                )
+        return data
+
+    def of(self, role: AccountRole) -> AccountNetwork:
+        return {"dev": self.dev, "test": self.test, "prod": self.prod}[role]
 
 
 class Studio(Frozen):
@@ -411,18 +439,29 @@ class PlatformConfig(Frozen):
     @model_validator(mode="after")
     def _workflows_reachable(self) -> PlatformConfig:
         """Without internet, every workflow's services need an endpoint (platform_config/reachability.py)."""
-        checks: tuple[tuple[Vpc, str], ...] = (
-            ("dev", "interface_endpoints"),
-            ("serving", "serving_interface_endpoints"),
-        )
-        for vpc, key in checks:
-            missing = self.network.unreachable(vpc, feature_store=self.studio.feature_store)
+        for role in ACCOUNT_ROLES:
+            missing = self.network.of(role).unreachable(vpc_of(role), feature_store=self.studio.feature_store)
             if missing:
                 raise ValueError(
-                    f"network.{key} lacks {missing}, which the {vpc} VPC's workflows call and cannot reach "
-                    'without an internet path; fix: add them, or set network.egress = "nat-gateway"'
+                    f"network.{role}.interface_endpoints lacks {missing}, which the {role} VPC's workflows call "
+                    "and cannot reach without an internet path; "
+                    f'fix: add them, or set network.{role}.egress = "nat-gateway"'
                 )
         return self
+
+    def interface_endpoints(self, role: AccountRole) -> tuple[str, ...]:
+        """The interface endpoints the account's VPC gets."""
+        return self.network.of(role).endpoint_services(vpc_of(role), feature_store=self.studio.feature_store)
+
+    def warnings(self) -> list[str]:
+        """One line per setting that is valid but probably not what was meant."""
+        return [
+            f'network.{role} has egress = "nat-gateway" and {len(network.interface_endpoints or ())} interface '
+            "endpoints: it pays for both ways out (see the idle-cost summary); fix: remove "
+            f"network.{role}.interface_endpoints unless traffic must stay private, or drop the NAT gateway"
+            for role in ACCOUNT_ROLES
+            if (network := self.network.of(role)).egress == "nat-gateway" and network.interface_endpoints
+        ]
 
     @field_validator("people")
     @classmethod

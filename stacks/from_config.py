@@ -78,7 +78,6 @@ def billing_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Bi
 
 
 def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> NetworkStack:
-    network = config.network
     serving = role != "dev"
     return NetworkStack(
         stage,
@@ -87,10 +86,10 @@ def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Ne
         if serving
         else "VPC for Studio and SageMaker jobs (dev)",
         props=VpcProps(
-            cidr=network.cidr,
+            cidr=config.network.cidr,
             zones=getattr(config.accounts, role).availability_zones,
-            with_nat=network.egress == "nat-gateway",
-            interface_endpoints=network.serving_interface_endpoints if serving else network.endpoint_services,
+            with_nat=config.network.of(role).egress == "nat-gateway",
+            interface_endpoints=config.interface_endpoints(role),
         ),
     )
 

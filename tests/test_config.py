@@ -83,13 +83,13 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             id="missing-setting",
         ),
         pytest.param(
-            _edit('egress = "vpc-endpoints-only"', 'egres = "vpc-endpoints-only"'),
-            "network.egres is not a known setting; fix: remove it or correct its spelling",
+            _edit('prod = { egress = "vpc-endpoints-only" }', 'prod = { egres = "vpc-endpoints-only" }'),
+            "network.prod.egres is not a known setting; fix: remove it or correct its spelling",
             id="misspelt-setting",
         ),
         pytest.param(
-            _edit('egress = "vpc-endpoints-only"', 'egress = "open"'),
-            "network.egress must be one of 'vpc-endpoints-only' or 'nat-gateway'",
+            _edit('test = { egress = "vpc-endpoints-only" }', 'test = { egress = "open" }'),
+            "network.test.egress must be one of 'vpc-endpoints-only' or 'nat-gateway'",
             id="unknown-choice",
         ),
         pytest.param(
@@ -128,13 +128,13 @@ def _edit(old: str, new: str, count: int = 1) -> str:
         ),
         pytest.param(
             _edit('"kms", "codepipeline"]', '"kms"]'),
-            "network.interface_endpoints lacks ['codepipeline'], which the dev VPC's workflows call and cannot "
-            'reach without an internet path; fix: add them, or set network.egress = "nat-gateway"',
+            "network.dev.interface_endpoints lacks ['codepipeline'], which the dev VPC's workflows call and "
+            'cannot reach without an internet path; fix: add them, or set network.dev.egress = "nat-gateway"',
             id="no-codepipeline-endpoint",
         ),
         pytest.param(
             _edit("feature_store = false", "feature_store = true"),
-            "network.interface_endpoints lacks ['sagemaker.featurestore-runtime'], which the dev VPC's",
+            "network.dev.interface_endpoints lacks ['sagemaker.featurestore-runtime'], which the dev VPC's",
             id="feature-store-without-its-endpoint",
         ),
         pytest.param(
@@ -163,6 +163,24 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             ),
             "is not in the dev account 111111111111, where the registry is; fix:",
             id="approver-outside-dev",
+        ),
+        pytest.param(
+            _edit("[network]\n", '[network]\negress = "nat-gateway"\n'),
+            "network: egress is now set per account; fix: move it to network.dev.egress, network.test.egress "
+            "and network.prod.egress",
+            id="former-shared-egress",
+        ),
+        pytest.param(
+            _edit(
+                'test = { egress = "vpc-endpoints-only" }', 'test = { interface_endpoints = ["ecr.apii"] }'
+            ),
+            "network.test.interface_endpoints: unknown service(s) ['ecr.apii']; fix: use some of",
+            id="unknown-endpoint-service",
+        ),
+        pytest.param(
+            _edit('prod = { egress = "vpc-endpoints-only" }', "prod = { interface_endpoints = [] }"),
+            "network.prod.interface_endpoints lacks ['ecr.api', 'ecr.dkr'], which the prod VPC's workflows call",
+            id="prod-without-its-ecr-endpoints",
         ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],

@@ -599,6 +599,48 @@ def test_interface_endpoints_bill_per_az_they_span_and_gateways_are_free(make_st
     assert "3 endpoints" in endpoints.note
 
 
+def subnets(*zones: str) -> dict:
+    return {
+        f"Subnet{i}": {"Type": "AWS::EC2::Subnet", "Properties": {"AvailabilityZone": z}}
+        for i, z in enumerate(zones)
+    }
+
+
+def test_each_way_out_says_what_the_other_would_cost(make_stack):
+    """Endpoints only: what one NAT gateway would cost instead; NAT only: what the endpoints its
+    workflows call would cost (dev: 8, serving: 2) in its zones; both: that it pays twice."""
+    zones = subnets("eu-west-1a", "eu-west-1b")
+    nat = {"Nat": {"Type": "AWS::EC2::NatGateway"}}
+    endpoints_only = make_stack(
+        {**zones, "E0": interface_endpoint(azs=2), "E1": interface_endpoint(azs=2)}, stage="prod"
+    )
+    nat_only = make_stack(
+        {**zones, **subnets("eu-west-1a", "eu-west-1b"), **nat}, stage="dev", account="111111111111"
+    )
+    both = make_stack({**zones, **nat, "E0": interface_endpoint(azs=2)}, stage="test", account="222222222222")
+
+    dev, test, prod = (a.notes for a in estimate([nat_only, both, endpoints_only], TEST_PRICES))
+
+    # $0.048 + $0.005 (its IPv4 address) × 730 h = $38.69; 8 endpoints × 2 AZs × $0.011 × 730 h = $128.48
+    assert dev == (
+        'egress: NAT gateway ≈ $38.69/month + $0.048/GB; network.dev.egress = "vpc-endpoints-only" instead: '
+        "8 endpoints × 2 AZs ≈ $128.48/month",
+    )
+    assert test == (
+        "egress pays twice: 1 interface endpoints ($16.06/month) beside the NAT gateway ($38.69/month); "
+        "see network.test.interface_endpoints",
+    )
+    assert prod == (
+        'egress: 2 interface endpoints ≈ $32.12/month, no route out; network.prod.egress = "nat-gateway" '
+        "instead: one NAT gateway and its IPv4 address ≈ $38.69/month + $0.048/GB",
+    )
+    assert prod[0] in format_costs(estimate([endpoints_only], TEST_PRICES), TEST_PRICES)
+
+
+def test_an_account_without_a_vpc_gets_no_egress_note(make_stack):
+    assert only(estimate([make_stack({"Key": {"Type": "AWS::KMS::Key"}})], TEST_PRICES)).notes == ()
+
+
 def test_interface_endpoint_with_unknown_subnets_is_flagged(make_stack):
     odd = {
         "Type": "AWS::EC2::VPCEndpoint",

@@ -355,7 +355,7 @@ def test_dev_vpc_has_no_internet_path_and_the_configured_endpoints(synthesized, 
         if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
     )
     assert endpoints == sorted(
-        f"com.amazonaws.eu-west-1.{s}" for s in example_config.network.endpoint_services
+        f"com.amazonaws.eu-west-1.{s}" for s in example_config.interface_endpoints("dev")
     )
     subnets = [
         r["Properties"]["AvailabilityZone"]
@@ -363,37 +363,6 @@ def test_dev_vpc_has_no_internet_path_and_the_configured_endpoints(synthesized, 
         if r["Type"] == "AWS::EC2::Subnet"
     ]
     assert subnets == list(example_config.accounts.dev.availability_zones)
-
-
-def test_nat_egress_config_gives_one_nat_gateway_and_no_paid_endpoints(tmp_path, example_config):
-    """The cheaper option for teams that accept internet egress, with the same checks."""
-    from aws_cdk import Stage
-
-    from cfn.assembly import read_assembly
-    from compliance.checks import add_checks
-    from stacks.from_config import network_stack
-    from tooling.synth import cdk_app
-
-    config = example_config.model_copy(
-        update={
-            "network": example_config.network.model_copy(
-                update={"egress": "nat-gateway", "interface_endpoints": None}
-            )
-        }
-    )
-    app = cdk_app(tmp_path)
-    stage = Stage(app, "dev", env={"account": "111111111111", "region": "eu-west-1"})
-    network_stack(stage, config, "dev")
-    add_checks(app)
-    app.synth()
-    (stack,) = read_assembly(tmp_path)
-    types = [r["Type"] for r in stack.template["Resources"].values()]
-    assert types.count("AWS::EC2::NatGateway") == 1
-    assert not [
-        r
-        for r in stack.template["Resources"].values()
-        if r["Type"] == "AWS::EC2::VPCEndpoint" and r["Properties"].get("VpcEndpointType") == "Interface"
-    ]
 
 
 def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synthesized):

@@ -11,6 +11,7 @@ from cfn.assembly import SynthesizedStack
 from tooling.costs.model import AccountCost, CostLine, Item, Summed
 from tooling.costs.prices import PriceTable
 from tooling.costs.rules import SUMMED, rule_for
+from tooling.costs.rules.network import egress_notes
 from tooling.costs.template import Resource, Template
 
 
@@ -65,7 +66,20 @@ class _Account:
             )
             for line in lines
         )
-        return AccountCost(self.role, self.account, rounded, tuple(sorted(self.fallback_regions)))
+        return AccountCost(
+            self.role, self.account, rounded, tuple(sorted(self.fallback_regions)), self._notes(prices)
+        )
+
+    def _notes(self, prices: PriceTable) -> tuple[str, ...]:
+        by_region: defaultdict[str, dict[str, Counter]] = defaultdict(dict)
+        for (kind, region, condition), n in self.sums.items():
+            if condition is None:
+                by_region[region][kind] = n
+        return tuple(
+            note
+            for region, sums in sorted(by_region.items())
+            for note in egress_notes(self.role, sums, region, prices)
+        )
 
     def _tally_lines(self) -> list[CostLine]:
         out = []

@@ -32,6 +32,7 @@ class AccountCost:
     account: str
     lines: tuple[CostLine, ...]
     fallback_regions: tuple[str, ...] = ()  # regions priced with the flagged fallback multiplier
+    notes: tuple[str, ...] = ()  # lines said after the total, e.g. what the other way out would cost
 
     @property
     def total(self) -> float:

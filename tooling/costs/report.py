@@ -24,6 +24,7 @@ def format_costs(accounts: list[AccountCost], prices: PriceTable | None = None) 
         out.append(f"  {'what':<{width}}{'qty':>7}  {'USD/month':>10}  note")
         out.extend(_row(line, width) for line in account.lines)
         out.append(_total(account))
+        out.extend(f"  {note}" for note in account.notes)
     fallback = {region for account in accounts for region in account.fallback_regions}
     if fallback:
         out.append("\n" + (prices or PriceTable.load()).fallback_note(fallback))

@@ -1,11 +1,13 @@
 """The network's hourly charges: interface VPC endpoints (per AZ each spans), NAT gateways and the
-public IPv4 addresses (EIPs) they use. Gateway endpoints (S3, DynamoDB) are free."""
+public IPv4 addresses (EIPs) they use. Gateway endpoints (S3, DynamoDB) are free. Each account's way
+out is a choice in config, so the report also says what the other choice would cost there."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 
+from platform_config.reachability import interface_services, vpc_of
 from tooling.costs.model import (
     ANY_REGION,
     CostLine,
@@ -93,4 +95,49 @@ def ipv4_lines(region: str, condition: str | None, n: Counter, prices: PriceTabl
             notes(note, condition_label(condition)),
             condition,
         )
+    ]
+
+
+def subnet(resource: Resource) -> Iterator[Item]:
+    """No charge of its own; its zone says how many AZs an endpoint-only VPC would pay for."""
+    yield Tally("no_charge", resource.type)
+    zone = resource.properties.get("AvailabilityZone")
+    if isinstance(zone, str):
+        yield Summed("zones", resource.region, None, {zone: 1})
+
+
+def no_lines(region: str, condition: str | None, n: Counter, prices: PriceTable) -> list[CostLine]:
+    """Numbers other lines and notes read, with no line of their own."""
+    return []
+
+
+def egress_notes(role: str, sums: dict[str, Counter], region: str, prices: PriceTable) -> list[str]:
+    """What the account's way out costs and what the other choice would (`sums`: kind -> numbers
+    summed in `region`); nothing for an account without a VPC or without prices."""
+    endpoint_rate = prices.regional(region, "interface_endpoint_az_hour")
+    nat_rate = prices.regional(region, "nat_gateway_hour")
+    zones = len(sums.get("zones", Counter()))
+    if not zones or endpoint_rate is None or nat_rate is None:
+        return []
+    hours = prices.hours_per_month
+    nat = (nat_rate.per_unit + prices.global_rate("public_ipv4_hour")) * hours
+    endpoints, gateways = sums.get("interface_endpoint", Counter()), sums.get("nat", Counter())["count"]
+    paid = endpoints["azs"] * endpoint_rate.per_unit * hours
+    key = f"network.{role}.egress"
+    if gateways and endpoints["endpoints"]:
+        return [
+            f"egress pays twice: {endpoints['endpoints']} interface endpoints (${paid:,.2f}/month) beside the "
+            f"NAT gateway (${nat * gateways:,.2f}/month); see network.{role}.interface_endpoints"
+        ]
+    if gateways:
+        needed = len(interface_services(vpc_of(role), feature_store=False))
+        instead = needed * zones * endpoint_rate.per_unit * hours
+        return [
+            f"egress: NAT gateway ≈ ${nat * gateways:,.2f}/month + {usd(nat_rate.per_unit)}/GB; "
+            f'{key} = "vpc-endpoints-only" instead: {needed} endpoints × {zones} AZs ≈ ${instead:,.2f}/month'
+        ]
+    return [
+        f"egress: {endpoints['endpoints']} interface endpoints ≈ ${paid:,.2f}/month, no route out; "
+        f'{key} = "nat-gateway" instead: one NAT gateway and its IPv4 address ≈ ${nat:,.2f}/month '
+        f"+ {usd(nat_rate.per_unit)}/GB"
     ]
