@@ -7,26 +7,44 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 CONFIG ?= config/example.toml
+# `make diff|deploy STAGE=test [PROFILE=test]`: the stage's stacks, with that profile's credentials.
+STAGE ?=
+PROFILE ?= $(STAGE)
 
-# Node 20 is end-of-life for jsii; the warning is known and says nothing about this app.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+# When make started, for the total time each command ends with.
+START := $(shell date +%s)
+ELAPSED = $$(( $$(date +%s) - $(START) ))
 
-.PHONY: synth test lint format bench lock pipeline-definition clean
+.PHONY: synth test lint format bench lock pipeline-definition diff deploy clean
 
 synth: $(VENV)/.synced node_modules/.installed
-	rm -rf cdk.out
-	npx --no-install cdk synth --quiet -c config=$(CONFIG)
-	$(PY) -m tooling.report cdk.out
+	@echo "==> synthesizing every stack of $(CONFIG), with every check (cdk-nag, ReplacementSafety)"
+	@rm -rf cdk.out
+	@npx --no-install cdk synth --quiet -c config=$(CONFIG) 2>&1 | { grep -v '^Supply a stack id' || true; }
+	@echo "==> linting the templates (cfn-lint) and summing up each account"
+	@$(PY) -m tooling.report cdk.out
+	@echo "==> make synth done in $(ELAPSED) s"
 
 test: lint node_modules/.installed
-	$(PY) -m pytest $(ARGS)
+	@echo "==> the test suite (pytest)"
+	@$(PY) -m pytest $(ARGS)
+	@echo "==> make test done in $(ELAPSED) s"
+
+# Before the CDK CLI starts, the profile must sign in to the stage's account (one line if not).
+diff deploy: $(VENV)/.synced node_modules/.installed
+	@test -n "$(STAGE)" || { echo "error: no stage given; fix: make $@ STAGE=dev (or test, prod)" >&2; exit 2; }
+	@$(PY) -m tooling.deploy_check --config $(CONFIG) --stage $(STAGE) $(if $(PROFILE),--profile $(PROFILE))
+	@npx --no-install cdk $@ -c config=$(CONFIG) '$(STAGE)/*' $(if $(PROFILE),--profile $(PROFILE))
 
 # Format, lint rules and types, as configured in pyproject.toml (run by `make test`, so by CI).
 lint: $(VENV)/.synced
-	$(VENV)/bin/ruff format --check --quiet .
-	$(VENV)/bin/ruff check --quiet .
-	$(VENV)/bin/mypy
-	$(VENV)/bin/vulture
+	@echo "==> format, lint, types and dead code (ruff, mypy, vulture)"
+	@$(VENV)/bin/ruff format --check --quiet .
+	@$(VENV)/bin/ruff check --quiet .
+	@$(VENV)/bin/mypy
+	@$(VENV)/bin/vulture
 
 # Rewrite the code in the project's format and apply the safe lint fixes.
 format: $(VENV)/.synced
@@ -47,14 +65,16 @@ lock: $(VENV)/.synced
 # Bytecode is compiled at install: aws-cdk-lib's modules are large, and where PYTHONDONTWRITEBYTECODE
 # is set Python would otherwise compile them again on every synth (seconds each time).
 $(VENV)/.synced: requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt
-	touch $@
+	@echo "==> Python environment: $(VENV) from requirements.txt (uv $(UV_VERSION); about 30 s the first time)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt
+	@touch $@
 
 node_modules/.installed: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@echo "==> CDK CLI and Node.js from package-lock.json (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 clean:
 	rm -rf cdk.out $(VENV) node_modules

@@ -3,6 +3,9 @@
 
 import sys
 
+import tooling.jsii_runtime  # noqa: F401  (first: how jsii runs is read when aws_cdk is imported)
+
+# isort: split
 from aws_cdk import App
 
 from compliance.report import unacknowledged_findings

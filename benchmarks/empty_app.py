@@ -1,5 +1,8 @@
 """The floor: a CDK app with one trivial resource, the same context and the same checks as app.py."""
 
+import tooling.jsii_runtime  # noqa: F401  (the same Node.js and settings as app.py)
+
+# isort: split
 from aws_cdk import App, CfnWaitConditionHandle, Stack
 
 from compliance.checks import add_checks

@@ -28,7 +28,6 @@ def time_synth(script: str, config: Path) -> float:
         env = os.environ | {
             "CDK_CONTEXT_JSON": json.dumps(context),
             "CDK_OUTDIR": outdir,
-            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "PYTHONPATH": str(ROOT),
         }
         started = time.perf_counter()

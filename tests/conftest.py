@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
+import tooling.jsii_runtime  # noqa: F401  (first: the same Node.js and settings as app.py)
+
+# isort: split
 import pytest
 from aws_cdk.assertions import Template
 
@@ -17,10 +19,6 @@ from platform_config import PlatformConfig, load_config
 from tooling.synth import ROOT, synthesize
 
 EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
-
-# jsii prints an end-of-life banner for Node 20 on every start; it is known and not ours to act on.
-QUIET_JSII = {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
-os.environ.update(QUIET_JSII)
 
 
 @pytest.fixture(scope="session")

@@ -45,3 +45,32 @@ def test_cfn_lint_would_find_a_broken_template(tmp_path):
     stack = SynthesizedStack("dev", "dev-Broken", "dev/Broken", "111111111111", "eu-west-1", template)
     findings = lint_stacks([stack])
     assert findings and findings[0].startswith("dev-Broken: E3002")
+
+
+def test_cfn_lint_checks_each_template_against_its_own_region(tmp_path):
+    """A type that exists in us-east-1 but not in eu-west-1 is a finding for an eu-west-1 stack only
+    (cfnlint.api.lint, given a config, linted every template against us-east-1)."""
+    template = tmp_path / "regional.template.json"
+    template.write_text(
+        json.dumps(
+            {
+                "Resources": {
+                    "Rule": {
+                        "Type": "AWS::AccessAnalyzer::ArchiveRule",
+                        "Properties": {
+                            "AnalyzerName": "a",
+                            "Filter": {"p": {"Eq": ["x"]}},
+                            "RuleName": "r",
+                        },
+                    }
+                }
+            }
+        )
+    )
+
+    def stack(region: str) -> SynthesizedStack:
+        return SynthesizedStack("dev", f"dev-{region}", "dev/R", "111111111111", region, template)
+
+    assert lint_stacks([stack("us-east-1")]) == []
+    (finding,) = lint_stacks([stack("eu-west-1")])
+    assert finding.startswith("dev-eu-west-1: E3006") and "eu-west-1" in finding

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from platform_config import ConfigError, load_config
-from tests.conftest import EXAMPLE_CONFIG, QUIET_JSII
+from tests.conftest import EXAMPLE_CONFIG
 from tooling.synth import ROOT
 
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
@@ -211,7 +211,6 @@ def test_app_stops_before_synthesis_on_bad_config(tmp_path):
         cwd=ROOT,
         env={
             **os.environ,
-            **QUIET_JSII,
             "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}),
             "CDK_OUTDIR": str(outdir),
         },

@@ -174,7 +174,7 @@ def test_resolve_refuses_to_promote_before_the_serving_stages_are_deployed(regis
     assert err[-1] == (
         "resolve_package: prod-Serving-churn is not deployed in account 333333333333 (its check role "
         "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check cannot be assumed); fix: deploy the test "
-        "and prod stages before promoting (npx cdk deploy 'test/*' 'prod/*'; README, 'Bootstrap, diff, deploy')"
+        "and prod stages before promoting (make deploy STAGE=test, then STAGE=prod; README, 'Bootstrap, diff, deploy')"
     )
 
 

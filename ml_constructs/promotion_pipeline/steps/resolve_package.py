@@ -100,7 +100,7 @@ def check_targets_deployed(sts, environ: Mapping[str, str]) -> None:
             raise common.StepError(
                 f"{stack} is not deployed in account {role.split(':')[4]} (its check role {role} cannot be "
                 "assumed); fix: deploy the test and prod stages before promoting "
-                "(npx cdk deploy 'test/*' 'prod/*'; README, 'Bootstrap, diff, deploy')"
+                "(make deploy STAGE=test, then STAGE=prod; README, 'Bootstrap, diff, deploy')"
             ) from None
 
 
