@@ -15,7 +15,7 @@ import math
 JOBS_SUBNET_MASK = 20
 EGRESS_SUBNET_MASK = 26
 LARGEST_VPC, SMALLEST_VPC = 16, 28
-PRIVATE_RANGES = tuple(ipaddress.ip_network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+PRIVATE_RANGES = tuple(ipaddress.IPv4Network(r) for r in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 
 
 def vpc_cidr(value: str) -> str:
@@ -28,7 +28,7 @@ def vpc_cidr(value: str) -> str:
         raise ValueError(
             f"'{value}' is not an IPv4 CIDR block; fix: write one such as '10.20.0.0/16'"
         ) from None
-    if network.version != 4:
+    if not isinstance(network, ipaddress.IPv4Network):
         raise ValueError(f"'{value}' is not IPv4; fix: give the VPC an IPv4 block such as '10.20.0.0/16'")
     if str(network) != value:
         raise ValueError(f"'{value}' has host bits set; fix: use its network address, '{network}'")

@@ -60,10 +60,10 @@ def _model_at(location: tuple[str | int, ...]) -> type[BaseModel] | None:
         if isinstance(part, int):
             continue
         field = model.model_fields.get(part)
+        annotation = field.annotation if field else None
         inner = [
             t
-            for t in (field.annotation, *typing.get_args(field.annotation))
-            if field
+            for t in (annotation, *typing.get_args(annotation))
             if isinstance(t, type) and issubclass(t, BaseModel)
         ]
         if not inner:

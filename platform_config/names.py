@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import get_args
 
 from platform_config import naming
@@ -234,33 +235,41 @@ def too_long(key: Key) -> str | None:
     return None
 
 
-def keys(platform: str, projects, people) -> list[Key]:
+def _project(platform: str, group: str | None, value: str) -> Parts:
+    """A project's parts; a defaulted model package group (`<platform>-<project>`) grows with it."""
+    return Parts(platform=platform, project=value, group=group or f"{platform}-{value}")
+
+
+def _setting(parts: Parts, field: str, value: str) -> Parts:
+    return replace(parts, **{field: value})
+
+
+def keys(
+    platform: str,
+    projects: list[tuple[str, str | None, tuple[str, ...]]],
+    people: list[str],
+) -> list[Key]:
     """Each name the config sets, in the order of the checks: the platform's first (its limit holds for
     the shortest project), then each project's, its model package group's and features', then people's.
 
-    `projects`: (name, group or None if defaulted, alarm features); `people`: names.
+    `projects`: (name, model package group or None if defaulted, alarm features) of each.
     """
-    found = [Key("platform.name", platform, lambda v: Parts(platform=v, group=f"{v}-a"))]
+    found = [Key("platform.name", platform, _platform)]
     for i, (project, group, features) in enumerate(projects):
-        here = Parts(platform=platform, project=project, group=group or f"{platform}-{project}")
-        found.append(
-            Key(
-                f"projects[{i}].name",
-                project,
-                lambda v, g=group: replace(here, project=v, group=g or f"{platform}-{v}"),
-            )
-        )
+        here = _project(platform, group, project)
+        found.append(Key(f"projects[{i}].name", project, partial(_project, platform, group)))
         if group:
-            found.append(
-                Key(f"projects[{i}].model_package_group", group, lambda v, h=here: replace(h, group=v))
-            )
+            found.append(Key(f"projects[{i}].model_package_group", group, partial(_setting, here, "group")))
         found += [
-            Key(
-                f"projects[{i}].monitoring.alarm_features[{j}]",
-                feature,
-                lambda v, h=here: replace(h, feature=v),
-            )
+            Key(f"projects[{i}].monitoring.alarm_features[{j}]", feature, partial(_setting, here, "feature"))
             for j, feature in enumerate(features)
         ]
-    found += [Key(f"people[{i}].name", person, lambda v: Parts(person=v)) for i, person in enumerate(people)]
+    found += [
+        Key(f"people[{i}].name", person, partial(_setting, Parts(), "person"))
+        for i, person in enumerate(people)
+    ]
     return found
+
+
+def _platform(value: str) -> Parts:
+    return Parts(platform=value, group=f"{value}-a")

@@ -15,7 +15,11 @@ from tooling.instance_types import to_json
 
 # Each key, how to set it in the example, and its use.
 KEYS = {
-    "studio.default_instance_type": ('default_instance_type = "ml.t3.medium"', "default_instance_type = {}", "studio"),
+    "studio.default_instance_type": (
+        'default_instance_type = "ml.t3.medium"',
+        "default_instance_type = {}",
+        "studio",
+    ),
     "projects[0].training_instance_type": (
         'training_instance_type = "ml.m5.large"',
         "training_instance_type = {}",
@@ -110,11 +114,9 @@ def test_no_text_outside_a_use_passes(key, value):
 
 
 def test_a_serverless_test_endpoint_refuses_instance_settings():
-    message = refusal(edit("max_concurrency = 5 }", 'max_concurrency = 5, instance_count = 2 }'))
+    message = refusal(edit("max_concurrency = 5 }", "max_concurrency = 5, instance_count = 2 }"))
     assert message.startswith("projects[0].test_serving: instance_count has no effect on a serverless")
-    message = refusal(
-        edit("test_serving = { serverless = true,", "test_serving = { serverless = false,")
-    )
+    message = refusal(edit("test_serving = { serverless = true,", "test_serving = { serverless = false,"))
     assert message.startswith("projects[0].test_serving: memory_mb has no effect on an instance-backed")
 
 

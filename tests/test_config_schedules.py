@@ -70,7 +70,10 @@ DOCUMENTED_HOURS = {"*", "0", "5", "12", "0/2", "23/24"}
 @given(st.lists(st.sampled_from(FIELDS), min_size=4, max_size=7))
 def test_a_cron_is_accepted_only_in_a_documented_shape(fields):
     documented = (
-        len(fields) == 6 and fields[0] == "0" and fields[1] in DOCUMENTED_HOURS and fields[2:] == ["?", "*", "*", "*"]
+        len(fields) == 6
+        and fields[0] == "0"
+        and fields[1] in DOCUMENTED_HOURS
+        and fields[2:] == ["?", "*", "*", "*"]
     )
     assert (schedule_problem(f"cron({' '.join(fields)})") is None) == documented
 

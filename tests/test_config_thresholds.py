@@ -35,7 +35,16 @@ def test_a_metric_the_pipeline_does_not_compute_is_refused(name):
     assert "fix: use " in message
 
 
-@pytest.mark.parametrize(("minimum", "outcome"), [(2.0, "no model can ever pass"), (1.01, "no model can ever pass"), (-0.1, "every model passes"), ("nan", "no model can ever pass"), ("inf", "no model can ever pass")])
+@pytest.mark.parametrize(
+    ("minimum", "outcome"),
+    [
+        (2.0, "no model can ever pass"),
+        (1.01, "no model can ever pass"),
+        (-0.1, "every model passes"),
+        ("nan", "no model can ever pass"),
+        ("inf", "no model can ever pass"),
+    ],
+)
 def test_a_minimum_outside_the_metrics_range_is_refused(minimum, outcome):
     message = refusal(_gate("auc", minimum))
     assert message.startswith("projects[0].quality_threshold: minimum ")
@@ -55,12 +64,21 @@ def test_the_ranges_edges_load(minimum):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("retrain_on_drift = false }", "retrain_on_drift = false, drift_alarm_threshold = 1.0 }",
-         "projects[0].monitoring.drift_alarm_threshold must be less than 1; fix:"),
-        ("retrain_on_drift = false }", "retrain_on_drift = false, drift_alarm_threshold = 0 }",
-         "projects[0].monitoring.drift_alarm_threshold must be greater than 0; fix:"),
-        ("data_capture_percent = 20 }", "data_capture_percent = 20, error_rate_alarm_percent = 100 }",
-         "projects[0].prod_serving.error_rate_alarm_percent must be less than 100; fix:"),
+        (
+            "retrain_on_drift = false }",
+            "retrain_on_drift = false, drift_alarm_threshold = 1.0 }",
+            "projects[0].monitoring.drift_alarm_threshold must be less than 1; fix:",
+        ),
+        (
+            "retrain_on_drift = false }",
+            "retrain_on_drift = false, drift_alarm_threshold = 0 }",
+            "projects[0].monitoring.drift_alarm_threshold must be greater than 0; fix:",
+        ),
+        (
+            "data_capture_percent = 20 }",
+            "data_capture_percent = 20, error_rate_alarm_percent = 100 }",
+            "projects[0].prod_serving.error_rate_alarm_percent must be less than 100; fix:",
+        ),
     ],
 )
 def test_an_alarm_threshold_that_could_never_fire_is_refused(old, new, expected):
