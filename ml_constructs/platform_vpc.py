@@ -12,6 +12,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ml_constructs.platform_key import platform_key
+from platform_config.cidr import EGRESS_SUBNET_MASK, JOBS_SUBNET_MASK
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,13 @@ class PlatformVpc(Construct):
             subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS
             if props.with_nat
             else ec2.SubnetType.PRIVATE_ISOLATED,
-            cidr_mask=20,
+            cidr_mask=JOBS_SUBNET_MASK,
         )
         public = ec2.SubnetConfiguration(
-            name="Egress", subnet_type=ec2.SubnetType.PUBLIC, cidr_mask=26, map_public_ip_on_launch=False
+            name="Egress",
+            subnet_type=ec2.SubnetType.PUBLIC,
+            cidr_mask=EGRESS_SUBNET_MASK,
+            map_public_ip_on_launch=False,
         )
         return ec2.Vpc(
             self,
@@ -125,8 +129,8 @@ class PlatformVpc(Construct):
             Validations.of(subnet).acknowledge(
                 Acknowledgment(
                     id="NIST.800.53.R5::NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW",
-                    reason="Internet egress was chosen in config (network.egress = nat-gateway); these subnets "
-                    "hold only the NAT gateway, and nothing in them has a public address.",
+                    reason="Internet egress was chosen in config (network.<account>.egress = nat-gateway); "
+                    "these subnets hold only the NAT gateway, and nothing in them has a public address.",
                 )
             )
         Validations.of(vpc.node.find_child("All")).acknowledge(

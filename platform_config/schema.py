@@ -7,13 +7,19 @@ one into the single line a platform team sees before anything is synthesized.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from platform_config.cidr import too_small, vpc_cidr
+from platform_config.instance_types import Use, instance_type_problem
+from platform_config.quality import threshold_problem
 from platform_config.reachability import AccountRole, Vpc, interface_services, vpc_of
 from platform_config.regions import image_regions
+from platform_config.schedules import monitoring_schedule
+from platform_config.zones import zone_problem
 
 ACCOUNT_ROLES: tuple[AccountRole, ...] = ("dev", "test", "prod")
 
@@ -22,8 +28,14 @@ BILLING_METRICS_REGION = "us-east-1"
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-# Short enough that every derived name (IAM roles: 64 characters) fits with two slugs in it.
-_SLUG = re.compile(r"[a-z][a-z0-9-]{1,18}[a-z0-9]")
+# Platform and project names: lowercase (S3 bucket names are), no trailing hyphen (SageMaker names).
+# Their lengths are bounded by the names derived from them (platform_config/names.py), not here.
+_SLUG = re.compile(r"[a-z](?:[a-z0-9-]*[a-z0-9])?")
+# A Studio user profile name (UserProfileName in the SageMaker API); its length: names.py.
+_PROFILE_NAME = re.compile(r"[a-zA-Z0-9](?:-*[a-zA-Z0-9])*")
+# Bucket names may not start so (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html),
+# and KMS reserves `alias/aws/` for AWS managed keys, which `alias/<platform>/...` would then be.
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 
 
 @cache
@@ -60,9 +72,43 @@ def _email(value: str) -> str:
 def _slug(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise ValueError(
-            f"'{value}' is not a valid name; fix: use 3-20 lowercase letters, digits and hyphens, "
-            "starting with a letter"
+            f"'{value}' is not a valid name; fix: use lowercase letters, digits and hyphens, "
+            "starting with a letter and not ending with a hyphen"
         )
+    return value
+
+
+def _platform_name(value: str) -> str:
+    if value == "aws" or value.startswith(_RESERVED_PREFIXES):
+        raise ValueError(
+            f"'{value}' would start names AWS reserves (bucket prefixes {list(_RESERVED_PREFIXES)}, the "
+            "KMS alias alias/aws/); fix: choose another platform name"
+        )
+    return value
+
+
+def _profile_name(value: str) -> str:
+    if not _PROFILE_NAME.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is not a Studio user profile name; fix: use letters, digits and hyphens, "
+            "starting and ending with a letter or digit"
+        )
+    return value
+
+
+def _instance_type(use: Use) -> AfterValidator:
+    def check(value: str) -> str:
+        problem = instance_type_problem(value, use)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+def _s3_uri(value: str) -> str:
+    if not re.fullmatch(r"s3://[a-z0-9.-]{3,63}(/.*)?", value):
+        raise ValueError(f"'{value}' is not an s3:// URI; fix: write it as s3://BUCKET/PREFIX")
     return value
 
 
@@ -88,6 +134,13 @@ ApproverArn = Annotated[str, AfterValidator(_approver_arn)]
 Region = Annotated[str, AfterValidator(_region)]
 Email = Annotated[str, AfterValidator(_email)]
 Slug = Annotated[str, AfterValidator(_slug)]
+PlatformName = Annotated[str, AfterValidator(_slug), AfterValidator(_platform_name)]
+ProfileName = Annotated[str, AfterValidator(_profile_name)]
+StudioInstanceType = Annotated[str, _instance_type("studio")]
+TrainingInstanceType = Annotated[str, _instance_type("training")]
+ProcessingInstanceType = Annotated[str, _instance_type("processing")]
+InferenceInstanceType = Annotated[str, _instance_type("inference")]
+HostingInstanceType = Annotated[str, _instance_type("hosting")]
 PositiveUsd = Annotated[float, Field(gt=0)]
 # AWS Budgets takes notification thresholds of 0.1 % and more (AWS::Budgets::Budget Notification.Threshold).
 Percent = Annotated[float, Field(ge=0.1, le=1000)]
@@ -133,11 +186,9 @@ class Account(Frozen):
     @model_validator(mode="after")
     def _zones_in_region(self) -> Account:
         for zone in self.availability_zones:
-            if not re.fullmatch(re.escape(self.region) + r"[a-z]", zone):
-                raise ValueError(
-                    f"availability zone '{zone}' is not in region {self.region}; "
-                    f"fix: use zones such as '{self.region}a'"
-                )
+            problem = zone_problem(zone, self.region)
+            if problem:
+                raise ValueError(problem)
         if len(set(self.availability_zones)) != len(self.availability_zones):
             raise ValueError("availability_zones lists a zone twice; fix: list each zone once")
         return self
@@ -242,7 +293,7 @@ _FORMER_NETWORK_KEYS = {
 class Network(Frozen):
     """The VPC address range every account uses, and each account's way out."""
 
-    cidr: str = "10.20.0.0/16"
+    cidr: Annotated[str, AfterValidator(vpc_cidr)] = "10.20.0.0/16"
     dev: AccountNetwork = AccountNetwork()
     test: AccountNetwork = AccountNetwork()
     prod: AccountNetwork = AccountNetwork()
@@ -266,7 +317,7 @@ class Studio(Frozen):
     """SageMaker Studio: small notebooks that drive jobs, shut down when idle."""
 
     idle_timeout_minutes: int = Field(default=60, ge=60, le=525600)
-    default_instance_type: str = "ml.t3.medium"
+    default_instance_type: StudioInstanceType = "ml.t3.medium"
     # SageMaker Feature Store for the data engineers: feature groups with an offline store (S3 and
     # the Glue Data Catalog) and, without NAT, the sagemaker.featurestore-runtime endpoint.
     feature_store: bool = False
@@ -278,7 +329,7 @@ PersonaName = Literal["data-engineer", "data-scientist", "mlops-engineer", "comp
 class Person(Frozen):
     """Someone who works in Studio: one user profile, with the execution role of their persona."""
 
-    name: Slug
+    name: ProfileName
     persona: PersonaName
 
 
@@ -288,17 +339,33 @@ class TestServing(Frozen):
     serverless: bool = True
     memory_mb: Literal[1024, 2048, 3072, 4096, 5120, 6144] = 2048
     max_concurrency: int = Field(default=5, ge=1, le=200)
-    instance_type: str = "ml.m5.large"  # used when serverless = false
+    instance_type: HostingInstanceType = "ml.m5.large"  # used when serverless = false
     instance_count: int = Field(default=1, ge=1)
     # The acceptance test's p95 bound, after warm-up requests: test's endpoint is not prod's (a
     # serverless one adds its own overhead), so prod's latency alarm is no bar for it.
     max_p95_latency_ms: int = Field(default=2000, ge=1, le=60000)
 
+    @model_validator(mode="after")
+    def _settings_of_its_shape(self) -> TestServing:
+        """A setting of the other shape would be silently ignored: serverless endpoints have no
+        instances, instance endpoints no memory size or concurrency (ProductionVariant takes either
+        ServerlessConfig or InstanceType, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html)."""
+        ignored = ("instance_type", "instance_count") if self.serverless else ("memory_mb", "max_concurrency")
+        given = [key for key in ignored if key in self.model_fields_set]
+        if given:
+            shape = "a serverless" if self.serverless else "an instance-backed"
+            other = "false" if self.serverless else "true"
+            raise ValueError(
+                f"{given[0]} has no effect on {shape} test endpoint; fix: remove it, "
+                f"or set serverless = {other}"
+            )
+        return self
+
 
 class ProdServing(Frozen):
     """The prod endpoint: instances in at least two zones, scaled on load, updated blue/green."""
 
-    instance_type: str = "ml.m5.large"
+    instance_type: HostingInstanceType = "ml.m5.large"
     min_instances: int = Field(default=2, ge=2)
     max_instances: int = Field(default=4, ge=2)
     invocations_per_instance: int = Field(default=100, ge=1)  # target tracking, per minute
@@ -307,7 +374,8 @@ class ProdServing(Frozen):
     bake_minutes: int = Field(default=10, ge=1, le=60)
     data_capture_percent: int = Field(default=20, ge=1, le=100)
     latency_alarm_ms: int = Field(default=500, ge=1)
-    error_rate_alarm_percent: float = Field(default=1.0, gt=0, le=100)
+    # Alarms fire above their threshold: an error rate can never exceed 100 %.
+    error_rate_alarm_percent: float = Field(default=1.0, gt=0, lt=100)
 
     @model_validator(mode="after")
     def _scaling_range(self) -> ProdServing:
@@ -322,25 +390,44 @@ class ProdServing(Frozen):
 class Monitoring(Frozen):
     """Model Monitor in prod, and what happens when it finds drift."""
 
-    schedule: str = "cron(0 * ? * * *)"  # hourly
-    instance_type: str = "ml.m5.large"
+    schedule: Annotated[str, AfterValidator(monitoring_schedule)] = "cron(0 * ? * * *)"  # hourly
+    instance_type: ProcessingInstanceType = "ml.m5.large"
     # Features whose baseline drift raises an alarm (Model Monitor publishes one metric per feature).
     alarm_features: tuple[str, ...] = ()
-    drift_alarm_threshold: float = Field(default=0.2, gt=0, le=1)
+    # Model Monitor's drift metric is a distance between distributions, 0..1; the alarm fires above the
+    # threshold, so 1 could never fire (comparison_threshold in
+    # https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-byoc-constraints.html).
+    drift_alarm_threshold: float = Field(default=0.2, gt=0, lt=1)
     # s3:// prefix where labels for served predictions land; enables model-quality monitoring.
-    ground_truth_uri: str | None = Field(default=None, pattern=r"^s3://[a-z0-9.-]{3,63}(/.*)?$")
+    ground_truth_uri: Annotated[str, AfterValidator(_s3_uri)] | None = None
     # On drift, start the project's model-build pipeline (true) or only notify (false, the default:
     # until monitoring feeds fresh data, a retrain learns from the same data as the model it replaces).
     retrain_on_drift: bool = False
     # Hourly schedules find the same drift every hour: retrain at most once in this many hours.
     retrain_at_most_every_hours: int = Field(default=24, ge=1, le=24 * 30)
 
+    @field_validator("alarm_features")
+    @classmethod
+    def _unique_features(cls, features: tuple[str, ...]) -> tuple[str, ...]:
+        # Each alarm's construct id title-cases the feature and drops underscores.
+        _refuse_duplicates(
+            list(features), "alarm features share the name", lambda name: name.lower().replace("_", "")
+        )
+        return features
+
 
 class MetricThreshold(Frozen):
     """The evaluation metric a model must reach before it is registered for approval."""
 
-    name: str = Field(min_length=1)
+    name: str
     minimum: float
+
+    @model_validator(mode="after")
+    def _computed_and_reachable(self) -> MetricThreshold:
+        problem = threshold_problem(self.name, self.minimum)
+        if problem:
+            raise ValueError(problem)
+        return self
 
 
 class Project(Frozen):
@@ -348,9 +435,9 @@ class Project(Frozen):
 
     name: Slug
     model_package_group: Slug | None = None
-    training_instance_type: str = "ml.m5.large"
-    processing_instance_type: str = "ml.t3.medium"
-    inference_instance_type: str = "ml.m5.large"
+    training_instance_type: TrainingInstanceType = "ml.m5.large"
+    processing_instance_type: ProcessingInstanceType = "ml.t3.medium"
+    inference_instance_type: InferenceInstanceType = "ml.m5.large"
     quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
     pii_columns: tuple[str, ...] = ()
     test_serving: TestServing = TestServing()
@@ -366,7 +453,7 @@ class Project(Frozen):
 class Platform(Frozen):
     """Names, tags and the people who hear about the platform's health."""
 
-    name: Slug
+    name: PlatformName
     cost_centre: str = Field(min_length=1)
     # Who receives operational alarms (endpoints, monitoring).
     alert_emails: tuple[Email, ...] = Field(min_length=1)
@@ -395,14 +482,16 @@ class PlatformConfig(Frozen):
         """A project's model package group defaults to `<platform>-<project>`."""
         if not isinstance(data, dict) or not isinstance(data.get("platform"), dict):
             return data
+        if not isinstance(data.get("projects"), list):
+            return data
         platform = data["platform"].get("name")
         projects = [
             {"model_package_group": f"{platform}-{p['name']}", **p}
             if isinstance(p, dict) and "name" in p
             else p
-            for p in data.get("projects") or []
+            for p in data["projects"]
         ]
-        return {**data, "projects": projects} if "projects" in data else data
+        return {**data, "projects": projects}
 
     @model_validator(mode="after")
     def _package_groups_carry_the_platform_prefix(self) -> PlatformConfig:
@@ -463,10 +552,44 @@ class PlatformConfig(Frozen):
             if (network := self.network.of(role)).egress == "nat-gateway" and network.interface_endpoints
         ]
 
+    @model_validator(mode="after")
+    def _names_fit(self) -> PlatformConfig:
+        """Every name derived from the config's names within AWS's limit (platform_config/names.py)."""
+        from platform_config.names import keys, too_long
+
+        projects = [
+            (
+                p.name,
+                None if p.package_group_name == f"{self.platform.name}-{p.name}" else p.package_group_name,
+                p.monitoring.alarm_features,
+            )
+            for p in self.projects
+        ]
+        for key in keys(self.platform.name, projects, [person.name for person in self.people]):
+            problem = too_long(key)
+            if problem:
+                raise ValueError(problem)
+        return self
+
+    @model_validator(mode="after")
+    def _cidr_holds_the_subnets(self) -> PlatformConfig:
+        """Each account's VPC takes the one CIDR, with subnets in each of that account's zones."""
+        for role, account in self.accounts.by_role().items():
+            zones, with_nat = len(account.availability_zones), self.network.of(role).egress == "nat-gateway"
+            problem = too_small(self.network.cidr, role, zones, with_nat)
+            if problem:
+                raise ValueError(f"network.cidr: {problem}")
+        return self
+
     @field_validator("people")
     @classmethod
     def _unique_people(cls, people: tuple[Person, ...]) -> tuple[Person, ...]:
-        _refuse_duplicates([person.name for person in people], "people share the name")
+        # Studio's construct ids title-case the name and drop hyphens: `Dana` and `dana` would collide.
+        _refuse_duplicates(
+            [person.name for person in people],
+            "people share the name",
+            lambda name: name.lower().replace("-", ""),
+        )
         return people
 
     @field_validator("projects")
@@ -479,7 +602,12 @@ class PlatformConfig(Frozen):
         return projects
 
 
-def _refuse_duplicates(values: list[str], what: str) -> None:
+def _refuse_duplicates(values: list[str], what: str, same: Callable[[str], str] = str) -> None:
+    """`same`: what makes two values the same name (by default, being equal)."""
+    seen: dict[str, str] = {}
     for value in values:
-        if values.count(value) > 1:
-            raise ValueError(f"two {what} '{value}'; fix: make each one unique")
+        if same(value) in seen:
+            other = seen[same(value)]
+            also = "" if other == value else f" (as '{other}' and '{value}', the same name to AWS or CDK)"
+            raise ValueError(f"two {what} '{value}'{also}; fix: make each one unique")
+        seen[same(value)] = value

@@ -27,6 +27,7 @@ class Bounds:
     low: float
     high: float
     low_open: bool = False  # `gt` rather than `ge`
+    high_open: bool = False  # `lt` rather than `le`
 
     def contains(self, other: Bounds, scale: float) -> bool:
         return self.low <= other.low * scale and other.high * scale <= self.high
@@ -44,7 +45,7 @@ def config_bounds(model: type[BaseModel], field: str) -> Bounds:
     metadata = [*info.metadata, *getattr(annotation, "__metadata__", ())]
     for nested in list(metadata):
         metadata += getattr(nested, "metadata", [])
-    low, high, low_open = -math.inf, math.inf, False
+    low, high, low_open, high_open = -math.inf, math.inf, False, False
     for item in metadata:
         if isinstance(item, Ge):
             low = item.ge
@@ -53,8 +54,8 @@ def config_bounds(model: type[BaseModel], field: str) -> Bounds:
         elif isinstance(item, Le):
             high = item.le
         elif isinstance(item, Lt):
-            high = item.lt
-    return Bounds(low, high, low_open)
+            high, high_open = item.lt, True
+    return Bounds(low, high, low_open, high_open)
 
 
 def schema_bounds(resource_type: str, path: str) -> Bounds:
@@ -200,7 +201,7 @@ def _extreme(bounds: Bounds, end: str, integer: bool) -> float | None:
     if end == "min":
         value = bounds.low + (0.01 if bounds.low_open else 0)
     elif math.isfinite(bounds.high):
-        value = bounds.high
+        value = bounds.high - (0.01 if bounds.high_open else 0)
     else:
         return None  # no maximum: the default stands
     return int(value) if integer else value
@@ -229,7 +230,10 @@ def extreme_config(end: str) -> dict[str, Any]:
         if end == "min":  # max_instances may not be below min_instances
             project["prod_serving"]["max_instances"] = project["prod_serving"]["min_instances"]
         # Both shapes of the test endpoint: serverless at the minimum, instances at the maximum.
-        project["test_serving"]["serverless"] = end == "min"
+        project["test_serving"]["serverless"] = serverless = end == "min"
+        # A setting of the other shape is refused: it would never reach the template.
+        for key in ("instance_type", "instance_count") if serverless else ("memory_mb", "max_concurrency"):
+            project["test_serving"].pop(key, None)
     return raw
 
 
