@@ -219,20 +219,26 @@ class Key:
 
 
 def too_long(key: Key) -> str | None:
-    """The first derived name `key`'s value makes too long, worded with the fix, or None."""
+    """The derived name `key`'s value makes too long by most, worded with the fix (the longest value
+    that fits them all), or None."""
+    worst: tuple[int, str, Derived] | None = None
     for derived in DERIVED:
         name = derived.build(key.parts(key.value))
         growth = len(derived.build(key.parts("ab"))) - len(derived.build(key.parts("a")))
         excess = len(name) - derived.limit.max_length
         if growth and excess > 0:
             longest = len(key.value) - math.ceil(excess / growth)
-            limit = derived.limit
-            fix = f"use at most {longest} characters" if longest > 0 else "shorten the names it is built with"
-            return (
-                f"{key.path}: '{key.value}' makes {derived.name}'s name '{name}' {len(name)} characters, over "
-                f"the {limit.what} limit of {limit.max_length} ({limit.source}); fix: {fix}"
-            )
-    return None
+            if worst is None or longest < worst[0]:
+                worst = (longest, name, derived)
+    if worst is None:
+        return None
+    longest, name, derived = worst
+    limit = derived.limit
+    fix = f"use at most {longest} characters" if longest > 0 else "shorten the names it is built with"
+    return (
+        f"{key.path}: '{key.value}' makes {derived.name}'s name '{name}' {len(name)} characters, over "
+        f"the {limit.what} limit of {limit.max_length} ({limit.source}); fix: {fix}"
+    )
 
 
 def _project(platform: str, group: str | None, value: str) -> Parts:

@@ -91,8 +91,9 @@ def test_the_longest_fit_a_refusal_names_does_fit(placeholder):
         "people[0].name": lambda v: Key("people[0].name", v, lambda x: Parts(person=x)),
     }[placeholder]
     longest = _longest(key_of)
-    message = too_long(key_of(longest + "b"))
-    assert message and f"fix: use at most {len(longest)} characters" in message
+    for over in (1, 10, 30):  # far over, the longest fit is still the one that fits every name
+        message = too_long(key_of(longest + "b" * over))
+        assert message and f"fix: use at most {len(longest)} characters" in message, over
 
 
 def test_every_limit_is_the_cloudformation_schemas_where_it_has_one():
