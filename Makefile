@@ -46,10 +46,13 @@ lock: $(VENV)/.synced
 
 # Bytecode is compiled at install: aws-cdk-lib's modules are large, and where PYTHONDONTWRITEBYTECODE
 # is set Python would otherwise compile them again on every synth (seconds each time).
-$(VENV)/.synced: requirements.txt
+# Then the project itself, editable, for its commands (.venv/bin/mlp-promote, .venv/bin/mlp-lineage):
+# built by the pinned backend already in the venv, offline, adding no dependency.
+$(VENV)/.synced: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt
+	$(VENV)/bin/uv pip install -q --offline --no-build-isolation --no-deps --python $(PY) -e .
 	touch $@
 
 node_modules/.installed: package-lock.json

@@ -245,7 +245,7 @@ def mlops_pipelines(p: Platform) -> list[Call]:
 
 
 def cli_rollback(p: Platform) -> list[Call]:
-    """promotion_cli rollback: read the version, start the promotion pipeline with it."""
+    """mlp-promote rollback: read the version, start the promotion pipeline with it."""
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call("codepipeline:StartPipelineExecution", p.promotion_pipeline, source=CODEPIPELINE_ACTIONS),
@@ -268,7 +268,7 @@ def watch_promotions(p: Platform) -> list[Call]:
 
 
 def cli_pending(p: Platform) -> list[Call]:
-    """promotion_cli pending: list the group's versions, describe each, read its metrics report."""
+    """mlp-promote pending: list the group's versions, describe each, read its metrics report."""
     metrics = p.run("model-artifacts", "evaluation/evaluation.json")
     return [
         call("sagemaker:ListModelPackages", "*", source=APPROVE),
@@ -279,7 +279,7 @@ def cli_pending(p: Platform) -> list[Call]:
 
 
 def cli_decide(p: Platform) -> list[Call]:
-    """promotion_cli approve / reject: describe the version, set its status."""
+    """mlp-promote approve / reject: describe the version, set its status."""
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call(
@@ -298,7 +298,7 @@ def cli_decide(p: Platform) -> list[Call]:
 
 
 def cli_gate(p: Platform) -> list[Call]:
-    """promotion_cli gate: find the waiting approval and its package, answer it."""
+    """mlp-promote gate: find the waiting approval and its package, answer it."""
     return [
         call("codepipeline:GetPipelineState", p.promotion_pipeline, source=APPROVAL_ACTIONS),
         call("codepipeline:GetPipelineExecution", p.promotion_pipeline, source=APPROVAL_ACTIONS),
@@ -311,7 +311,7 @@ def cli_gate(p: Platform) -> list[Call]:
 
 
 def lineage(p: Platform) -> list[Call]:
-    """`python -m lineage` in dev (`lineage/hops.py`, `lineage/lookups.py`): from the package to its
+    """`mlp-lineage` in dev (`lineage/hops.py`, `lineage/lookups.py`): from the package to its
     pipeline run, jobs and data."""
     pipeline = p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}")
     training = p.sagemaker(f"training-job/pipelines-{EXECUTION}-Train-0123456789")
