@@ -49,6 +49,10 @@ DE, DS, MLOPS, CO = (
     _persona(p) for p in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
 )
 
+# The personas who install the operator commands in Studio (README, "Operator commands"), and
+# the only ones who may read them.
+OPERATORS = ("data-scientist", "mlops-engineer", "compliance-officer")
+
 WORKFLOWS: dict[str, Workflow] = {
     **{
         f"{persona}: Studio JupyterLab space": Workflow(
@@ -67,6 +71,13 @@ WORKFLOWS: dict[str, Workflow] = {
     "data-scientist: register a version as PendingManualApproval": Workflow(
         DS, "dev", personas.data_scientist_registry
     ),
+    **{
+        f"{persona}: install the operator commands in Studio": Workflow(
+            _persona(persona), "dev", personas.install_operator_commands
+        )
+        for persona in OPERATORS
+    },
+    "data-scientist: mlp-promote pending": Workflow(DS, "dev", personas.cli_pending),
     "mlops-engineer: start, watch and update pipelines": Workflow(MLOPS, "dev", personas.mlops_pipelines),
     "mlops-engineer: mlp-promote rollback": Workflow(MLOPS, "dev", personas.cli_rollback),
     "mlops-engineer: mlp-promote history": Workflow(MLOPS, "dev", personas.cli_history),

@@ -19,6 +19,7 @@ from compliance.iam.workflows.calls import (
     LINEAGE,
     PIPELINES,
     REGISTER,
+    S3_GET_OBJECT,
     S3_KMS,
     SAGEMAKER_ACTIONS,
     SCIKIT_LEARN,
@@ -249,6 +250,20 @@ def cli_rollback(p: Platform) -> list[Call]:
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call("codepipeline:StartPipelineExecution", p.promotion_pipeline, source=CODEPIPELINE_ACTIONS),
+    ]
+
+
+def operator_commands_wheel(p: Platform) -> str:
+    """The object of the commands' wheel (README, "Operator commands")."""
+    wheel = "mlp_operator_commands-1.0.0-py3-none-any.whl"
+    return f"{p.bucket('model-artifacts')}/{naming.OPERATOR_COMMANDS_PREFIX}/{wheel}"
+
+
+def install_operator_commands(p: Platform) -> list[Call]:
+    """`aws s3 cp` of the commands' wheel into a Studio space (`pip` then installs it offline)."""
+    return [
+        call("s3:GetObject", operator_commands_wheel(p), source=S3_GET_OBJECT),
+        call("kms:Decrypt", p.artifacts_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
     ]
 
 
