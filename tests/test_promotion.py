@@ -143,8 +143,10 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
         "#{Resolve.MODEL_PACKAGE_VERSION}",
         "#{Resolve.QUALITY_SUMMARY}",
         "#{AcceptanceTest.ACCEPTANCE_SUMMARY}",
+        "`mlp-promote gate churn approve|reject --comment WHY`",  # the command that answers it
     ):
         assert shown in info
+    assert len(info) <= 1000  # CodePipeline's ActionConfigurationValue limit
     topic = gate["Configuration"]["NotificationArn"]["Fn::GetStackOutput"]
     assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
     gate_topic = one(shared, "AWS::SNS::Topic")
