@@ -64,11 +64,14 @@ lock: $(VENV)/.synced
 
 # Bytecode is compiled at install: aws-cdk-lib's modules are large, and where PYTHONDONTWRITEBYTECODE
 # is set Python would otherwise compile them again on every synth (seconds each time).
-$(VENV)/.synced: requirements.txt
-	@echo "==> Python environment: $(VENV) from requirements.txt (uv $(UV_VERSION); about 30 s the first time)"
+# Then the project itself, editable, for its commands (.venv/bin/mlp-promote, .venv/bin/mlp-lineage):
+# built by the pinned backend already in the venv, offline, adding no dependency.
+$(VENV)/.synced: requirements.txt pyproject.toml
+	@echo "==> Python environment: $(VENV) from requirements.txt (uv $(UV_VERSION); about 45 s the first time)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
 	@$(VENV)/bin/uv pip sync -q --compile-bytecode --python $(PY) requirements.txt
+	@$(VENV)/bin/uv pip install -q --offline --no-build-isolation --no-deps --python $(PY) -e .
 	@touch $@
 
 node_modules/.installed: package-lock.json

@@ -1,7 +1,7 @@
 """Where did this prediction come from? The lineage of a prod endpoint, in one command.
 
-    python -m lineage --config config/mine.toml --project churn
-    python -m lineage --config config/mine.toml --endpoint mlplatform-churn-prod --json
+    mlp-lineage --config config/mine.toml --project churn
+    mlp-lineage --config config/mine.toml --endpoint mlplatform-churn-prod --json
 
 prints, one link per line, the chain from a prod endpoint back to the code that built its model:
 

@@ -1,6 +1,6 @@
-"""Arguments and exit codes of `python -m lineage`.
+"""Arguments and exit codes of `mlp-lineage` (`main` is the console script).
 
-    python -m lineage --config config/mine.toml [--profile-dev P] [--profile-prod P] \\
+    mlp-lineage --config config/mine.toml [--profile-dev P] [--profile-prod P] \\
         (--endpoint NAME | --project NAME) [--json]
 
 The endpoint, its config and its model are read in the prod account (`accounts.prod`: region, and the
@@ -32,7 +32,7 @@ from operator_cli.errors import CliError
 from platform_config import Account, PlatformConfig, naming
 
 TOOL = Tool(
-    prog="python -m lineage",
+    prog="mlp-lineage",
     no_credentials_fix="pass --profile-dev and --profile-prod, or `aws sso login`",
     unreachable_fix="check the network and your credentials",
 )
@@ -55,12 +55,8 @@ def parser() -> argparse.ArgumentParser:
         "endpoint, 2 wrong arguments, config or profile",
     )
     flags.add_config(root)
-    flags.add_profile(
-        root, "AWS profile for the dev account (registry, pipelines, jobs)", flag="--profile-dev"
-    )
-    flags.add_profile(
-        root, "AWS profile for the prod account (endpoint, config, model)", flag="--profile-prod"
-    )
+    flags.add_profile(root, "--profile-dev", "AWS profile for the dev account (registry, pipelines, jobs)")
+    flags.add_profile(root, "--profile-prod", "AWS profile for the prod account (endpoint, config, model)")
     which = root.add_mutually_exclusive_group(required=True)
     which.add_argument("--endpoint", metavar="NAME", type=_endpoint_name, help="a prod endpoint's name")
     which.add_argument("--project", metavar="NAME", help="a project from the config: its prod endpoint")

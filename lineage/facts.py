@@ -114,7 +114,7 @@ def model_data_url(package: dict[str, Any]) -> str | None:
 def model_package_link(package: dict[str, Any]) -> Link:
     """The registry entry. Who approved and when are the package's LastModifiedBy and LastModifiedTime:
     the approver's, as long as the approval was the version's last change (the audit table, which
-    `python -m promotion_cli history` reads, records every decision)."""
+    `mlp-promote history` reads, records every decision)."""
     status = package.get("ModelApprovalStatus")
     by = "approved" if status == "Approved" else "status_set"
     shown = facts(

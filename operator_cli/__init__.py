@@ -1,4 +1,4 @@
-"""What the operators' command-line tools share: `python -m promotion_cli` and `python -m lineage`.
+"""What the operators' command-line tools share: `mlp-promote` and `mlp-lineage`.
 
     errors   the one-line failures (`error: <problem>; fix: <fix>`) and the exit codes: 0 done,
              1 AWS or the state there refused, 2 the command line, config file or profile is wrong

@@ -29,7 +29,8 @@ def add_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", required=True, help="the deployment's TOML file, e.g. config/mine.toml")
 
 
-def add_profile(parser: argparse.ArgumentParser, help: str, flag: str = "--profile") -> None:
+def add_profile(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    """`--profile`, or one per account (`--profile-dev`): the tool names it, as its messages do."""
     parser.add_argument(flag, metavar="PROFILE", help=help)
 
 

@@ -2,7 +2,8 @@
 refusals as one line, and dry runs.
 
 Every call that changes something goes through `Aws.change`, so `--dry-run` is enforced in one place:
-reads still happen (to find versions, tokens and states), changes are printed instead of made.
+the change is printed instead of made. A dry run calls nothing at all, reads included, so it needs no
+credentials: the commands build the call from the config and skip the checks that read AWS.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import boto3
+import botocore.session
+from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
@@ -45,21 +48,30 @@ def refused(error: ClientError, fix: str, where: str = "") -> CliError:
     return CliError(f"AWS refused {call}: {error_code(error)}: {error_message(error)}", fix)
 
 
+@cache
+def operation(service: str, method: str) -> str:
+    """The API operation a client method calls (`update_model_package` -> UpdateModelPackage), from
+    botocore's bundled service model."""
+    names = botocore.session.get_session().get_service_model(service).operation_names
+    return {xform_name(name): name for name in names}[method]
+
+
 class Aws:
     """Clients for one account and region, created once each.
 
     `account` names the account's role in the config (dev, prod); `profile_flag` and `region_from`
-    are where the tool's user chooses the credentials and the region: the fixes name them."""
+    are where the tool's user chooses the credentials and the region (a flag, or a config key): the
+    fixes name them, so each tool passes its own."""
 
     def __init__(
         self,
         session: boto3.Session,
         region: str,
         *,
+        profile_flag: str,
+        region_from: str,
         dry_run: bool = False,
         account: str = "dev",
-        profile_flag: str = "--profile",
-        region_from: str = "--region",
     ) -> None:
         self.session = session
         self.region = region
@@ -80,7 +92,8 @@ class Aws:
 
     @property
     def partition(self) -> str:
-        return self.identity["Arn"].split(":")[1]
+        """The region's partition (aws, aws-cn, ...), from botocore's bundled endpoint data: no call."""
+        return self.session.get_partition_for_region(self.region)
 
     def require_account(self, expected: str, wrong: Callable[[str], CliError]) -> None:
         """Refuse credentials for another account than `expected`: `wrong(actual)` says why."""
@@ -89,16 +102,15 @@ class Aws:
             raise wrong(actual)
 
     def change(self, service: str, method: str, **params: Any) -> dict[str, Any] | None:
-        """Make a change, or under --dry-run print exactly the call that would make it."""
-        client = self.client(service)
+        """Make a change, or under --dry-run print exactly the call that would make it (making no
+        client, so no credentials are looked for)."""
         if self.dry_run:
-            operation = client.meta.method_to_api_mapping.get(method, method)
             print(
-                f"dry run, nothing changed: would call {service} {operation} in {self.region} "
-                f"with {json.dumps(params)}"
+                f"dry run, nothing changed: would call {service} {operation(service, method)} "
+                f"in {self.region} with {json.dumps(params)}"
             )
             return None
-        return getattr(client, method)(**params)
+        return getattr(self.client(service), method)(**params)
 
     def likely_fix(self, code: str) -> str:
         """What to do about an AWS error code, naming the flags the tool has."""

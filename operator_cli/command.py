@@ -16,8 +16,8 @@ from platform_config import ConfigError
 class Tool:
     """What a tool is called, and what to do when it has no credentials or cannot reach AWS.
 
-    `prog` is how the user runs it (`python -m promotion_cli`): help and usage fixes say it, so a
-    console script needs only its name here."""
+    `prog` is how the user runs it, its console script's name in pyproject.toml (`mlp-promote`):
+    help and usage fixes say it."""
 
     prog: str
     no_credentials_fix: str
@@ -30,8 +30,8 @@ def run(tool: Tool, work: Callable[[], None]) -> int:
         work()
     except CliError as error:
         return fail(str(error), error.exit_code)
-    except ConfigError as error:
-        return fail(f"config error: {error}", USAGE)
+    except ConfigError as error:  # `<file>: <key> <problem>; fix: ...`: the file names the config
+        return fail(str(error), USAGE)
     except ProfileNotFound as error:
         return fail(f"{error}; fix: pick one from `aws configure list-profiles`", USAGE)
     except NoCredentialsError:

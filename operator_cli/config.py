@@ -28,13 +28,13 @@ def project(config: PlatformConfig, name: str, path: str) -> Project:
     return found
 
 
-def region(chosen: str | None, default: str, *, account: str) -> str:
-    """`--region` if given, else `default` (the `account`'s region in the config); a region without
-    SageMaker is a usage error."""
+def region(chosen: str | None, default: str, *, account: str, flag: str) -> str:
+    """`chosen` (the tool's `flag`) if given, else `default` (the `account`'s region in the config);
+    a region without SageMaker is a usage error."""
     region = chosen or default
     if region not in sagemaker_regions():
         raise UsageError(
-            f"--region {region!r} is not an AWS region with SageMaker",
+            f"{flag} {region!r} is not an AWS region with SageMaker",
             f"use a region code such as {default} (the {account} account's)",
         )
     return region

@@ -23,6 +23,7 @@ class UsageError(CliError):
 
 
 def fail(line: str, code: int) -> int:
-    """Print one failure line on stderr with the one prefix; give back the exit code."""
-    print(f"error: {line}", file=sys.stderr)
+    """Print the failure on stderr as one line with the one prefix (whatever line breaks a message
+    from AWS or a library brought); give back the exit code."""
+    print(f"error: {' '.join(line.split())}", file=sys.stderr)
     return code

@@ -65,6 +65,11 @@ def key_alias(platform: str, purpose: str) -> str:
     return f"alias/{platform}/{purpose}"
 
 
+# The key prefix, in the model-artifacts bucket, of the operator commands' wheel for Studio. Not a
+# possible project name (those have no underscore), so no project's prefix overlaps it.
+OPERATOR_COMMANDS_PREFIX = "operator_commands"
+
+
 def model_build_outputs(project: str) -> str:
     """The key prefix, in the model-artifacts bucket, of a project's model-build executions."""
     return f"{project}/model-build"

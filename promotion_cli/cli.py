@@ -1,9 +1,13 @@
-"""Arguments, commands and exit codes of `python -m promotion_cli`.
+"""Arguments, commands and exit codes of `mlp-promote` (`main` is the console script).
 
 Exit codes: 0 done; 1 AWS or the state there refused (credentials, permissions, unknown version,
 wrong approval status, nothing waiting at the gate); 2 the command line, config file or profile is
 wrong. Every failure is one line on stderr that names the problem and the fix, never a traceback
 (`operator_cli` makes it so, for this tool and `lineage` alike).
+
+`--dry-run` prints the one call a command would make and calls nothing: the call is built from the
+config and the arguments; the checks that read AWS first (the account, the version's state, the
+waiting approval) are a real run's.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from platform_config import PlatformConfig, Project, naming
 from promotion_cli import gate, history, metrics, registry, table
 
 TOOL = Tool(
-    prog="python -m promotion_cli",
+    prog="mlp-promote",
     no_credentials_fix="pass --profile, or run `aws sso login` first",
     unreachable_fix="check the network and your credentials (--profile)",
 )
@@ -49,6 +53,9 @@ class Target:
     def pipeline(self) -> str:
         return naming.promotion_pipeline(self.config.platform.name, self.project.name)
 
+    def package_arn(self, version: int) -> str:
+        return registry.arn(self.aws, self.config.accounts.dev.account_id, self.group, version)
+
 
 def pending(target: Target, args: argparse.Namespace) -> None:
     """What awaits the officer, with the evidence (metrics against the project's bar) to decide on."""
@@ -71,10 +78,13 @@ def pending(target: Target, args: argparse.Namespace) -> None:
 def decide(target: Target, args: argparse.Namespace) -> None:
     """Approve or reject a version in the registry; an approval event starts its promotion."""
     decision = registry.APPROVED if args.command == "approve" else registry.REJECTED
-    package = registry.get(target.aws, target.group, args.version)
-    registry.decide(target.aws, package, decision, args.comment)
+    arn = target.package_arn(args.version)
     if target.aws.dry_run:
+        registry.decide(target.aws, arn, decision, args.comment)
         return
+    package = registry.get(target.aws, arn)
+    registry.check_decision(package, decision)
+    registry.decide(target.aws, arn, decision, args.comment)
     print(f"{decision.lower()} {target.group} version {package.version} ({package.arn})")
     if decision == registry.APPROVED:
         print(f"the approval event starts {target.pipeline}; follow it with `history {target.project.name}`")
@@ -84,12 +94,14 @@ def decide(target: Target, args: argparse.Namespace) -> None:
 
 def answer_gate(target: Target, args: argparse.Namespace) -> None:
     """Answer the prod gate, after saying which model package it would let into prod."""
-    waiting = gate.waiting(target.aws, target.pipeline)
     status = "Approved" if args.answer == "approve" else "Rejected"
+    if target.aws.dry_run:
+        gate.answer(target.aws, target.pipeline, gate.UNREAD_TOKEN, status, args.comment)
+        return
+    waiting = gate.waiting(target.aws, target.pipeline)
     print(f"{target.pipeline} waits at {gate.GATE} to promote {waiting.model_package_arn} to prod")
-    gate.answer(target.aws, waiting, status, args.comment)
-    if not target.aws.dry_run:
-        print(f"{status.lower()}: execution {waiting.execution_id}")
+    gate.answer(target.aws, target.pipeline, waiting.token, status, args.comment)
+    print(f"{status.lower()}: execution {waiting.execution_id}")
 
 
 def show_history(target: Target, args: argparse.Namespace) -> None:
@@ -115,17 +127,19 @@ def show_history(target: Target, args: argparse.Namespace) -> None:
 
 def rollback(target: Target, args: argparse.Namespace) -> None:
     """Promote an earlier approved version through the same pipeline, so it passes the same checks."""
-    package = registry.get(target.aws, target.group, args.version)
-    if package.approval != registry.APPROVED:
-        raise CliError(
-            f"cannot roll back to {target.group} version {args.version}: it is {package.approval}",
-            "roll back only to a version that is Approved (`history` shows the decisions)",
-        )
+    arn = target.package_arn(args.version)
+    if not target.aws.dry_run:
+        package = registry.get(target.aws, arn)
+        if package.approval != registry.APPROVED:
+            raise CliError(
+                f"cannot roll back to {target.group} version {args.version}: it is {package.approval}",
+                "roll back only to a version that is Approved (`history` shows the decisions)",
+            )
     started = target.aws.change(
         "codepipeline",
         "start_pipeline_execution",
         name=target.pipeline,
-        variables=[{"name": "ModelPackageArn", "value": package.arn}],
+        variables=[{"name": "ModelPackageArn", "value": arn}],
     )
     if started:
         print(
@@ -152,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
     )
     flags.add_config(root)
     flags.add_region(root, "the registry's region (default: accounts.dev.region of the config)")
-    flags.add_profile(root, "AWS profile with credentials for the dev account")
+    flags.add_profile(root, "--profile", "AWS profile with credentials for the dev account")
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, run: Callable, summary: str, *, changes: bool = False) -> argparse.ArgumentParser:
@@ -199,10 +213,19 @@ def _command(argv: Sequence[str] | None, session_factory: SessionFactory) -> Non
     config = deployment.load(args.config)
     project = deployment.project(config, args.project, args.config)
     dev = config.accounts.dev
-    region = deployment.region(args.region, dev.region, account="dev")
-    aws = connect(session_factory, args.profile, region, dry_run=getattr(args, "dry_run", False))
+    region = deployment.region(args.region, dev.region, account="dev", flag="--region")
+    dry_run = getattr(args, "dry_run", False)
+    aws = connect(
+        session_factory,
+        args.profile,
+        region,
+        profile_flag="--profile",
+        region_from="--region",
+        dry_run=dry_run,
+    )
     with aws.refusals_explained():
-        aws.require_account(dev.account_id, _wrong_account(dev.account_id))
+        if not dry_run:  # a dry run calls nothing, so it needs no credentials
+            aws.require_account(dev.account_id, _wrong_account(dev.account_id))
         args.run(Target(config, project, aws), args)
 
 

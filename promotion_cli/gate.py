@@ -14,6 +14,8 @@ from operator_cli.aws import Aws
 from operator_cli.errors import CliError
 
 GATE = "ApproveForProd"  # both the stage and its manual approval action
+# What a dry run, which reads nothing, shows for the token only GetPipelineState hands out.
+UNREAD_TOKEN = "<the waiting approval's token, which GetPipelineState gives a real run>"
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,14 @@ def waiting(aws: Aws, pipeline: str) -> WaitingApproval:
     return WaitingApproval(pipeline, latest["token"], execution_id, arn or "an unknown model package")
 
 
-def answer(aws: Aws, approval: WaitingApproval, status: str, comment: str) -> None:
+def answer(aws: Aws, pipeline: str, token: str, status: str, comment: str) -> None:
     """Approve or reject the waiting promotion, with the officer's comment as the approval summary."""
     aws.change(
         "codepipeline",
         "put_approval_result",
-        pipelineName=approval.pipeline,
+        pipelineName=pipeline,
         stageName=GATE,
         actionName=GATE,
         result={"summary": comment, "status": status},
-        token=approval.token,
+        token=token,
     )

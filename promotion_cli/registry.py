@@ -53,19 +53,24 @@ class Package:
         )
 
 
-def get(aws: Aws, group: str, version: int) -> Package:
-    """The version of the group, or a one-line refusal if the registry has no such version."""
-    identity = aws.identity
-    arn = f"arn:{aws.partition}:sagemaker:{aws.region}:{identity['Account']}:model-package/{group}/{version}"
+def arn(aws: Aws, account_id: str, group: str, version: int) -> str:
+    """The version's ARN, known without a call: a dry run names it in the call it prints."""
+    return f"arn:{aws.partition}:sagemaker:{aws.region}:{account_id}:model-package/{group}/{version}"
+
+
+def get(aws: Aws, package_arn: str) -> Package:
+    """The version, or a one-line refusal if the registry has no such version."""
     try:
-        return Package.from_description(aws.client("sagemaker").describe_model_package(ModelPackageName=arn))
+        described = aws.client("sagemaker").describe_model_package(ModelPackageName=package_arn)
     except ClientError as error:
         if error.response["Error"]["Code"] != "ValidationException":
             raise
+        group, version = package_arn.rsplit("/", 2)[-2:]
         raise CliError(
             f"model package group {group} has no version {version} in {aws.region}",
             "check the version number (`pending` lists versions awaiting approval)",
         ) from None
+    return Package.from_description(described)
 
 
 def pending(aws: Aws, group: str) -> list[Package]:
@@ -81,8 +86,8 @@ def pending(aws: Aws, group: str) -> list[Package]:
     return [Package.from_description(sagemaker.describe_model_package(ModelPackageName=arn)) for arn in arns]
 
 
-def decide(aws: Aws, package: Package, decision: str, comment: str) -> None:
-    """Set the approval status with the officer's comment, if the transition is allowed."""
+def check_decision(package: Package, decision: str) -> None:
+    """Refuse what is not a real decision on a completed registration (the table above)."""
     name = f"{package.group} version {package.version}"
     if package.registration != "Completed":
         raise CliError(
@@ -94,10 +99,14 @@ def decide(aws: Aws, package: Package, decision: str, comment: str) -> None:
             f"cannot {VERB[decision]} {name}: it is {package.approval}",
             f"pick a version that is {' or '.join(ALLOWED_FROM[decision])} (see `pending`)",
         )
+
+
+def decide(aws: Aws, package_arn: str, decision: str, comment: str) -> None:
+    """Set the approval status, with the officer's comment."""
     aws.change(
         "sagemaker",
         "update_model_package",
-        ModelPackageArn=package.arn,
+        ModelPackageArn=package_arn,
         ModelApprovalStatus=decision,
         ApprovalDescription=comment,
     )

@@ -245,6 +245,7 @@ def promotion_pipeline_stack(
         f"Promotion-{project.name}",
         project=project.name,
         props=PromotionProps(
+            project=project.name,
             pipeline_name=naming.promotion_pipeline(platform, project.name),
             steps_role_name=naming.promotion_steps_role(platform, project.name),
             source_dir=source,

@@ -1,4 +1,5 @@
-"""SageMaker Studio in dev: the domain, a role per persona under one boundary, a profile per person."""
+"""SageMaker Studio in dev: the domain, a role per persona under one boundary, a profile per person, and
+the operators' commands for its terminals."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from ml_constructs.approval_guard import ApprovalGuard
+from ml_constructs.operator_commands import OperatorCommands
 from ml_constructs.personas import (
     PERSONAS,
     POLICIES,
@@ -47,7 +49,8 @@ class StudioStack(Stack):
         )
         platform = props.platform
         self.boundary = PersonaBoundary(self, "PersonaBoundary", feature_store=props.feature_store).policy
-        self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard")
+        commands = f"{store.bucket_arn('model-artifacts')}/{naming.OPERATOR_COMMANDS_PREFIX}/*"
+        self.approval_guard = guard = ApprovalGuard(self, "ApprovalGuard", operator_commands=commands)
         personas = {persona: self._persona_role(platform, persona) for persona in PERSONAS}
         # Shared spaces and any profile without a persona run as this: Studio itself, nothing more.
         shared = PersonaRole(
@@ -82,6 +85,10 @@ class StudioStack(Stack):
             "Studio's own apps and spaces in this domain, logs, images, listing.",
         )
         CfnOutput(self, "DomainId", value=studio.domain_id, description="Studio domain id, for sign-in")
+        wheel = OperatorCommands(self, "OperatorCommands", store=store).uri
+        CfnOutput(
+            self, "OperatorCommandsWheel", value=wheel, description="mlp-promote and mlp-lineage, for Studio"
+        )
         studio.add_profiles(
             [UserProfile(name, persona, personas[persona].role) for name, persona in props.people]
         )

@@ -14,22 +14,40 @@ import botocore.session
 _SERVICE_MODELS = botocore.loaders.create_loader()
 
 
-def isolated_aws_environment(monkeypatch, tmp_path: Path, **variables: str) -> None:
-    """Fake credentials and empty AWS config files: no profile, region or AWS config of this machine
-    reaches the tool (or AWS), plus the given variables."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_DEFAULT_REGION", "AWS_REGION", "MOTO_ACCOUNT_ID"):
-        monkeypatch.delenv(name, raising=False)
+KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+# Where else the credential chain looks: profiles, a container's or a web identity's credentials.
+ELSEWHERE = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+)
+
+
+def aws_environment(tmp_path: Path, *, credentials: bool = True) -> dict[str, str]:
+    """Variables that isolate a process from this machine's AWS setup: empty config files, no
+    instance metadata, and fake keys unless `credentials` is false (then none can be found at all)."""
     empty = tmp_path / "aws-config"
     empty.write_text("")
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
+    keys = dict.fromkeys(KEYS, "testing") if credentials else {}
+    return {
+        **keys,
         "AWS_CONFIG_FILE": str(empty),
         "AWS_SHARED_CREDENTIALS_FILE": str(empty),
         "AWS_EC2_METADATA_DISABLED": "true",
-        **variables,
-    }.items():
+    }
+
+
+def isolated_aws_environment(
+    monkeypatch, tmp_path: Path, *, credentials: bool = True, **variables: str
+) -> None:
+    """`aws_environment` for this process: no profile, region, credentials or AWS config of this
+    machine reaches the tool (or AWS), plus the given variables."""
+    for name in (*ELSEWHERE, "AWS_DEFAULT_REGION", "AWS_REGION", "MOTO_ACCOUNT_ID", *KEYS):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {**aws_environment(tmp_path, credentials=credentials), **variables}.items():
         monkeypatch.setenv(name, value)
 
 

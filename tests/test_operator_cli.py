@@ -23,7 +23,8 @@ from tooling.synth import ROOT
 
 CONFIG = ROOT / "config" / "example.toml"
 REGION, ACCOUNT = "eu-west-1", "111111111111"
-TOOL = Tool("python -m some_tool", "pass --profile, or run `aws sso login` first", "check the network")
+FLAGS = {"profile_flag": "--profile", "region_from": "--region"}
+TOOL = Tool("some-tool", "pass --profile, or run `aws sso login` first", "check the network")
 
 
 @pytest.fixture
@@ -39,13 +40,11 @@ def client_error(code: str, message: str = "it said no.", operation: str = "Desc
 
 
 def test_a_command_line_mistake_is_a_usage_error_naming_help():
-    parser = args.Parser(prog="python -m some_tool")
+    parser = args.Parser(prog="some-tool")
     args.add_config(parser)
     with pytest.raises(UsageError) as raised:
         parser.parse_args([])
-    assert str(raised.value) == (
-        "the following arguments are required: --config; fix: see `python -m some_tool --help`"
-    )
+    assert str(raised.value) == "the following arguments are required: --config; fix: see `some-tool --help`"
     assert raised.value.exit_code == 2
 
 
@@ -61,7 +60,7 @@ def test_subcommands_make_mistakes_one_line_too():
 
 def test_profile_and_region_flags():
     parser = args.Parser(prog="tool")
-    args.add_profile(parser, "for dev", flag="--profile-dev")
+    args.add_profile(parser, "--profile-dev", "for dev")
     args.add_region(parser, "where")
     parsed = parser.parse_args(["--profile-dev", "cora", "--region", "eu-west-1"])
     assert (parsed.profile_dev, parsed.region) == ("cora", "eu-west-1")
@@ -98,10 +97,10 @@ def test_project_is_found_or_the_known_ones_named():
 
 
 def test_region_is_the_flag_else_the_default_and_must_have_sagemaker():
-    assert config.region(None, REGION, account="dev") == REGION
-    assert config.region("us-east-1", REGION, account="dev") == "us-east-1"
+    assert config.region(None, REGION, account="dev", flag="--region") == REGION
+    assert config.region("us-east-1", REGION, account="dev", flag="--region") == "us-east-1"
     with pytest.raises(UsageError) as raised:
-        config.region("mars-east-1", REGION, account="dev")
+        config.region("mars-east-1", REGION, account="dev", flag="--region")
     assert str(raised.value) == (
         "--region 'mars-east-1' is not an AWS region with SageMaker; "
         "fix: use a region code such as eu-west-1 (the dev account's)"
@@ -114,7 +113,7 @@ def test_region_is_the_flag_else_the_default_and_must_have_sagemaker():
 @pytest.fixture
 def aws(credentials):
     with mock_aws():
-        yield connect(lambda **kwargs: fresh_session(**kwargs), None, REGION)
+        yield connect(fresh_session, None, REGION, profile_flag="--profile", region_from="--region")
 
 
 def test_the_account_check_passes_the_right_account_and_refuses_another(aws):
@@ -124,13 +123,12 @@ def test_the_account_check_passes_the_right_account_and_refuses_another(aws):
     assert aws.partition == "aws"
 
 
-def test_a_dry_run_prints_the_exact_call_and_makes_none(credentials, capsys):
-    session = fresh_session(region_name=REGION)
-    sagemaker = session.client("sagemaker", region_name=REGION)
-    aws = Aws(session, REGION, dry_run=True)
-    aws._clients["sagemaker"] = sagemaker
-    with Stubber(sagemaker):  # nothing stubbed: any call made would fail
-        assert aws.change("sagemaker", "delete_model", ModelName="m") is None
+def test_a_dry_run_prints_the_exact_call_and_makes_none(monkeypatch, tmp_path, capsys):
+    """No credentials anywhere, and no client made: a call or a credential lookup would fail."""
+    isolated_aws_environment(monkeypatch, tmp_path, credentials=False)
+    aws = Aws(boto3.Session(), REGION, dry_run=True, **FLAGS)
+    assert aws.change("sagemaker", "delete_model", ModelName="m") is None
+    assert aws._clients == {}
     call = json.dumps({"ModelName": "m"})
     assert capsys.readouterr().out == (
         f"dry run, nothing changed: would call sagemaker DeleteModel in {REGION} with {call}\n"
@@ -140,7 +138,7 @@ def test_a_dry_run_prints_the_exact_call_and_makes_none(credentials, capsys):
 def test_without_dry_run_the_change_is_made(credentials, capsys):
     session = fresh_session(region_name=REGION)
     sagemaker = session.client("sagemaker", region_name=REGION)
-    aws = Aws(session, REGION)
+    aws = Aws(session, REGION, **FLAGS)
     aws._clients["sagemaker"] = sagemaker
     with Stubber(sagemaker) as stubber:
         stubber.add_response("delete_model", {}, {"ModelName": "m"})
@@ -174,7 +172,7 @@ def test_a_refusal_names_the_call_the_region_and_the_tools_own_flags(code, fix):
 
 
 def test_refusals_explained_turns_an_unhandled_refusal_into_one_line():
-    aws = Aws(boto3.Session(), REGION)
+    aws = Aws(boto3.Session(), REGION, **FLAGS)
     expected = f"AWS refused DescribeThing in {REGION}: Nope: it said no; fix: "
     with pytest.raises(CliError, match=expected), aws.refusals_explained():
         raise client_error("Nope")
@@ -205,7 +203,7 @@ def outcome(capsys, failure: BaseException | None) -> tuple[int, str, str]:
     [
         (CliError("no approval waits", "wait"), 1, "error: no approval waits; fix: wait"),
         (UsageError("bad flag", "see help"), 2, "error: bad flag; fix: see help"),
-        (ConfigError("x.toml: bad; fix: correct it"), 2, "error: config error: x.toml: bad; fix: correct it"),
+        (ConfigError("x.toml: bad; fix: correct it"), 2, "error: x.toml: bad; fix: correct it"),
         (
             ProfileNotFound(profile="officer"),
             2,

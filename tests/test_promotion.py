@@ -143,8 +143,10 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
         "#{Resolve.MODEL_PACKAGE_VERSION}",
         "#{Resolve.QUALITY_SUMMARY}",
         "#{AcceptanceTest.ACCEPTANCE_SUMMARY}",
+        "`mlp-promote gate churn approve|reject --comment WHY`",  # the command that answers it
     ):
         assert shown in info
+    assert len(info) <= 1000  # CodePipeline's ActionConfigurationValue limit
     topic = gate["Configuration"]["NotificationArn"]["Fn::GetStackOutput"]
     assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
     gate_topic = one(shared, "AWS::SNS::Topic")
@@ -160,8 +162,12 @@ def test_artifacts_are_encrypted_with_the_promotion_key(promotion):
 
 def test_only_the_compliance_officer_answers_the_gate(synthesized, iam_model, platform):
     studio = synthesized["dev/Studio"].template
+    # The persona roles, by name (the operator commands' upload role may not answer either, if only
+    # implicitly: tests/test_effective_permissions.py checks every role of dev).
     names = [
-        r["Properties"]["RoleName"] for r in studio["Resources"].values() if r["Type"] == "AWS::IAM::Role"
+        r["Properties"]["RoleName"]
+        for r in studio["Resources"].values()
+        if r["Type"] == "AWS::IAM::Role" and "RoleName" in r["Properties"]
     ]
     gate = f"{platform.promotion_pipeline}/ApproveForProd/ApproveForProd"
 

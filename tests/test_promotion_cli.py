@@ -7,8 +7,6 @@ CodePipeline client that expects exactly the calls the command must make, answer
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import UTC, datetime
 
 import boto3
@@ -16,6 +14,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from promotion_cli import gate
 from promotion_cli.cli import main
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.fakes import create_audit_table, pipeline_executions
@@ -147,19 +146,6 @@ def test_approve_sets_approved_with_the_comment(aws, cli):
     assert described["ApprovalDescription"] == "AUC 0.91, bias report reviewed"
 
 
-def test_approve_dry_run_prints_the_exact_call_and_changes_nothing(aws, cli):
-    arn = register()
-    code, out, err = cli("approve", "churn", "1", "--comment", "looks good", "--dry-run")
-
-    assert (code, err) == (0, "")
-    call = {"ModelPackageArn": arn, "ModelApprovalStatus": "Approved", "ApprovalDescription": "looks good"}
-    assert out == (
-        f"dry run, nothing changed: would call sagemaker UpdateModelPackage in {REGION} "
-        f"with {json.dumps(call)}\n"
-    )
-    assert package(arn)["ModelApprovalStatus"] == "PendingManualApproval"
-
-
 def test_approve_a_rejected_version_is_a_reconsideration(aws, cli):
     arn = register("Rejected")
     assert cli("approve", "churn", "1", "--comment", "retested; the gap was a data bug")[0] == 0
@@ -173,14 +159,6 @@ def test_reject_withdraws_an_approval_and_says_it_stays_deployed(aws, cli):
     assert code == 0
     assert package(arn)["ModelApprovalStatus"] == "Rejected"
     assert "stays deployed" in out and "rollback" in out
-
-
-def test_reject_dry_run_changes_nothing(aws, cli):
-    arn = register()
-    code, out, _ = cli("reject", "churn", "1", "--comment", "no", "--dry-run")
-
-    assert code == 0 and '"ModelApprovalStatus": "Rejected"' in out
-    assert package(arn)["ModelApprovalStatus"] == "PendingManualApproval"
 
 
 @pytest.mark.parametrize(("command", "status"), [("approve", "Approved"), ("reject", "Rejected")])
@@ -199,6 +177,77 @@ def test_unknown_version_is_refused(aws, cli):
 
     assert code == 1
     assert_one_line_error(err, f"model package group {GROUP} has no version 9 in {REGION}")
+
+
+# dry runs: no credentials at all, so any AWS call (a read too) would fail
+
+
+PACKAGE_1 = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/1"
+GATE_CALL = {"pipelineName": PIPELINE, "stageName": "ApproveForProd", "actionName": "ApproveForProd"}
+
+
+@pytest.fixture
+def no_credentials(monkeypatch, tmp_path):
+    isolated_aws_environment(monkeypatch, tmp_path, credentials=False)
+
+
+@pytest.mark.parametrize(
+    ("args", "operation", "params"),
+    [
+        (
+            ("approve", "churn", "1", "--comment", "looks good"),
+            "sagemaker UpdateModelPackage",
+            {
+                "ModelPackageArn": PACKAGE_1,
+                "ModelApprovalStatus": "Approved",
+                "ApprovalDescription": "looks good",
+            },
+        ),
+        (
+            ("reject", "churn", "1", "--comment", "no"),
+            "sagemaker UpdateModelPackage",
+            {"ModelPackageArn": PACKAGE_1, "ModelApprovalStatus": "Rejected", "ApprovalDescription": "no"},
+        ),
+        (
+            ("gate", "churn", "approve", "--comment", "ok"),
+            "codepipeline PutApprovalResult",
+            {**GATE_CALL, "result": {"summary": "ok", "status": "Approved"}, "token": gate.UNREAD_TOKEN},
+        ),
+        (
+            ("gate", "churn", "reject", "--comment", "slow"),
+            "codepipeline PutApprovalResult",
+            {**GATE_CALL, "result": {"summary": "slow", "status": "Rejected"}, "token": gate.UNREAD_TOKEN},
+        ),
+        (
+            ("rollback", "churn", "1"),
+            "codepipeline StartPipelineExecution",
+            {"name": PIPELINE, "variables": [{"name": "ModelPackageArn", "value": PACKAGE_1}]},
+        ),
+    ],
+    ids=["approve", "reject", "gate-approve", "gate-reject", "rollback"],
+)
+@pytest.mark.usefixtures("no_credentials")
+def test_a_dry_run_needs_no_credentials_and_prints_the_exact_call(cli, args, operation, params):
+    assert cli(*args, "--dry-run") == (
+        0,
+        f"dry run, nothing changed: would call {operation} in {REGION} with {json.dumps(params)}\n",
+        "",
+    )
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_without_dry_run_the_same_command_needs_credentials(cli):
+    """Negative control: the same environment, for real, fails at the first call."""
+    code, out, err = cli("approve", "churn", "1", "--comment", "looks good")
+    assert (code, out) == (1, "")
+    assert_one_line_error(err, "no AWS credentials found")
+
+
+@pytest.mark.usefixtures("no_credentials")
+def test_the_dry_run_names_the_region_chosen(cli):
+    _, out, _ = cli("--region", "us-east-1", "rollback", "churn", "2", "--dry-run")
+    assert "in us-east-1 with" in out
+    assert "arn:aws:sagemaker:us-east-1:111111111111:model-package/mlplatform-churn/2" in out
 
 
 # gate
@@ -283,19 +332,6 @@ def test_gate_answers_the_waiting_approval(codepipeline, cli, answer, status):
     assert (code, err) == (0, "")
     assert f"waits at ApproveForProd to promote {GROUP}-arn-v3 to prod" in out
     assert out.endswith(f"{status.lower()}: execution exec-1\n")
-
-
-def test_gate_dry_run_prints_the_call_with_its_token_and_answers_nothing(codepipeline, cli):
-    with Stubber(codepipeline) as stubber:  # no PutApprovalResult is stubbed: making it would fail
-        stub_waiting_gate(stubber)
-        session = stubbed_session(codepipeline)
-        args = ("gate", "churn", "approve", "--comment", "ok", "--dry-run")
-        code, out, err = cli(*args, session_factory=session)
-        stubber.assert_no_pending_responses()
-
-    assert (code, err) == (0, "")
-    assert "would call codepipeline PutApprovalResult" in out
-    assert '"token": "0f3b1c9e-approval-token"' in out
 
 
 def test_gate_with_nothing_waiting_is_refused(codepipeline, cli):
@@ -393,19 +429,6 @@ def test_rollback_starts_the_promotion_pipeline_with_that_version(pipeline, cli)
     assert f"started {PIPELINE} execution {execution['pipelineExecutionId']} for {GROUP} version 1" in out
 
 
-def test_rollback_dry_run_prints_the_call_and_starts_nothing(pipeline, cli):
-    arn = register("Approved")
-    code, out, _ = cli("rollback", "churn", "1", "--dry-run")
-
-    call = {"name": PIPELINE, "variables": [{"name": "ModelPackageArn", "value": arn}]}
-    assert code == 0
-    assert out == (
-        f"dry run, nothing changed: would call codepipeline StartPipelineExecution in {REGION} "
-        f"with {json.dumps(call)}\n"
-    )
-    assert pipeline_executions(PIPELINE) == []
-
-
 @pytest.mark.parametrize("status", ["PendingManualApproval", "Rejected"])
 def test_rollback_to_a_version_that_is_not_approved_is_refused(pipeline, cli, status):
     register(status)
@@ -451,9 +474,7 @@ def test_missing_config_file_exits_2(credentials, capsys):
     code = main(["--config", "config/nope.toml", "pending", "churn"])
 
     assert code == 2
-    assert_one_line_error(
-        capsys.readouterr().err, "config error: config/nope.toml: no such config file", "with --config"
-    )
+    assert_one_line_error(capsys.readouterr().err, "config/nope.toml: no such config file", "with --config")
 
 
 def test_region_without_sagemaker_exits_2(aws, cli):
@@ -502,16 +523,3 @@ def test_aws_access_denied_exits_1_with_the_call_and_the_fix(aws, cli):
     assert_one_line_error(
         err, f"AWS refused ListModelPackages in {REGION}: AccessDeniedException", "use credentials allowed"
     )
-
-
-def test_module_entry_point_exits_with_the_code(credentials):
-    """`python -m promotion_cli` itself: the code reaches the shell, the message is one line."""
-    done = subprocess.run(
-        [sys.executable, "-m", "promotion_cli", "--config", str(CONFIG), "pending", "fraud"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 2
-    assert_one_line_error(done.stderr, "unknown project 'fraud'")

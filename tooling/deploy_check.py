@@ -33,13 +33,22 @@ def parser() -> flags.Parser:
     parser = flags.Parser(prog="python -m tooling.deploy_check", description=__doc__.split("\n\n")[0])
     flags.add_config(parser)
     parser.add_argument("--stage", required=True, choices=ACCOUNT_ROLES, help="the account to diff or deploy")
-    flags.add_profile(parser, "the AWS profile for that account (default: the default credential chain)")
+    flags.add_profile(
+        parser, "--profile", "the AWS profile for that account (default: the default credential chain)"
+    )
     return parser
 
 
 def check(config_path: str, stage: str, profile: str | None, session_factory: SessionFactory) -> None:
     account = getattr(deployment.load(config_path).accounts, stage)
-    aws = connect(session_factory, profile, account.region, account=stage)
+    aws = connect(
+        session_factory,
+        profile,
+        account.region,
+        account=stage,
+        profile_flag="PROFILE=",
+        region_from=f"accounts.{stage}.region in {config_path}",
+    )
     named = f"profile {profile!r}" if profile else "the default credentials"
 
     def wrong(actual: str) -> CliError:

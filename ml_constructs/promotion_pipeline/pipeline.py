@@ -40,6 +40,7 @@ PACKAGE = "#{variables.ModelPackageArn}"
 
 @dataclass(frozen=True)
 class PromotionProps:
+    project: str  # the operator commands' name for it
     pipeline_name: str
     steps_role_name: str
     source_dir: Path  # `assemble_source`'s folder
@@ -185,7 +186,8 @@ class PromotionPipeline(Construct):
             additional_information=(
                 f"Promote {PACKAGE} (version #{{Resolve.MODEL_PACKAGE_VERSION}}) to prod? "
                 "Model quality: #{Resolve.QUALITY_SUMMARY}. "
-                "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}."
+                "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}. "
+                f"Answer with Review, or `mlp-promote gate {self.props.project} approve|reject --comment WHY`."
             ),
             external_entity_link=f"https://{region}.console.aws.amazon.com/sagemaker/home?region={region}#/model-registry",
         )

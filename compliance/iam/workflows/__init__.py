@@ -49,6 +49,10 @@ DE, DS, MLOPS, CO = (
     _persona(p) for p in ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
 )
 
+# The personas who install the operator commands in Studio (README, "Operator commands"), and
+# the only ones who may read them.
+OPERATORS = ("data-scientist", "mlops-engineer", "compliance-officer")
+
 WORKFLOWS: dict[str, Workflow] = {
     **{
         f"{persona}: Studio JupyterLab space": Workflow(
@@ -67,15 +71,22 @@ WORKFLOWS: dict[str, Workflow] = {
     "data-scientist: register a version as PendingManualApproval": Workflow(
         DS, "dev", personas.data_scientist_registry
     ),
+    **{
+        f"{persona}: install the operator commands in Studio": Workflow(
+            _persona(persona), "dev", personas.install_operator_commands
+        )
+        for persona in OPERATORS
+    },
+    "data-scientist: mlp-promote pending": Workflow(DS, "dev", personas.cli_pending),
     "mlops-engineer: start, watch and update pipelines": Workflow(MLOPS, "dev", personas.mlops_pipelines),
-    "mlops-engineer: promotion_cli rollback": Workflow(MLOPS, "dev", personas.cli_rollback),
-    "mlops-engineer: promotion_cli history": Workflow(MLOPS, "dev", personas.cli_history),
+    "mlops-engineer: mlp-promote rollback": Workflow(MLOPS, "dev", personas.cli_rollback),
+    "mlops-engineer: mlp-promote history": Workflow(MLOPS, "dev", personas.cli_history),
     "mlops-engineer: watch promotions": Workflow(MLOPS, "dev", personas.watch_promotions),
-    "compliance-officer: promotion_cli pending": Workflow(CO, "dev", personas.cli_pending),
-    "compliance-officer: promotion_cli approve and reject": Workflow(CO, "dev", personas.cli_decide),
-    "compliance-officer: promotion_cli gate": Workflow(CO, "dev", personas.cli_gate),
-    "compliance-officer: promotion_cli history": Workflow(CO, "dev", personas.cli_history),
-    "compliance-officer: lineage": Workflow(CO, "dev", personas.lineage),
+    "compliance-officer: mlp-promote pending": Workflow(CO, "dev", personas.cli_pending),
+    "compliance-officer: mlp-promote approve and reject": Workflow(CO, "dev", personas.cli_decide),
+    "compliance-officer: mlp-promote gate": Workflow(CO, "dev", personas.cli_gate),
+    "compliance-officer: mlp-promote history": Workflow(CO, "dev", personas.cli_history),
+    "compliance-officer: mlp-lineage": Workflow(CO, "dev", personas.lineage),
     "model-build pipeline role": Workflow(
         _project_role(naming.model_build_role), "dev", platform_roles.model_build
     ),

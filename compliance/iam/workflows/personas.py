@@ -19,6 +19,7 @@ from compliance.iam.workflows.calls import (
     LINEAGE,
     PIPELINES,
     REGISTER,
+    S3_GET_OBJECT,
     S3_KMS,
     SAGEMAKER_ACTIONS,
     SCIKIT_LEARN,
@@ -245,10 +246,24 @@ def mlops_pipelines(p: Platform) -> list[Call]:
 
 
 def cli_rollback(p: Platform) -> list[Call]:
-    """promotion_cli rollback: read the version, start the promotion pipeline with it."""
+    """mlp-promote rollback: read the version, start the promotion pipeline with it."""
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call("codepipeline:StartPipelineExecution", p.promotion_pipeline, source=CODEPIPELINE_ACTIONS),
+    ]
+
+
+def operator_commands_wheel(p: Platform) -> str:
+    """The object of the commands' wheel (README, "Operator commands")."""
+    wheel = "mlp_operator_commands-1.0.0-py3-none-any.whl"
+    return f"{p.bucket('model-artifacts')}/{naming.OPERATOR_COMMANDS_PREFIX}/{wheel}"
+
+
+def install_operator_commands(p: Platform) -> list[Call]:
+    """`aws s3 cp` of the commands' wheel into a Studio space (`pip` then installs it offline)."""
+    return [
+        call("s3:GetObject", operator_commands_wheel(p), source=S3_GET_OBJECT),
+        call("kms:Decrypt", p.artifacts_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
     ]
 
 
@@ -268,7 +283,7 @@ def watch_promotions(p: Platform) -> list[Call]:
 
 
 def cli_pending(p: Platform) -> list[Call]:
-    """promotion_cli pending: list the group's versions, describe each, read its metrics report."""
+    """mlp-promote pending: list the group's versions, describe each, read its metrics report."""
     metrics = p.run("model-artifacts", "evaluation/evaluation.json")
     return [
         call("sagemaker:ListModelPackages", "*", source=APPROVE),
@@ -279,7 +294,7 @@ def cli_pending(p: Platform) -> list[Call]:
 
 
 def cli_decide(p: Platform) -> list[Call]:
-    """promotion_cli approve / reject: describe the version, set its status."""
+    """mlp-promote approve / reject: describe the version, set its status."""
     return [
         call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
         call(
@@ -298,7 +313,7 @@ def cli_decide(p: Platform) -> list[Call]:
 
 
 def cli_gate(p: Platform) -> list[Call]:
-    """promotion_cli gate: find the waiting approval and its package, answer it."""
+    """mlp-promote gate: find the waiting approval and its package, answer it."""
     return [
         call("codepipeline:GetPipelineState", p.promotion_pipeline, source=APPROVAL_ACTIONS),
         call("codepipeline:GetPipelineExecution", p.promotion_pipeline, source=APPROVAL_ACTIONS),
@@ -311,7 +326,7 @@ def cli_gate(p: Platform) -> list[Call]:
 
 
 def lineage(p: Platform) -> list[Call]:
-    """`python -m lineage` in dev (`lineage/hops.py`, `lineage/lookups.py`): from the package to its
+    """`mlp-lineage` in dev (`lineage/hops.py`, `lineage/lookups.py`): from the package to its
     pipeline run, jobs and data."""
     pipeline = p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}")
     training = p.sagemaker(f"training-job/pipelines-{EXECUTION}-Train-0123456789")

@@ -74,7 +74,7 @@ def check_package(package: dict, group: str) -> tuple[str, str]:
     if status != "Approved":
         raise common.StepError(
             f"{arn} is {status}, and only Approved packages deploy; "
-            "fix: have it approved in the model registry"
+            "fix: have it approved in the model registry (`mlp-promote approve`)"
         )
     quality = package.get("DriftCheckBaselines", {}).get("ModelDataQuality", {})
     statistics = quality.get("Statistics", {}).get("S3Uri")
