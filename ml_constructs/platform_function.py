@@ -1,19 +1,27 @@
 """A Lambda function of the platform: code from a folder beside its construct, Powertools from a layer
 vendored from the pinned package (no deploy-time lookup), a managed-policy role, encrypted logs, a
-dead-letter queue and bounded concurrency; and EventBridge targets for it that lose no event."""
+dead-letter queue and bounded concurrency; and EventBridge targets for it that lose no event.
+
+Data that grows with the config (one entry per project) ships as JSON files in the function's code,
+not in its environment: Lambda caps the environment at 4 KB, the code at 250 MB."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+import jsii
+from aws_cdk import Acknowledgment, ArnFormat, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
@@ -41,7 +49,9 @@ class PlatformFunction(Construct):
         statements: Sequence[iam.PolicyStatement],
         key: kms.IKey,
         wildcard_reason: str,
+        data: Mapping[str, Any] | None = None,
     ) -> None:
+        """`data`: file name -> JSON value, written beside the handler in the deployed code."""
         super().__init__(scope, construct_id)
         self._key = key
         log_group = logs.LogGroup(
@@ -51,12 +61,13 @@ class PlatformFunction(Construct):
             retention=logs.RetentionDays.ONE_YEAR,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.dead_letters = DeadLetterQueue(
+        self._dead_letter_queue = DeadLetterQueue(
             self,
             "DeadLetters",
             key=key,
             holds="the function's failed invocations and of the events EventBridge could not deliver to it",
-        ).queue
+        )
+        self.dead_letters = self._dead_letter_queue.queue
         role, policy = self._role(description, statements, log_group, wildcard_reason)
         self.function = lambda_.Function(
             self,
@@ -64,7 +75,7 @@ class PlatformFunction(Construct):
             description=description,
             runtime=RUNTIME,
             handler=handler,
-            code=lambda_.Code.from_asset(str(code), exclude=["__pycache__"]),  # bytecode differs by machine
+            code=lambda_.Code.from_asset(str(self._with_data(code, data)), exclude=["__pycache__"]),
             role=role.without_policy_updates(),
             layers=[powertools_layer(self, RUNTIME)],
             environment=dict(environment),
@@ -76,6 +87,21 @@ class PlatformFunction(Construct):
         )
         self.function.node.add_dependency(policy)
         _acknowledge(self.function)
+
+    def _with_data(self, code: Path, data: Mapping[str, Any] | None) -> Path:
+        """`code` itself, or a copy of it with the data files, staged in the app's output folder (the
+        asset's hash is of its content, so the copy's place does not matter)."""
+        if not data:
+            return code
+        staged = Path(self.node.root.outdir) / "function-code" / self.node.addr
+        if staged.exists():
+            shutil.rmtree(staged)
+        shutil.copytree(
+            code, staged, ignore=shutil.ignore_patterns("__pycache__")
+        )  # bytecode differs by machine
+        for name, value in data.items():
+            (staged / name).write_text(json.dumps(value, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        return staged
 
     def _role(
         self,
@@ -113,17 +139,62 @@ class PlatformFunction(Construct):
         acknowledge_scoped_wildcards(policy, wildcard_reason)
         return role, policy
 
-    def event_target(self, event: events.RuleTargetInput | None = None) -> targets.LambdaFunction:
+    def event_target(
+        self, event: events.RuleTargetInput | None = None, *, bus: events.IEventBus | None = None
+    ) -> events.IRuleTarget:
         """An EventBridge target for this function (given `event` as its input, or the event itself):
         explicit retries, then this function's dead-letter queue, so that no event is lost silently.
-        Use one target for all rules of the function."""
+
+        Use one target for all rules of the function. For a rule per project on one `bus`, name the
+        bus: CDK would add an invoke permission and a queue-policy statement per rule (Lambda caps its
+        resource policy at 20 KB, SQS at 20 statements), so each is granted once, for every rule of
+        the bus, and the target itself grants nothing."""
         allow_event_dead_letters(self._key)
-        return targets.LambdaFunction(
-            self.function,
-            event=event,
-            dead_letter_queue=self.dead_letters,
-            retry_attempts=RETRY_ATTEMPTS,
-            max_event_age=MAX_EVENT_AGE,
+        if bus is None:
+            return targets.LambdaFunction(
+                self.function,
+                event=event,
+                dead_letter_queue=self.dead_letters,
+                retry_attempts=RETRY_ATTEMPTS,
+                max_event_age=MAX_EVENT_AGE,
+            )
+        self._allow_rules_on(bus)
+        return _GrantedTarget(self.function.function_arn, self._dead_letter_queue.for_rules_on(bus), event)
+
+    def _allow_rules_on(self, bus: events.IEventBus) -> None:
+        permission = f"RulesOf{bus.node.id}"
+        if self.function.permissions_node.try_find_child(permission) is not None:
+            return
+        stack = Stack.of(self)
+        self.function.add_permission(
+            permission,
+            principal=iam.ServicePrincipal("events.amazonaws.com"),
+            source_arn=stack.format_arn(
+                service="events",
+                resource="rule",
+                resource_name=f"{bus.event_bus_name}/*",
+                arn_format=ArnFormat.SLASH_RESOURCE_NAME,
+            ),
+            source_account=stack.account,
+        )
+
+
+@jsii.implements(events.IRuleTarget)
+class _GrantedTarget:
+    """A Lambda target whose invoke permission and dead-letter access are granted elsewhere, once."""
+
+    def __init__(self, arn: str, dead_letters: sqs.IQueue, event: events.RuleTargetInput | None) -> None:
+        self._arn, self._dead_letters, self._event = arn, dead_letters, event
+
+    def bind(self, _rule: events.IRule, _id: str | None = None) -> events.RuleTargetConfig:
+        return events.RuleTargetConfig(
+            arn=self._arn,
+            input=self._event,
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self._dead_letters.queue_arn),
+            retry_policy=events.CfnRule.RetryPolicyProperty(
+                maximum_retry_attempts=RETRY_ATTEMPTS,
+                maximum_event_age_in_seconds=int(MAX_EVENT_AGE.to_seconds()),
+            ),
         )
 
 

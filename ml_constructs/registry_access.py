@@ -1,4 +1,5 @@
-"""Read access to the versions of given model package groups, for the platform's functions."""
+"""Read access to the versions of model package groups (names or name patterns, e.g. `<platform>-*`),
+for the platform's functions."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import MonitorProps
 from ml_constructs.platform_storage import DataStore, ServingReaders, StorageProps
 from ml_constructs.platform_vpc import NetworkPlacement, VpcProps
+from ml_constructs.promotion_events import PromotedProject, PromotionProjects
 from ml_constructs.promotion_pipeline import PromotionProps, Target, assemble_source
 from ml_constructs.promotion_pipeline.source import template_file
 from ml_constructs.retraining_loop import DriftResponse, RetrainingProps
@@ -204,11 +205,13 @@ def promotion_stack(stage: Stage, config: PlatformConfig) -> PromotionStack:
         platform=platform,
         gate_emails=config.platform.compliance_officer_emails,
         audit_table=naming.audit_table(platform),
-        pipelines_by_group={
-            p.package_group_name: naming.promotion_pipeline(platform, p.name) for p in config.projects
-        },
-        projects_by_group={p.package_group_name: p.name for p in config.projects},
-        projects_by_pipeline={naming.promotion_pipeline(platform, p.name): p.name for p in config.projects},
+        projects=PromotionProjects(
+            platform,
+            tuple(
+                PromotedProject(p.name, p.package_group_name, naming.promotion_pipeline(platform, p.name))
+                for p in config.projects
+            ),
+        ),
     )
 
 

@@ -3,7 +3,7 @@ project a stack with the pipeline that carries an approved model package to test
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
@@ -11,7 +11,7 @@ from constructs import Construct
 
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
-from ml_constructs.promotion_events import AuditTrail, PromotionTrigger
+from ml_constructs.promotion_events import AuditTrail, PromotionProjects, PromotionTrigger
 from ml_constructs.promotion_pipeline import PromotionPipeline, PromotionProps
 from platform_config import naming
 
@@ -25,9 +25,7 @@ class PromotionStack(Stack):
         platform: str,
         gate_emails: Sequence[str],
         audit_table: str,
-        pipelines_by_group: Mapping[str, str],
-        projects_by_group: Mapping[str, str],
-        projects_by_pipeline: Mapping[str, str],
+        projects: PromotionProjects,
     ) -> None:
         super().__init__(
             scope, construct_id, description="Approval trigger, audit trail and gate notifications (dev)"
@@ -45,15 +43,8 @@ class PromotionStack(Stack):
             emails=gate_emails,
             publishing_services=(),
         )
-        PromotionTrigger(self, "Trigger", pipelines_by_group=dict(pipelines_by_group), key=self.key)
-        AuditTrail(
-            self,
-            "AuditTrail",
-            table_name=audit_table,
-            projects_by_group=dict(projects_by_group),
-            projects_by_pipeline=dict(projects_by_pipeline),
-            key=self.key,
-        )
+        PromotionTrigger(self, "Trigger", projects=projects, key=self.key)
+        AuditTrail(self, "AuditTrail", table_name=audit_table, projects=projects, key=self.key)
 
 
 class PromotionPipelineStack(Stack):

@@ -74,9 +74,12 @@ class StudioStack(Stack):
         scope_ = self._persona_scope(props, studio.domain_id, placement, store)
         for persona, role in personas.items():
             role.allow(
-                f"What the {persona} persona may do",
-                [*studio_basics(scope_, role.role.role_arn), *POLICIES[persona](scope_)],
+                "Studio basics",
+                studio_basics(scope_, role.role.role_arn),
+                "Studio's own apps and spaces in this domain, logs, images, listing.",
+                policy_id="StudioBasics",
             )
+            role.allow(f"What the {persona} persona may do", POLICIES[persona](scope_))
             if persona != "compliance-officer":
                 guard.guard(role.role)
         shared.allow(

@@ -1,10 +1,11 @@
 """What the tests of runtime code (Lambda handlers, CLIs) share: a fake AWS environment for moto,
-Lambda modules loaded as a cold start, a Lambda context, the audit table's schema, and what a
-CodePipeline under moto has run."""
+Lambda modules loaded as a cold start, a Lambda context, the audit table's schema, the promotion
+functions' projects file, and what a CodePipeline under moto has run."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
@@ -93,3 +94,29 @@ def pipeline_executions(pipeline: str) -> list[dict]:
         )["pipelineExecution"]
         for s in summaries
     ]
+
+
+def projects_file(folder: Path, projects: dict[str, tuple[str, str]]) -> str:
+    """A `projects.json` as the promotion constructs write it (name -> (group, pipeline)); its path."""
+    path = folder / "projects.json"
+    entries = {n: {"model_package_group": g, "promotion_pipeline": p} for n, (g, p) in projects.items()}
+    path.write_text(json.dumps({"projects": entries}), encoding="utf-8")
+    return str(path)
+
+
+# Projects files a promotion function must refuse at cold start (None: no such file).
+BAD_PROJECTS_FILES = [
+    None,
+    "{",
+    "[]",
+    '{"projects": {}}',
+    '{"projects": {"churn": {"model_package_group": "mlplatform-churn"}}}',
+    '{"projects": {"churn": {"model_package_group": "", "promotion_pipeline": "p"}}}',
+]
+
+
+def assert_bad_projects_file_refused(monkeypatch, folder: Path, load, content: str | None) -> None:
+    path = folder / "bad-projects.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    assert_cold_start_refuses(monkeypatch, load, "PROJECTS_FILE", str(path))

@@ -7,7 +7,6 @@ botocore's Stubber, expecting exactly the calls the handler must make and answer
 from __future__ import annotations
 
 import copy
-import json
 from datetime import UTC, datetime
 from types import ModuleType
 
@@ -22,12 +21,15 @@ from moto import mock_aws
 from tests.events import GATE, gate_event, registry_event
 from tests.fakes import (
     ACCOUNT,
+    BAD_PROJECTS_FILES,
     REGION,
+    assert_bad_projects_file_refused,
     assert_cold_start_refuses,
     create_audit_table,
     fake_aws_environment,
     lambda_context,
     load_lambda,
+    projects_file,
 )
 from tooling.synth import ROOT
 
@@ -46,12 +48,12 @@ def load_handler() -> ModuleType:
 
 
 @pytest.fixture
-def aws(monkeypatch):
+def aws(monkeypatch, tmp_path):
     """Fake credentials, moto, the audit table and the project's model package group."""
     fake_aws_environment(
         monkeypatch,
         AUDIT_TABLE=TABLE,
-        PROJECTS=json.dumps({"groups": {GROUP: "churn"}, "pipelines": {PIPELINE: "churn"}}),
+        PROJECTS_FILE=projects_file(tmp_path, {"churn": (GROUP, PIPELINE)}),
     )
     with mock_aws():
         create_audit_table(TABLE)
@@ -444,13 +446,14 @@ def test_fuzzed_events_never_raise_and_record_nothing(audit, event):
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
-        ("PROJECTS", None),
-        ("PROJECTS", "{"),
-        ("PROJECTS", '{"groups": {"mlplatform-churn": "churn"}}'),
-        ("PROJECTS", '{"groups": {}, "pipelines": {"p": null}}'),
         ("AUDIT_TABLE", None),
         ("AUDIT_TABLE", ""),
     ],
 )
 def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):
     assert_cold_start_refuses(monkeypatch, load_handler, variable, value)
+
+
+@pytest.mark.parametrize("content", BAD_PROJECTS_FILES)
+def test_a_bad_projects_file_fails_the_cold_start_naming_it(aws, monkeypatch, tmp_path, content):
+    assert_bad_projects_file_refused(monkeypatch, tmp_path, load_handler, content)

@@ -9,6 +9,7 @@ import botocore.session
 import pytest
 
 from cfn.schemas import _provider_types, _schema_file
+from compliance.deploy_limits import limit_problems
 from platform_config import names
 from platform_config.names import DERIVED, Key, Parts, too_long
 from tests.config_edits import EXAMPLE, edit, loads, refusal
@@ -192,6 +193,8 @@ def test_at_the_longest_accepted_names_every_named_resource_fits(tmp_path):
     assert len(config.platform.name) == 30 and len(config.people[0].name) == 63
     stacks = synthesize(config, tmp_path / "cdk.out")
     assert overlong({s.path: s.template for s in stacks}) == []
+    # Long names make long ARNs: the policies and environments must still fit their limits.
+    assert limit_problems(stacks) == []
 
 
 def test_an_overlong_name_in_a_template_is_caught():

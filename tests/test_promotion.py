@@ -272,16 +272,27 @@ def test_the_audit_table_outlives_the_stack_encrypted(shared):
     assert replica["DeletionProtectionEnabled"] is True
 
 
-def test_the_trigger_knows_each_group_and_its_pipeline(shared):
+def test_the_promotion_functions_know_each_project_from_their_code_not_their_environment(
+    shared, example_outdir
+):
+    """One entry per project grows past Lambda's 4 KB environment at 50 projects (issue 12), so
+    the projects ship as `projects.json` in the functions' code (one asset for both)."""
     functions = [
         r["Properties"] for r in shared["Resources"].values() if r["Type"] == "AWS::Lambda::Function"
     ]
-    trigger = next(f for f in functions if "IDEMPOTENCY_TABLE" in f["Environment"]["Variables"])
-    assert json.loads(trigger["Environment"]["Variables"]["PROJECTS"]) == {
-        "mlplatform-churn": "mlplatform-churn-promotion"
+    assert {f["Handler"] for f in functions} == {"trigger.handler", "audit.handler"}
+    assert all("PROJECTS" not in f["Environment"]["Variables"] for f in functions)
+    (asset,) = {f["Code"]["S3Key"].removesuffix(".zip") for f in functions}
+    projects = json.loads((example_outdir / f"asset.{asset}" / "projects.json").read_text())
+    assert projects == {
+        "projects": {
+            "churn": {
+                "model_package_group": "mlplatform-churn",
+                "promotion_pipeline": "mlplatform-churn-promotion",
+            }
+        }
     }
-    assert trigger["Handler"] == "trigger.handler"
-    assert "DeadLetterConfig" in trigger and "KmsKeyArn" in trigger
+    assert all("DeadLetterConfig" in f and "KmsKeyArn" in f for f in functions)
 
 
 def test_serving_accounts_trust_only_the_pipelines_steps_role(synthesized, iam_model, platform):

@@ -15,12 +15,15 @@ from moto import mock_aws
 from tests.events import GATE, gate_event, registry_event
 from tests.fakes import (
     ACCOUNT,
+    BAD_PROJECTS_FILES,
     REGION,
+    assert_bad_projects_file_refused,
     assert_cold_start_refuses,
     fake_aws_environment,
     lambda_context,
     load_lambda,
     pipeline_executions,
+    projects_file,
 )
 from tooling.synth import ROOT
 
@@ -35,12 +38,12 @@ def load_handler() -> ModuleType:
 
 
 @pytest.fixture
-def aws(monkeypatch):
+def aws(monkeypatch, tmp_path):
     """Fake credentials and moto: nothing here can reach AWS."""
     fake_aws_environment(
         monkeypatch,
         AWS_LAMBDA_FUNCTION_NAME="promotion-trigger",
-        PROJECTS=json.dumps({GROUP: PIPELINE}),
+        PROJECTS_FILE=projects_file(tmp_path, {"churn": (GROUP, PIPELINE)}),
         IDEMPOTENCY_TABLE=TABLE,
     )
     monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
@@ -353,17 +356,17 @@ def test_an_ignored_event_logs_one_info_line(aws, caplog):
 @pytest.mark.parametrize(
     ("variable", "value"),
     [
-        ("PROJECTS", None),
-        ("PROJECTS", "not json"),
-        ("PROJECTS", "[]"),
-        ("PROJECTS", "{}"),
-        ("PROJECTS", '{"mlplatform-churn": 3}'),
         ("IDEMPOTENCY_TABLE", None),
         ("IDEMPOTENCY_TABLE", " "),
     ],
 )
 def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):
     assert_cold_start_refuses(monkeypatch, load_handler, variable, value)
+
+
+@pytest.mark.parametrize("content", BAD_PROJECTS_FILES)
+def test_a_bad_projects_file_fails_the_cold_start_naming_it(aws, monkeypatch, tmp_path, content):
+    assert_bad_projects_file_refused(monkeypatch, tmp_path, load_handler, content)
 
 
 # Values of any JSON type except a non-empty string: each one makes a required field invalid.

@@ -11,6 +11,7 @@ from itertools import groupby
 from pathlib import Path
 
 from cfn.assembly import SynthesizedStack, read_assembly
+from compliance.deploy_limits import limit_problems
 from tooling.costs import estimate, format_costs
 from tooling.lint import lint_stacks
 
@@ -37,11 +38,13 @@ def describe(stacks: list[SynthesizedStack], outdir: Path) -> str:
 def main(outdir: str = "cdk.out") -> int:
     path = Path(outdir)
     stacks = read_assembly(path)
-    findings = lint_stacks(stacks)
-    if findings:
-        print("cfn-lint findings:\n" + "\n".join(findings), file=sys.stderr)
-        return 1
-    checks = "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), ReplacementSafety and cfn-lint"
+    for name, findings in (("cfn-lint", lint_stacks(stacks)), ("deploy limits", limit_problems(stacks))):
+        if findings:
+            print(f"{name} findings:\n" + "\n".join(findings), file=sys.stderr)
+            return 1
+    checks = (
+        "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), ReplacementSafety, cfn-lint and deploy limits"
+    )
     print(f"{checks}: no findings in {len(stacks)} templates.")
     print(describe(stacks, path))
     print("\nWhat costs money while idle, per account:")

@@ -1,5 +1,6 @@
 """Configs with many projects, for the scale test and the synthesis benchmark: the example config
-with its one project repeated under new names."""
+with its one project repeated under new names, each with everything on that grows per project
+(retraining on drift, model-quality monitoring), so that limits are measured at their worst."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ def config_with_projects(count: int) -> str:
     """The example config's text with `count` copies of its project (`project01`, `project02`, ...)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     head, project = text.split("[[projects]]\n", 1)
+    every_feature = 'retrain_on_drift = true, ground_truth_uri = "s3://mlplatform-ground-truth/NAME/" }'
+    if "retrain_on_drift = false }" not in project:
+        raise ValueError("the example's monitoring line changed: update tooling/scale.py")
     return head + "".join(
         "[[projects]]\n"
-        + project.replace('name = "churn"', f'name = "project{i:02d}"').replace(
-            '"mlplatform-churn"', f'"mlplatform-project{i:02d}"'
-        )
+        + project.replace('name = "churn"', f'name = "project{i:02d}"')
+        .replace('"mlplatform-churn"', f'"mlplatform-project{i:02d}"')
+        .replace("retrain_on_drift = false }", every_feature.replace("NAME", f"project{i:02d}"))
         for i in range(1, count + 1)
     )

@@ -1,5 +1,6 @@
 """A Studio execution role: a persona's (or the shared spaces' default), under the persona boundary,
-with one managed policy of what it may do."""
+with managed policies of what it may do (each under IAM's 6,144 characters: a persona's Studio basics
+and its own work are two)."""
 
 from __future__ import annotations
 
@@ -42,10 +43,14 @@ class PersonaRole(Construct):
             Tags.of(self.role).add("persona", persona)
 
     def allow(
-        self, description: str, statements: Sequence[iam.PolicyStatement], wildcards: str = WILDCARDS
+        self,
+        description: str,
+        statements: Sequence[iam.PolicyStatement],
+        wildcards: str = WILDCARDS,
+        policy_id: str = "Policy",
     ) -> None:
-        """What the role may do, as one managed policy whose wildcards must be scoped (or refused)."""
+        """What the role may do, as a managed policy whose wildcards must be scoped (or refused)."""
         policy = iam.ManagedPolicy(
-            self, "Policy", description=description, statements=list(statements), roles=[self.role]
+            self, policy_id, description=description, statements=list(statements), roles=[self.role]
         )
         acknowledge_scoped_wildcards(policy, wildcards)

@@ -7,6 +7,7 @@ holds the validation they share (`runtime/registry_events.py`).
 
 from ml_constructs.promotion_events.audit_trail import AuditTrail
 from ml_constructs.promotion_events.patterns import GATE_ACTION
+from ml_constructs.promotion_events.projects import PromotedProject, PromotionProjects
 from ml_constructs.promotion_events.trigger import PromotionTrigger
 
-__all__ = ["GATE_ACTION", "AuditTrail", "PromotionTrigger"]
+__all__ = ["GATE_ACTION", "AuditTrail", "PromotedProject", "PromotionProjects", "PromotionTrigger"]

@@ -4,7 +4,6 @@ answer, who, when, which version and why, in an encrypted DynamoDB table that ou
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from aws_cdk import Acknowledgment, RemovalPolicy, Stack, Validations
@@ -16,7 +15,9 @@ from constructs import Construct
 
 from ml_constructs.platform_function import PlatformFunction
 from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions
+from ml_constructs.promotion_events.projects import PromotionProjects
 from ml_constructs.registry_access import read_model_packages
+from platform_config import naming
 
 RUNTIME = Path(__file__).parent / "runtime"
 
@@ -28,26 +29,25 @@ class AuditTrail(Construct):
         construct_id: str,
         *,
         table_name: str,
-        projects_by_group: dict[str, str],
-        projects_by_pipeline: dict[str, str],
+        projects: PromotionProjects,
         key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
         self.table = self._table(table_name, key)
-        recorder = self._recorder(table_name, projects_by_group, projects_by_pipeline, key)
+        recorder = self._recorder(table_name, projects, key)
         target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
         events.Rule(
             self,
             "RegistryDecisions",
             description="Approvals and rejections of the platform's model package versions",
-            event_pattern=registry_decisions(projects_by_group, statuses=["Approved", "Rejected"]),
+            event_pattern=registry_decisions(projects.prefix, statuses=["Approved", "Rejected"]),
             targets=[target],
         )
         events.Rule(
             self,
             "GateAnswers",
             description="Answers at the promotion pipelines' ApproveForProd gate",
-            event_pattern=gate_answers(projects_by_pipeline),
+            event_pattern=gate_answers(projects.prefix),
             targets=[target],
         )
 
@@ -74,13 +74,7 @@ class AuditTrail(Construct):
         )
         return table
 
-    def _recorder(
-        self,
-        table_name: str,
-        projects_by_group: dict[str, str],
-        projects_by_pipeline: dict[str, str],
-        key: kms.IKey,
-    ) -> PlatformFunction:
+    def _recorder(self, table_name: str, projects: PromotionProjects, key: kms.IKey) -> PlatformFunction:
         stack = Stack.of(self)
         return PlatformFunction(
             self,
@@ -88,26 +82,24 @@ class AuditTrail(Construct):
             code=RUNTIME,
             handler="audit.handler",
             description="Records model package decisions and promotion gate answers",
-            environment={
-                "AUDIT_TABLE": table_name,
-                "PROJECTS": json.dumps(
-                    {"groups": projects_by_group, "pipelines": projects_by_pipeline}, sort_keys=True
-                ),
-            },
+            environment={"AUDIT_TABLE": table_name},
+            data=projects.function_data(),
             key=key,
             statements=[
-                read_model_packages(stack, projects_by_group),
+                read_model_packages(stack, [f"{projects.prefix}*"]),
                 iam.PolicyStatement(
                     sid="ReadGateAnswers",
                     actions=["codepipeline:GetPipelineExecution", "codepipeline:ListActionExecutions"],
                     resources=[
-                        stack.format_arn(service="codepipeline", resource=name)
-                        for name in projects_by_pipeline
+                        stack.format_arn(
+                            service="codepipeline", resource=naming.promotion_pipeline(projects.platform, "*")
+                        )
                     ],
                 ),
                 iam.PolicyStatement(
                     sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]
                 ),
             ],
-            wildcard_reason="Versions of the configured model package groups only.",
+            wildcard_reason="Versions of the platform's model package groups, and its promotion pipelines, "
+            "by their name patterns.",
         )

@@ -79,7 +79,7 @@ class RetrainingLoop(Construct):
         allow_event_dead_letters(key)
         dead_letters = DeadLetterQueue(
             self, "DeadLetters", key=key, holds="drift notifications EventBridge could not deliver"
-        ).queue
+        ).for_rules_on(self.bus)
         notify = targets.SnsTopic(
             self.alerts.topic,
             dead_letter_queue=dead_letters,
@@ -90,7 +90,7 @@ class RetrainingLoop(Construct):
         for response in responses:
             rule_targets: list[events.IRuleTarget] = [notify]
             if retrainer is not None and response.retrain:
-                rule_targets.append(retrainer.event_target(self._retrain_input(response)))
+                rule_targets.append(retrainer.event_target(self._retrain_input(response), bus=self.bus))
             self._drift_rule(response, rule_targets)
 
     def _drift_rule(self, response: DriftResponse, rule_targets: list[events.IRuleTarget]) -> None:

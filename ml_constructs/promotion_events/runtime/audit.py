@@ -8,14 +8,13 @@ key is the event's own time and id, and the put is conditional on that key being
 foreign events, metadata-only updates and answers for executions CodePipeline does not know are
 logged and skipped, never raised; other AWS failures raise so that Lambda's retries run.
 
-Environment (read once, at cold start; a bad value stops the function with a message naming it):
+Settings (read once, at cold start; a bad value stops the function with a message naming it): the
+projects, from `projects.json` beside the handler (`projects.py`), and from the environment:
     AUDIT_TABLE  the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
-    PROJECTS     JSON: {"groups": {group: project}, "pipelines": {pipeline: project}}
 """
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +23,7 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from projects import ConfigurationError, load_projects
 from registry_events import DETAIL_TYPE as REGISTRY_EVENT
 from registry_events import Refused, read_decision
 
@@ -37,32 +37,8 @@ UNKNOWN = "unknown"
 logger = Logger(service="audit-trail")
 
 
-class ConfigurationError(Exception):
-    """The function is deployed with a bad environment: a deployment bug, so it fails loudly."""
-
-
 class Skipped(Refused):
     """The event is malformed or not an answer this trail records (registry events: `read_decision`)."""
-
-
-def _projects(raw: str | None) -> tuple[dict[str, str], dict[str, str]]:
-    example = (
-        '{"groups": {"mlplatform-churn": "churn"}, "pipelines": {"mlplatform-churn-promotion": "churn"}}'
-    )
-    try:
-        projects = json.loads(raw or "")
-    except json.JSONDecodeError:
-        projects = None
-
-    def mapping(key: str) -> dict[str, str] | None:
-        value = projects.get(key) if isinstance(projects, dict) else None
-        ok = isinstance(value, dict) and all(isinstance(v, str) and k and v for k, v in value.items())
-        return value if ok else None
-
-    groups, pipelines = mapping("groups"), mapping("pipelines")
-    if groups is None or pipelines is None:
-        raise ConfigurationError(f"PROJECTS must be JSON like {example}; got {raw!r}")
-    return groups, pipelines
 
 
 def _table_name() -> str:
@@ -72,7 +48,9 @@ def _table_name() -> str:
     return value
 
 
-GROUPS, PIPELINES = _projects(os.environ.get("PROJECTS"))
+_PROJECTS = load_projects()
+GROUPS = {project.group: project.name for project in _PROJECTS}
+PIPELINES = {project.pipeline: project.name for project in _PROJECTS}
 TABLE = boto3.resource("dynamodb").Table(_table_name())
 SAGEMAKER = boto3.client("sagemaker")
 CODEPIPELINE = boto3.client("codepipeline")

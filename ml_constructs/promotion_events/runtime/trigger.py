@@ -6,15 +6,14 @@ everything else, including metadata-only updates of an Approved version, is igno
 line and a result saying why; malformed input never raises. AWS failures do raise, so that Lambda's
 asynchronous retries run, and the retries are safe (see `promote`).
 
-Environment (read once, at cold start; a bad value stops the function with a message naming it):
-    PROJECTS           JSON object: model package group name -> promotion pipeline name
+Settings (read once, at cold start; a bad value stops the function with a message naming it): the
+projects, from `projects.json` beside the handler (`projects.py`), and from the environment:
     IDEMPOTENCY_TABLE  DynamoDB table for Powertools idempotency (partition key `id`, string;
                        TTL attribute `expiration`)
 """
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from typing import Any, TypedDict
@@ -29,6 +28,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyAlreadyInProgressError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from projects import ConfigurationError, load_projects
 from registry_events import Malformed, NotADecision, read_decision
 
 APPROVED = "Approved"
@@ -39,34 +39,12 @@ IDEMPOTENCY_EXPIRY_SECONDS = 48 * 60 * 60
 logger = Logger(service="promotion-trigger")
 
 
-class ConfigurationError(Exception):
-    """The function is deployed with a bad environment: a deployment bug, so it fails loudly."""
-
-
 class Result(TypedDict):
     """What the invocation did, for the Lambda's own record and for tests."""
 
     status: str  # "started" or "ignored"
     reason: str
     execution_id: str | None
-
-
-def _projects(raw: str | None) -> dict[str, str]:
-    example = '{"mlplatform-churn": "mlplatform-churn-promotion"}'
-    try:
-        projects = json.loads(raw or "")
-    except json.JSONDecodeError:
-        projects = None
-    if not (
-        isinstance(projects, dict)
-        and projects
-        and all(isinstance(v, str) and k and v for k, v in projects.items())
-    ):
-        raise ConfigurationError(
-            f"PROJECTS must be a non-empty JSON object mapping model package group name to promotion "
-            f"pipeline name, e.g. {example}; got {raw!r}"
-        )
-    return projects
 
 
 def _required(name: str) -> str:
@@ -76,7 +54,8 @@ def _required(name: str) -> str:
     return value
 
 
-PROJECTS = _projects(os.environ.get("PROJECTS"))
+# Model package group -> its project's promotion pipeline.
+PROJECTS = {project.group: project.pipeline for project in load_projects()}
 IDEMPOTENCY = IdempotencyConfig(
     event_key_jmespath="[model_package_arn, approved_at]",
     expires_after_seconds=IDEMPOTENCY_EXPIRY_SECONDS,
