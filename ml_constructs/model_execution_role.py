@@ -44,7 +44,7 @@ class ModelExecutionRole(Construct):
         account_role: str,
         artifacts: ServedArtifacts,
         serving_key_arn: str,
-        vpc_arn: str,
+        vpc_arn: str | None,
         monitoring: MonitoringData | None,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -59,7 +59,7 @@ class ModelExecutionRole(Construct):
         statements = [
             *_read_artifacts(stack.partition, artifacts),
             *key_statements("UseServingKey", [serving_key_arn]),
-            *vpc_job_statements(stack, vpc_arn),
+            *vpc_job_statements(stack, vpc_arn),  # no network interfaces for serverless (None)
             iam.PolicyStatement(
                 sid="PublishMonitoringMetrics",
                 actions=["cloudwatch:PutMetricData"],

@@ -31,6 +31,7 @@ class VpcProps:
     zones: Sequence[str]  # given, so synthesis never looks them up
     with_nat: bool  # internet egress through one NAT gateway, instead of no route out
     interface_endpoints: Sequence[str]  # `ec2.InterfaceVpcEndpointAwsService` names
+    endpoint_zones: int = 1  # how many of `zones` (the first ones) each interface endpoint spans
 
 
 class PlatformVpc(Construct):
@@ -57,7 +58,8 @@ class PlatformVpc(Construct):
             (ec2.Port.tcp_range(8192, 65535), "Studio apps and distributed job containers"),
         ):
             jobs.add_ingress_rule(jobs, port, purpose)
-        self._interface_endpoints(props.interface_endpoints, jobs)
+        if props.interface_endpoints:
+            self._interface_endpoints(props.interface_endpoints, props.zones[: props.endpoint_zones], jobs)
         self.placement = NetworkPlacement(
             vpc_id=self.vpc.vpc_id,
             vpc_arn=self.vpc.vpc_arn,
@@ -141,8 +143,11 @@ class PlatformVpc(Construct):
             ),
         )
 
-    def _interface_endpoints(self, services: Sequence[str], clients: ec2.SecurityGroup) -> None:
-        """Private DNS endpoints in the job subnets, reachable from Studio and jobs on HTTPS only."""
+    def _interface_endpoints(
+        self, services: Sequence[str], zones: Sequence[str], clients: ec2.SecurityGroup
+    ) -> None:
+        """Private DNS endpoints in the job subnets of `zones`, reachable from Studio and jobs on HTTPS
+        only (from the other zones too: an endpoint serves its whole VPC)."""
         security_group = ec2.SecurityGroup(
             self,
             "EndpointsSecurityGroup",
@@ -155,7 +160,7 @@ class PlatformVpc(Construct):
             self.vpc.add_interface_endpoint(
                 service.replace(".", "-").title().replace("-", ""),
                 service=ec2.InterfaceVpcEndpointAwsService(service),
-                subnets=ec2.SubnetSelection(subnet_group_name="Jobs"),
+                subnets=ec2.SubnetSelection(subnet_group_name="Jobs", availability_zones=list(zones)),
                 security_groups=[security_group],
                 open=False,
                 private_dns_enabled=True,

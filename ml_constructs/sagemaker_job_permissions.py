@@ -28,7 +28,13 @@ _DESCRIBE_ACTIONS = (
 VPC_NETWORK_ACTIONS = _INTERFACE_ACTIONS + _DESCRIBE_ACTIONS
 
 
-def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
+def vpc_job_statements(stack: Stack, vpc_arn: str | None) -> list[iam.PolicyStatement]:
+    """A job's, model's or monitor's basics, and with `vpc_arn` its network interfaces in that VPC
+    (None: it runs outside any VPC, as serverless endpoints do)."""
+    return [*(_network_statements(stack, vpc_arn) if vpc_arn else []), *_basics(stack)]
+
+
+def _network_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
     return [
         iam.PolicyStatement(
             sid="NetworkInterfacesInTheVpc",
@@ -44,6 +50,12 @@ def vpc_job_statements(stack: Stack, vpc_arn: str) -> list[iam.PolicyStatement]:
             actions=list(_DESCRIBE_ACTIONS),
             resources=["*"],
         ),
+    ]
+
+
+def _basics(stack: Stack) -> list[iam.PolicyStatement]:
+    """Its own logs, metrics and images."""
+    return [
         iam.PolicyStatement(
             sid="SageMakerLogs",
             actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],

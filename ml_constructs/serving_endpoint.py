@@ -102,12 +102,15 @@ class ServingEndpoint(Construct):
         model_package_arn: str,
         role: iam.IRole,
         key: kms.IKey,
-        placement: NetworkPlacement,
+        placement: NetworkPlacement | None,
         alerts: sns.ITopic,
     ) -> None:
+        """`placement`: the VPC, which instance-backed endpoints need (serverless ones take none)."""
         super().__init__(scope, construct_id)
         self.endpoint_name = props.endpoint_name
         in_vpc = props.capacity.has_instances  # serverless endpoints take neither a VPC nor isolation
+        if in_vpc and placement is None:
+            raise ValueError(f"{self.node.path}: an instance-backed endpoint needs the account's VPC")
         model = sagemaker.CfnModel(
             self,
             "Model",
@@ -117,7 +120,7 @@ class ServingEndpoint(Construct):
             vpc_config=sagemaker.CfnModel.VpcConfigProperty(
                 subnets=placement.subnet_ids, security_group_ids=placement.security_group_ids
             )
-            if in_vpc
+            if placement and in_vpc
             else None,
         )
         self.config = sagemaker.CfnEndpointConfig(

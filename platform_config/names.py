@@ -134,8 +134,14 @@ DERIVED: list[Derived] = [
     Derived("the promotion audit table", TABLE, lambda n: naming.audit_table(n.platform)),
     Derived("the monitoring event bus", BUS, lambda n: naming.monitoring_bus(n.platform)),
     *_each(
-        ("data", "model-artifacts", "promotion", "serving"),  # platform_storage.py, stacks/
-        lambda key: Derived(f"the {key} key's alias", ALIAS, lambda n: f"alias/{n.platform}/{key}"),
+        (
+            "data",
+            "model-artifacts",
+            "promotion",
+            "test-serving",
+            "prod-serving",
+        ),  # platform_storage.py, stacks/
+        lambda key: Derived(f"the {key} key's alias", ALIAS, lambda n: naming.key_alias(n.platform, key)),
     ),
     *_each(  # ml_constructs/billing_guardrails.py, named `<platform>-<account>` by stacks/from_config.py
         ACCOUNT_ROLES,

@@ -68,11 +68,15 @@ WORKFLOWS = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-ingest-data.html",
         needs_feature_store=True,
     ),
+    # The VPC needs only the S3 endpoint (host-vpc: "Create an Amazon S3 VPC Endpoint", nothing else):
+    # SageMaker pulls an image hosted in ECR itself (ImageConfig: RepositoryAccessMode "Platform"; only
+    # "Vpc", a private registry, goes through the VPC), and the isolated containers call nothing.
     Workflow(
-        "Endpoints in the VPC with network isolation, and Model Monitor jobs: images, artifacts, captures",
+        "Endpoints in the VPC with network isolation, and Model Monitor jobs: artifacts, captures, reports",
         "serving",
-        ("ecr.api", "ecr.dkr", "s3"),
-        "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",
+        ("s3",),
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html, "
+        "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ImageConfig.html",
     ),
 )
 

@@ -243,6 +243,7 @@ OPTIONAL_INTERFACE_ENDPOINTS = tuple(
 )
 KNOWN_INTERFACE_ENDPOINTS = REQUIRED_INTERFACE_ENDPOINTS + OPTIONAL_INTERFACE_ENDPOINTS
 Egress = Literal["vpc-endpoints-only", "nat-gateway"]
+DEFAULT_ENDPOINT_ZONES = 1
 
 
 class AccountNetwork(Frozen):
@@ -254,6 +255,9 @@ class AccountNetwork(Frozen):
     egress: Egress = "vpc-endpoints-only"
     # None: the endpoints the account's workflows call when there is no route out; none behind NAT.
     interface_endpoints: tuple[str, ...] | None = None
+    # How many of the account's zones each interface endpoint spans (each zone bills its own hours).
+    # Workloads in the other zones reach it across zones; while its zone is down, they reach no AWS API.
+    endpoint_zones: int = Field(default=DEFAULT_ENDPOINT_ZONES, ge=1)
 
     @field_validator("interface_endpoints")
     @classmethod
@@ -570,6 +574,22 @@ class PlatformConfig(Frozen):
             if problem:
                 raise ValueError(problem)
         return self
+
+    @model_validator(mode="after")
+    def _endpoint_zones_exist(self) -> PlatformConfig:
+        for role, account in self.accounts.by_role().items():
+            wanted, zones = self.network.of(role).endpoint_zones, len(account.availability_zones)
+            if wanted > zones:
+                raise ValueError(
+                    f"network.{role}.endpoint_zones is {wanted}, but accounts.{role} has {zones} "
+                    f"availability zone(s); fix: use at most {zones}"
+                )
+        return self
+
+    def needs_vpc(self, role: AccountRole) -> bool:
+        """Dev (Studio, jobs) and prod (instances, monitoring) always; test only when one of its
+        endpoints is instance-backed: serverless endpoints take no VPC."""
+        return role != "test" or any(not p.test_serving.serverless for p in self.projects)
 
     @model_validator(mode="after")
     def _cidr_holds_the_subnets(self) -> PlatformConfig:

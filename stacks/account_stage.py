@@ -41,6 +41,7 @@ class DevStage(AccountStage):
     ) -> None:
         """`serving_templates`: each (project, "test"|"prod") serving stack's synthesized template."""
         super().__init__(scope, config=config, role="dev")
+        assert self.network, "dev always has a VPC (PlatformConfig.needs_vpc)"
         placement = self.network.placement
         store = from_config.storage_stack(self, config).store
         from_config.registry_stack(self, config)
@@ -62,7 +63,8 @@ class DevStage(AccountStage):
 
 
 class ServingStage(AccountStage):
-    """Test or prod: a VPC, shared serving resources, and one serving stack per project."""
+    """Test or prod: a VPC (where an endpoint needs one), shared serving resources, and one serving
+    stack per project."""
 
     def __init__(self, scope: Construct, *, config: PlatformConfig, role: AccountRole) -> None:
         super().__init__(scope, config=config, role=role)

@@ -78,7 +78,10 @@ def billing_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Bi
     )
 
 
-def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> NetworkStack:
+def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> NetworkStack | None:
+    """The account's VPC, or None where nothing needs one (a test account serving serverless only)."""
+    if not config.needs_vpc(role):
+        return None
     serving = role != "dev"
     return NetworkStack(
         stage,
@@ -91,6 +94,7 @@ def network_stack(stage: Stage, config: PlatformConfig, role: AccountRole) -> Ne
             zones=getattr(config.accounts, role).availability_zones,
             with_nat=config.network.of(role).egress == "nat-gateway",
             interface_endpoints=config.interface_endpoints(role),
+            endpoint_zones=config.network.of(role).endpoint_zones,
         ),
     )
 
@@ -343,7 +347,7 @@ def serving_stack(
     config: PlatformConfig,
     project: Project,
     role: AccountRole,
-    network: NetworkStack,
+    network: NetworkStack | None,
     foundation: ServingFoundationStack,
 ) -> ServingStack:
     platform, dev = config.platform.name, config.accounts.dev
@@ -366,7 +370,7 @@ def serving_stack(
             acceptance_tested=role == "test",
             monitored=_monitored(config, project) if role == "prod" else None,
         ),
-        placement=network.placement,
+        placement=network.placement if network else None,
         key=foundation.key,
         alerts=foundation.alerts,
     )

@@ -76,7 +76,7 @@ class ServingStack(Stack):
         construct_id: str,
         *,
         props: ServingProps,
-        placement: NetworkPlacement,
+        placement: NetworkPlacement | None,
         key: kms.IKey,
         alerts: sns.ITopic,
     ) -> None:
@@ -97,7 +97,7 @@ class ServingStack(Stack):
             account_role=props.account_role,
             artifacts=props.artifacts,
             serving_key_arn=key.key_arn,
-            vpc_arn=placement.vpc_arn,
+            vpc_arn=placement.vpc_arn if placement else None,
             monitoring=monitored.data if monitored else None,
         ).role
         self.endpoint = ServingEndpoint(
@@ -112,6 +112,8 @@ class ServingStack(Stack):
         )
         guarded: list[Construct] = [self.endpoint]
         if monitored:
+            if placement is None:
+                raise ValueError(f"{self.node.path}: Model Monitor runs in the account's VPC, which it lacks")
             self.monitor = self._monitor(monitored, placement, key, alerts)
             guarded.append(self.monitor)
         for construct in guarded:

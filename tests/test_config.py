@@ -178,9 +178,9 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             id="unknown-endpoint-service",
         ),
         pytest.param(
-            _edit('prod = { egress = "vpc-endpoints-only" }', "prod = { interface_endpoints = [] }"),
-            "network.prod.interface_endpoints lacks ['ecr.api', 'ecr.dkr'], which the prod VPC's workflows call",
-            id="prod-without-its-ecr-endpoints",
+            _edit('prod = { egress = "vpc-endpoints-only" }', "prod = { endpoint_zones = 3 }"),
+            "network.prod.endpoint_zones is 3, but accounts.prod has 2 availability zone(s); fix: use at most 2",
+            id="endpoints-in-more-zones-than-the-account-has",
         ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],

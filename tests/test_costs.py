@@ -196,11 +196,11 @@ def test_real_price_table_is_documented_complete_and_matches_the_readme(make_sta
         frozenset(regions["us-east-1"]) - {"sagemaker_hosting", "sagemaker_processing"}
     }
 
-    # The README: "the default 7 endpoints × 2 zones cost about $112 a month", "2 × ml.m5.large ≈ $190".
-    dev = make_stack({f"E{i}": interface_endpoint(azs=2) for i in range(7)}, stage="dev")
+    # The README: "the 8 endpoints cost about $64 a month (2 zones: $128)", "2 × ml.m5.large ≈ $190".
+    dev = make_stack({f"E{i}": interface_endpoint(azs=1) for i in range(8)}, stage="dev")
     prod = make_stack({"Endpoint": endpoint(), "Config": endpoint_config(instances(initial=2))})
     dev_cost, prod_cost = estimate([dev, prod])
-    assert dev_cost.total == 112.42  # 14 × $0.011 × 730
+    assert dev_cost.total == 64.24  # 8 × $0.011 × 730
     assert prod_cost.total == 186.88  # 2 × $0.128 × 730
 
 
@@ -621,10 +621,10 @@ def test_each_way_out_says_what_the_other_would_cost(make_stack):
 
     dev, test, prod = (a.notes for a in estimate([nat_only, both, endpoints_only], TEST_PRICES))
 
-    # $0.048 + $0.005 (its IPv4 address) × 730 h = $38.69; 8 endpoints × 2 AZs × $0.011 × 730 h = $128.48
+    # $0.048 + $0.005 (its IPv4 address) × 730 h = $38.69; 8 endpoints × 1 AZ (the default) × $0.011 × 730 h
     assert dev == (
         'egress: NAT gateway ≈ $38.69/month + $0.048/GB; network.dev.egress = "vpc-endpoints-only" instead: '
-        "8 endpoints × 2 AZs ≈ $128.48/month",
+        "8 endpoints × 1 AZ (network.dev.endpoint_zones) ≈ $64.24/month",
     )
     assert test == (
         "egress pays twice: 1 interface endpoints ($16.06/month) beside the NAT gateway ($38.69/month); "

@@ -42,12 +42,12 @@ def test_nat_in_dev_gives_dev_one_nat_gateway_and_no_paid_endpoints(nat_in_dev):
     assert interface_endpoints(dev) == []
 
 
-@pytest.mark.parametrize("role", ["test", "prod"])
-def test_nat_in_dev_leaves_test_and_prod_without_a_route_out(nat_in_dev, role):
-    template = nat_in_dev[f"{role}/Network"].template
+def test_nat_in_dev_leaves_prod_without_a_route_out_and_test_without_a_vpc(nat_in_dev):
+    template = nat_in_dev["prod/Network"].template
     assert resources(template, "AWS::EC2::NatGateway") == {}
     assert resources(template, "AWS::EC2::InternetGateway") == {}
-    assert len(interface_endpoints(template)) == 2  # ECR's two, for the endpoints' images
+    assert interface_endpoints(template) == []  # the free S3 gateway is all an endpoint needs
+    assert "test/Network" not in nat_in_dev  # its endpoint is serverless
 
 
 def test_the_cost_summary_shows_what_each_choice_costs(nat_in_dev, synthesized):
@@ -56,10 +56,11 @@ def test_the_cost_summary_shows_what_each_choice_costs(nat_in_dev, synthesized):
     dev_nat, dev_endpoints = with_nat["dev"], example["dev"]
     assert any(line.what.startswith("NAT gateways") for line in dev_nat.lines)
     assert not any(line.what.startswith("interface VPC endpoint") for line in dev_nat.lines)
-    # 8 endpoints × 2 AZs at $0.011/h give way to one NAT gateway at $0.048/h and its IPv4 address.
-    assert dev_endpoints.total_unconditional - dev_nat.total_unconditional == pytest.approx(128.48 - 38.69)
+    # 8 endpoints in 1 AZ at $0.011/h give way to one NAT gateway at $0.048/h and its IPv4 address.
+    assert dev_endpoints.total_unconditional - dev_nat.total_unconditional == pytest.approx(64.24 - 38.69)
     assert (
-        'network.dev.egress = "vpc-endpoints-only" instead: 8 endpoints × 2 AZs ≈ $128.48' in dev_nat.notes[0]
+        'network.dev.egress = "vpc-endpoints-only" instead: 8 endpoints × 1 AZ (network.dev.endpoint_zones) '
+        "≈ $64.24" in dev_nat.notes[0]
     )
     assert 'network.dev.egress = "nat-gateway" instead' in dev_endpoints.notes[0]
     for role in ("test", "prod"):
@@ -81,3 +82,17 @@ def test_endpoints_beside_a_nat_gateway_are_said_to_pay_twice(tmp_path):
 def test_the_example_has_nothing_to_warn_about(example_config):
     """Negative control for the warning: endpoints without NAT are one way out, not two."""
     assert example_config.warnings() == []
+
+
+def test_the_example_idles_under_110_dollars_a_month_before_any_promotion(synthesized):
+    """Issue 12's bar: test has no VPC (serverless), prod's VPC no interface endpoint, and dev's
+    endpoints span one zone; what remains is dev's eight endpoints and the keys."""
+    idle = {a.role: a.total_unconditional for a in estimate(synthesized.values())}
+    assert sum(idle.values()) <= 110, idle
+    assert idle["test"] < 5 and idle["prod"] < 5, idle
+
+
+def test_each_interface_endpoint_spans_the_configured_zones(synthesized, example_config):
+    dev = synthesized["dev/Network"].template
+    spans = {len(e["Properties"]["SubnetIds"]) for e in interface_endpoints(dev)}
+    assert spans == {example_config.network.dev.endpoint_zones} == {1}

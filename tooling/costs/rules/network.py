@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from platform_config.reachability import interface_services, vpc_of
+from platform_config.schema import DEFAULT_ENDPOINT_ZONES
 from tooling.costs.model import (
     ANY_REGION,
     CostLine,
@@ -131,13 +132,19 @@ def egress_notes(role: str, sums: dict[str, Counter], region: str, prices: Price
         ]
     if gateways:
         needed = len(interface_services(vpc_of(role), feature_store=False))
-        instead = needed * zones * endpoint_rate.per_unit * hours
+        instead = needed * DEFAULT_ENDPOINT_ZONES * endpoint_rate.per_unit * hours
         return [
             f"egress: NAT gateway ≈ ${nat * gateways:,.2f}/month + {usd(nat_rate.per_unit)}/GB; "
-            f'{key} = "vpc-endpoints-only" instead: {needed} endpoints × {zones} AZs ≈ ${instead:,.2f}/month'
+            f'{key} = "vpc-endpoints-only" instead: {needed} endpoints × {DEFAULT_ENDPOINT_ZONES} AZ '
+            f"(network.{role}.endpoint_zones) ≈ ${instead:,.2f}/month"
         ]
+    paying = (
+        f"{endpoints['endpoints']} interface endpoints ≈ ${paid:,.2f}/month"
+        if endpoints["endpoints"]
+        else "the free S3 and DynamoDB gateways only"
+    )
     return [
-        f"egress: {endpoints['endpoints']} interface endpoints ≈ ${paid:,.2f}/month, no route out; "
+        f"egress: {paying}, no route out; "
         f'{key} = "nat-gateway" instead: one NAT gateway and its IPv4 address ≈ ${nat:,.2f}/month '
         f"+ {usd(nat_rate.per_unit)}/GB"
     ]
