@@ -1,5 +1,6 @@
 """The operational alarms of a SageMaker endpoint, all to the alert topic; the 5XX-rate and latency
-alarms also roll a blue/green update back (`ServingEndpoint`)."""
+alarms also roll a blue/green update back (`ServingEndpoint`). An instance-backed endpoint also gets
+an idle alarm: a forgotten endpoint keeps billing by the hour, and its alarm says how much."""
 
 from __future__ import annotations
 
@@ -18,9 +19,20 @@ INSTANCE_UTILIZATION_PERCENT = 80.0
 
 
 @dataclass(frozen=True)
+class IdleAlarm:
+    """No request served for `days` days (CloudWatch evaluates at most 7 days of daily periods)."""
+
+    days: int
+    monthly_usd: float | None  # what the endpoint bills a month while it idles; None: not priced
+    priced_as: str  # how, or why not
+    remedy: str  # how to stop the bill
+
+
+@dataclass(frozen=True)
 class AlarmThresholds:
     latency_ms: int  # p99 model latency
     error_rate_percent: float  # 5XX errors per invocation
+    idle: IdleAlarm | None = None  # for instance-backed endpoints
 
 
 def _metric(endpoint: str, name: str, statistic: str, namespace: str = "AWS/SageMaker", minutes: int = 1):
@@ -90,4 +102,26 @@ def endpoint_alarms(
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
         alarms[kind] = alarm
+    if has_instances and thresholds.idle:
+        alarms["idle"] = _idle_alarm(scope, endpoint, thresholds.idle, alerts)
     return alarms
+
+
+def _idle_alarm(scope: Construct, endpoint: str, idle: IdleAlarm, alerts: sns.ITopic) -> cloudwatch.Alarm:
+    bill = "an unknown amount" if idle.monthly_usd is None else f"about ${idle.monthly_usd:,.2f} a month"
+    alarm = cloudwatch.Alarm(
+        scope,
+        "IdleAlarm",
+        alarm_name=f"{endpoint}-idle",
+        alarm_description=f"{endpoint}: no request served for {idle.days} day(s), while it bills {bill} "
+        f"({idle.priced_as}); {idle.remedy}",
+        metric=_metric(endpoint, "Invocations", "Sum", minutes=24 * 60),
+        threshold=1,
+        evaluation_periods=idle.days,
+        datapoints_to_alarm=idle.days,
+        comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        # SageMaker publishes Invocations only for minutes with requests: no data is no traffic.
+        treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+    )
+    alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+    return alarm

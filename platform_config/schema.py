@@ -337,6 +337,13 @@ class Person(Frozen):
     persona: PersonaName
 
 
+# Daily periods; CloudWatch evaluates at most 7 days (Period x EvaluationPeriods <= 604,800 s).
+IdleAlarmDays = Annotated[int, Field(ge=1, le=7)]
+# The test endpoint's settings of each shape: a setting of the other shape is refused.
+INSTANCE_SETTINGS = ("instance_type", "instance_count", "idle_alarm_days")
+SERVERLESS_SETTINGS = ("memory_mb", "max_concurrency")
+
+
 class TestServing(Frozen):
     """The test account's endpoint: serverless by default, so acceptance testing costs nothing idle."""
 
@@ -348,13 +355,14 @@ class TestServing(Frozen):
     # The acceptance test's p95 bound, after warm-up requests: test's endpoint is not prod's (a
     # serverless one adds its own overhead), so prod's latency alarm is no bar for it.
     max_p95_latency_ms: int = Field(default=2000, ge=1, le=60000)
+    idle_alarm_days: IdleAlarmDays = 3  # used when serverless = false
 
     @model_validator(mode="after")
     def _settings_of_its_shape(self) -> TestServing:
         """A setting of the other shape would be silently ignored: serverless endpoints have no
         instances, instance endpoints no memory size or concurrency (ProductionVariant takes either
         ServerlessConfig or InstanceType, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProductionVariant.html)."""
-        ignored = ("instance_type", "instance_count") if self.serverless else ("memory_mb", "max_concurrency")
+        ignored = INSTANCE_SETTINGS if self.serverless else SERVERLESS_SETTINGS
         given = [key for key in ignored if key in self.model_fields_set]
         if given:
             shape = "a serverless" if self.serverless else "an instance-backed"
@@ -378,6 +386,8 @@ class ProdServing(Frozen):
     bake_minutes: int = Field(default=10, ge=1, le=60)
     data_capture_percent: int = Field(default=20, ge=1, le=100)
     latency_alarm_ms: int = Field(default=500, ge=1)
+    # An alarm when the endpoint served no request for this many days: it keeps billing by the hour.
+    idle_alarm_days: IdleAlarmDays = 3
     # Alarms fire above their threshold: an error rate can never exceed 100 %.
     error_rate_alarm_percent: float = Field(default=1.0, gt=0, lt=100)
 

@@ -6,12 +6,13 @@ Everything below `stacks/` takes small props that name what it needs; only this 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from aws_cdk import Environment, Stage
 
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
-from ml_constructs.endpoint_alarms import AlarmThresholds
+from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
 from ml_constructs.model_build_pipeline import ModelBuildProps
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import MonitorProps
@@ -32,6 +33,7 @@ from ml_constructs.serving_endpoint import (
 from ml_constructs.studio_domain import Notebooks
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
+from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
@@ -302,19 +304,39 @@ def endpoint_props(config: PlatformConfig, project: Project, role: AccountRole) 
             if test.serverless
             else Instances(test.instance_type, test.instance_count)
         )
-        return EndpointProps(endpoint_name=name, capacity=capacity, alarms=TEST_ALARMS)
+        idle = (
+            None
+            if test.serverless
+            else _idle(config, project, role, test.instance_type, test.instance_count, test.idle_alarm_days)
+        )
+        return EndpointProps(endpoint_name=name, capacity=capacity, alarms=replace(TEST_ALARMS, idle=idle))
     prod = project.prod_serving
     monitor_bucket = naming.bucket(config.platform.name, "model-monitor", config.accounts.prod.account_id)
     return EndpointProps(
         endpoint_name=name,
         capacity=Instances(prod.instance_type, prod.min_instances),
         alarms=AlarmThresholds(
-            latency_ms=prod.latency_alarm_ms, error_rate_percent=prod.error_rate_alarm_percent
+            latency_ms=prod.latency_alarm_ms,
+            error_rate_percent=prod.error_rate_alarm_percent,
+            idle=_idle(config, project, role, prod.instance_type, prod.min_instances, prod.idle_alarm_days),
         ),
         autoscaling=Autoscaling(prod.min_instances, prod.max_instances, prod.invocations_per_instance),
         canary=Canary(prod.canary_percent, prod.bake_minutes),
         capture=DataCapture(f"s3://{monitor_bucket}/{project.name}/capture", prod.data_capture_percent),
     )
+
+
+def _idle(
+    config: PlatformConfig, project: Project, role: AccountRole, instance_type: str, count: int, days: int
+) -> IdleAlarm:
+    """The idle alarm of an instance endpoint, priced at its fewest instances from the price table."""
+    region = getattr(config.accounts, role).region
+    monthly, priced_as = PriceTable.load().hosting_month(region, instance_type, count)
+    remedy = (
+        f"if nobody needs it, deploy {role}/Serving-{project.name} with an empty ModelPackageArn, which "
+        "removes it (README, 'Retiring an endpoint')"
+    )
+    return IdleAlarm(days, monthly, priced_as, remedy)
 
 
 def _monitored(config: PlatformConfig, project: Project) -> Monitored:

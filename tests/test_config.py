@@ -182,6 +182,16 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             "network.prod.endpoint_zones is 3, but accounts.prod has 2 availability zone(s); fix: use at most 2",
             id="endpoints-in-more-zones-than-the-account-has",
         ),
+        pytest.param(
+            _edit("max_instances = 4,", "max_instances = 4, idle_alarm_days = 8,"),
+            "projects[0].prod_serving.idle_alarm_days must be at most 7",
+            id="idle-alarm-beyond-cloudwatch-seven-days",
+        ),
+        pytest.param(
+            _edit("max_concurrency = 5 }", "max_concurrency = 5, idle_alarm_days = 2 }"),
+            "idle_alarm_days has no effect on a serverless test endpoint; fix: remove it, or set serverless = false",
+            id="idle-alarm-on-a-serverless-endpoint",
+        ),
         pytest.param("[platform\n", "not valid TOML", id="not-toml"),
     ],
 )

@@ -232,7 +232,7 @@ def extreme_config(end: str) -> dict[str, Any]:
         # Both shapes of the test endpoint: serverless at the minimum, instances at the maximum.
         project["test_serving"]["serverless"] = serverless = end == "min"
         # A setting of the other shape is refused: it would never reach the template.
-        for key in ("instance_type", "instance_count") if serverless else ("memory_mb", "max_concurrency"):
+        for key in schema.INSTANCE_SETTINGS if serverless else schema.SERVERLESS_SETTINGS:
             project["test_serving"].pop(key, None)
     return raw
 

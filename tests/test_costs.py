@@ -937,7 +937,8 @@ def test_unknown_region_uses_the_flagged_fallback(make_stack):
     assert account.fallback_regions == ("ap-southeast-4",)
     report = format_costs([account, account], TEST_PRICES)
     explained = (
-        "† no list price for ap-southeast-4 in tooling/prices.toml; the estimate uses us-east-1 × 1.2 there"
+        "† no list price for ap-southeast-4 in platform_config/prices.toml; "
+        "the estimate uses us-east-1 × 1.2 there"
     )
     assert report.count(explained) == 1 and report.rstrip().endswith("for real prices)")
 
@@ -992,7 +993,10 @@ def test_format_costs_says_what_the_numbers_are(make_stack):
 
     first = text.splitlines()[0]
     assert (
-        "estimates" in first and "list prices" in first and "idle" in first and "tooling/prices.toml" in first
+        "estimates" in first
+        and "list prices" in first
+        and "idle" in first
+        and "platform_config/prices.toml" in first
     )
     assert "dev account 111111111111" in text
     assert re.search(r"NAT gateways \(eu-west-1\)\s+1\s+35\.04", text)  # $0.048 × 730

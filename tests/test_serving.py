@@ -128,6 +128,28 @@ def test_every_endpoint_alarm_notifies_the_encrypted_alert_topic(prod, synthesiz
     assert "KmsMasterKeyId" in topic["Properties"]
 
 
+def test_an_idle_instance_endpoint_alarms_with_what_it_bills(prod, test_serving):
+    """A forgotten endpoint keeps billing by the hour (issue 12): no request for 3 days (daily sums,
+    missing data is no traffic) notifies the alert topic, saying what it costs and how to stop it."""
+    (idle,) = [
+        a["Properties"]
+        for a in resources(prod, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"]["AlarmName"] == "mlplatform-churn-prod-idle"
+    ]
+    assert (idle["MetricName"], idle["Statistic"], idle["Period"]) == ("Invocations", "Sum", 86400)
+    assert idle["EvaluationPeriods"] == idle["DatapointsToAlarm"] == 3
+    assert (idle["ComparisonOperator"], idle["Threshold"]) == ("LessThanThreshold", 1)
+    assert idle["TreatMissingData"] == "breaching" and idle["AlarmActions"]
+    assert (
+        "about $186.88 a month (2 × ml.m5.large at $0.128/instance-hour, eu-west-1 list price)"
+        in (idle["AlarmDescription"])
+    )
+    assert "deploy prod/Serving-churn with an empty ModelPackageArn" in idle["AlarmDescription"]
+    # The serverless test endpoint bills nothing idle: no idle alarm.
+    names = {a["Properties"]["AlarmName"] for a in resources(test_serving, "AWS::CloudWatch::Alarm").values()}
+    assert "mlplatform-churn-test-idle" not in names and "mlplatform-churn-test-5xx" in names
+
+
 def test_failed_monitoring_executions_reach_the_alert_topic_directly(prod, synthesized):
     """Not through an alarm on AWS/Events TriggeredRules, which exists only for rules with targets."""
     assert not [

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from cfn.assembly import SynthesizedStack
+from platform_config.prices import PriceTable
 from tooling.costs.model import AccountCost, CostLine, Item, Summed
-from tooling.costs.prices import PriceTable
 from tooling.costs.rules import SUMMED, rule_for
 from tooling.costs.rules.network import egress_notes
 from tooling.costs.template import Resource, Template

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from platform_config.prices import PriceTable
 from tooling.costs.model import AccountCost, CostLine, condition_label
-from tooling.costs.prices import PriceTable
 
 _HEADER = (
     "Idle cost per account: estimates at on-demand list prices, idle (no requests, jobs or data), "
-    "from tooling/prices.toml; usage is extra."
+    "from platform_config/prices.toml; usage is extra."
 )
 
 

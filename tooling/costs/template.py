@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cfn.references import references
+from platform_config.prices import PriceTable
 from tooling.costs.model import Item, condition_label
-from tooling.costs.prices import PriceTable
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from platform_config.prices import PriceTable
 from tooling.costs.model import CostLine, Item, Tally
-from tooling.costs.prices import PriceTable
 from tooling.costs.rules import alarms, codepipeline, dynamodb, kms, monitoring, network, serving, studio
 from tooling.costs.template import Resource, Rule
 

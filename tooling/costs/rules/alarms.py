@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from platform_config.prices import PriceTable
 from tooling.costs.model import CostLine, Item, Summed, Tally, condition_label, missing_price, notes, usd
-from tooling.costs.prices import PriceTable
 from tooling.costs.template import Resource
 
 

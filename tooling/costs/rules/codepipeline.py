@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from platform_config.prices import PriceTable
 from tooling.costs.model import ANY_REGION, CostLine, Item, Summed
-from tooling.costs.prices import PriceTable
 from tooling.costs.template import Resource
 
 

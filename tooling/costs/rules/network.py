@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from platform_config.prices import PriceTable
 from platform_config.reachability import interface_services, vpc_of
 from platform_config.schema import DEFAULT_ENDPOINT_ZONES
 from tooling.costs.model import (
@@ -20,7 +21,6 @@ from tooling.costs.model import (
     notes,
     usd,
 )
-from tooling.costs.prices import PriceTable
 from tooling.costs.template import Resource
 
 

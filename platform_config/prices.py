@@ -1,4 +1,4 @@
-"""The price table, `tooling/prices.toml`: per-region on-demand list prices, region-independent
+"""The price table, `platform_config/prices.toml`: per-region on-demand list prices, region-independent
 ones, the assumptions the estimate makes, and the flagged fallback for the regions it lists without a
 table of their own."""
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PRICES_FILE = Path(__file__).resolve().parent.parent / "prices.toml"
+PRICES_FILE = Path(__file__).resolve().with_name("prices.toml")
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Rate:
 
 
 class PriceTable:
-    """`tooling/prices.toml`, with the fallback for regions it has no table for."""
+    """`platform_config/prices.toml`, with the fallback for regions it has no table for."""
 
     def __init__(self, data: dict[str, Any]):
         self.data = data
@@ -47,12 +47,24 @@ class PriceTable:
         """The one line that says which regions' estimates are the fallback (marked † on their lines)."""
         listed = ", ".join(sorted(regions))
         return (
-            f"† no list price for {listed} in tooling/prices.toml; the estimate uses "
+            f"† no list price for {listed} in platform_config/prices.toml; the estimate uses "
             f"{self.base_region} × {self.multiplier:g} there (a rough guess: add the region's table for real prices)"
         )
 
     def global_rate(self, key: str) -> float:
         return float(self.data["global"][key])
+
+    def hosting_month(self, region: str, instance_type: str, count: int) -> tuple[float | None, str]:
+        """What `count` instances of `instance_type` bill a month on an endpoint in `region`, and how
+        that was priced (or why it was not)."""
+        rate = self.regional(region, instance_type, "sagemaker_hosting")
+        if rate is None:
+            return None, f"no {instance_type} hosting price for {region} in platform_config/prices.toml"
+        monthly = count * rate.per_unit * self.hours_per_month
+        return (
+            monthly,
+            f"{count} × {instance_type} at ${rate.per_unit:g}/instance-hour, {rate.source} list price",
+        )
 
     def regional(self, region: str, key: str, table: str | None = None) -> Rate | None:
         """`key` of `region` (inside `table` if given); None when the table lacks it."""
