@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
+
+import botocore.session
 
 import tooling.jsii_runtime  # noqa: F401  (first: the same Node.js and settings as app.py)
 
@@ -19,6 +22,11 @@ from platform_config import PlatformConfig, load_config
 from tooling.synth import ROOT, synthesize
 
 EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
+
+# Each boto3 session parses AWS's service models again (about 0.1 s a client), and moto gives every
+# test a fresh default session: one loader, whose cache holds the parsed models, serves them all.
+# It caches only the models botocore ships; nothing a test does is kept between tests.
+botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from aws_cdk import aws_s3 as s3
 
 from cfn.assembly import SynthesizedStack
 from compliance.checks import add_checks
+from tooling import lint
 from tooling.lint import lint_stacks
 from tooling.synth import cdk_app
 
@@ -74,3 +75,43 @@ def test_cfn_lint_checks_each_template_against_its_own_region(tmp_path):
     assert lint_stacks([stack("us-east-1")]) == []
     (finding,) = lint_stacks([stack("eu-west-1")])
     assert finding.startswith("dev-eu-west-1: E3006") and "eu-west-1" in finding
+
+
+def per_project_stack(tmp_path, project: str, topic_property: str) -> SynthesizedStack:
+    """A `Serving-<project>` stack whose topic names the project (and a CDK-style hash)."""
+    template = tmp_path / f"{project}.template.json"
+    properties = {topic_property: f"mlplatform-{project}-alerts", "DisplayName": f"{project}ABCDEF12"}
+    template.write_text(
+        json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic", "Properties": properties}}})
+    )
+    return SynthesizedStack(
+        "prod", f"prod-Serving-{project}", f"prod/Serving-{project}", "333333333333", "eu-west-1", template
+    )
+
+
+def test_alike_project_stacks_are_linted_once_and_each_reported(tmp_path, monkeypatch):
+    """Stacks equal but for their project's name are linted once; a finding names every one of them.
+    A stack that differs otherwise is linted on its own (negative control for the grouping)."""
+    monkeypatch.setattr(lint, "CACHE", tmp_path / "cache")
+    linted = []
+    real = lint.lint_template
+    monkeypatch.setattr(lint, "lint_template", lambda text, region: linted.append(text) or real(text, region))
+    stacks = [per_project_stack(tmp_path, p, "Nme") for p in ("churn", "fraud")]
+    stacks.append(per_project_stack(tmp_path, "upsell", "TopicName"))
+    findings = lint_stacks(stacks)
+    assert len(linted) == 2  # churn's template for churn and fraud, upsell's for upsell
+    assert [f.split(":")[0] for f in findings] == ["prod-Serving-churn", "prod-Serving-fraud"]
+    assert "E3002" in findings[1] and "fraud" not in findings[0] and "churn" not in findings[1]
+
+
+def test_a_template_linted_before_is_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setattr(lint, "CACHE", tmp_path / "cache")
+    stack = per_project_stack(tmp_path, "churn", "Nme")
+    first = lint_stacks([stack])
+    monkeypatch.setattr(lint, "lint_template", lambda *_: pytest.fail("linted again"))
+    assert lint_stacks([stack]) == first and first
+    other_region = SynthesizedStack(
+        "prod", stack.name, stack.path, stack.account, "us-east-1", stack.template_file
+    )
+    with pytest.raises(pytest.fail.Exception):  # the region is part of the key
+        lint_stacks([other_region])

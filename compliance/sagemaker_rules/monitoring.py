@@ -38,10 +38,10 @@ def _job_definition_endpoints(schedule: sagemaker.CfnMonitoringSchedule, job_nam
     endpoints = []
     for job_type, input_attribute in JOB_INPUTS.items():
         for job in stack_resources(schedule, job_type):
-            if refers_to(job_name, job, resolved(job, job.job_definition_name)):
+            if refers_to(job_name, job, resolved(job, "job_definition_name")):
                 endpoints += [
-                    resolved(job, job.endpoint_name),
-                    _endpoint_input(resolved(job, getattr(job, input_attribute))),
+                    resolved(job, "endpoint_name"),
+                    _endpoint_input(resolved(job, input_attribute)),
                 ]
     return endpoints
 
@@ -50,9 +50,9 @@ def monitored_endpoints(schedule: sagemaker.CfnMonitoringSchedule) -> list:
     """Every resolved value by which the schedule names an endpoint: its `EndpointName`, its inline job
     definition's `MonitoringInputs[].EndpointInput.EndpointName`, or those of the job definition
     (of this stack) named by `MonitoringJobDefinitionName`."""
-    config = resolved(schedule, schedule.monitoring_schedule_config) or {}
+    config = resolved(schedule, "monitoring_schedule_config") or {}
     inline = config.get("monitoringJobDefinition") or {}
-    endpoints = [resolved(schedule, schedule.endpoint_name)]
+    endpoints = [resolved(schedule, "endpoint_name")]
     endpoints += [_endpoint_input(each) for each in inline.get("monitoringInputs") or []]
     if config.get("monitoringJobDefinitionName") is not None:
         endpoints += _job_definition_endpoints(schedule, config["monitoringJobDefinitionName"])

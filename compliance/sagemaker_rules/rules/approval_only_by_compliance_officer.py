@@ -8,7 +8,7 @@ from cdk_nag import NagRuleCompliance
 from cfn.values import join, renderer
 from compliance.iam.statements import as_list, covers, statements
 from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import refers_to, resolved, stack_resources
+from compliance.sagemaker_rules.template import refers_to, rendered_tags, resolved, stack_resources
 
 APPROVAL_ACTION = "sagemaker:UpdateModelPackage"
 COMPLIANCE_OFFICER_TAG = {"key": "persona", "value": "compliance-officer"}
@@ -26,22 +26,22 @@ _text = renderer({"Fn::Join": join}, fallback=lambda _: "")
 def _policies(role: iam.CfnRole) -> list:
     """The role's inline policies and the IAM::Policy / IAM::ManagedPolicy resources of its stack attached
     to it: by the policy's `Roles`, or by the role's `ManagedPolicyArns`."""
-    name = resolved(role, role.role_name)
-    arns = as_list(resolved(role, role.managed_policy_arns))
-    documents = [policy.get("policyDocument") for policy in resolved(role, role.policies) or []]
+    name = resolved(role, "role_name")
+    arns = as_list(resolved(role, "managed_policy_arns"))
+    documents = [policy.get("policyDocument") for policy in resolved(role, "policies") or []]
     for policy in stack_resources(role, iam.CfnPolicy, iam.CfnManagedPolicy):
-        by_policy = any(refers_to(each, role, name) for each in as_list(resolved(policy, policy.roles)))
+        by_policy = any(refers_to(each, role, name) for each in as_list(resolved(policy, "roles")))
         by_role = isinstance(policy, iam.CfnManagedPolicy) and any(refers_to(arn, policy) for arn in arns)
         if by_policy or by_role:
-            documents.append(resolved(policy, policy.policy_document))
+            documents.append(resolved(policy, "policy_document"))
     return documents
 
 
 def _boundary(role: iam.CfnRole) -> list:
     """The role's permissions boundary, if it is a managed policy of its stack: its denies count too."""
-    boundary = resolved(role, role.permissions_boundary)
+    boundary = resolved(role, "permissions_boundary")
     return [
-        resolved(policy, policy.policy_document)
+        resolved(policy, "policy_document")
         for policy in stack_resources(role, iam.CfnManagedPolicy)
         if boundary is not None and refers_to(boundary, policy)
     ]
@@ -58,7 +58,7 @@ def _denies_approval(statement: dict) -> bool:
 
 
 def _broad_aws_managed(role: iam.CfnRole) -> bool:
-    arns = as_list(resolved(role, role.managed_policy_arns))
+    arns = as_list(resolved(role, "managed_policy_arns"))
     matches = (_AWS_MANAGED_ARN.search(_text(arn)) for arn in arns)
     return any(match and match.group(1) in BROAD_AWS_MANAGED_POLICIES for match in matches)
 
@@ -86,7 +86,7 @@ def approval_only_by_compliance_officer(node: iam.CfnRole) -> NagRuleCompliance:
     applied them by the time validation runs."""
     if not can_approve(node):
         return NagRuleCompliance.NOT_APPLICABLE
-    if COMPLIANCE_OFFICER_TAG in (resolved(node, node.tags.render_tags()) or []):
+    if COMPLIANCE_OFFICER_TAG in (rendered_tags(node) or []):
         return NagRuleCompliance.COMPLIANT
     return NagRuleCompliance.NON_COMPLIANT
 

@@ -18,13 +18,13 @@ def endpoint_config_kms(node: sagemaker.CfnEndpointConfig) -> NagRuleCompliance:
     are encrypted in hardware): acknowledge the finding for them with that reason.
     """
     variants = [
-        *(resolved(node, node.production_variants) or []),
-        *(resolved(node, node.shadow_production_variants) or []),
+        *(resolved(node, "production_variants") or []),
+        *(resolved(node, "shadow_production_variants") or []),
     ]
     if any("serverlessConfig" not in variant for variant in variants):
-        key = resolved(node, node.kms_key_id)
+        key = resolved(node, "kms_key_id")
     else:
-        capture = resolved(node, node.data_capture_config)
+        capture = resolved(node, "data_capture_config")
         if not capture or capture.get("enableCapture") is False:
             return NagRuleCompliance.NOT_APPLICABLE
         key = capture.get("kmsKeyId")

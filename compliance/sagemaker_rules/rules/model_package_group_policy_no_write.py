@@ -25,7 +25,7 @@ def model_package_group_policy_no_write(node: sagemaker.CfnModelPackageGroup) ->
     re-policy packages, approval would no longer rest with dev's compliance officer. Any Allow whose
     action pattern could match such an action (`sagemaker:*`, `*`, `sagemaker:U*` ...) fails, for any
     principal."""
-    document = resolved(node, node.model_package_group_policy)
+    document = resolved(node, "model_package_group_policy")
     if document is None:
         return NagRuleCompliance.NOT_APPLICABLE
     if any(_allows_write(statement) for statement in statements(document)):

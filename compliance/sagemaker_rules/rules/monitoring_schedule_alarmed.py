@@ -15,8 +15,8 @@ MODEL_MONITOR_NAMESPACES = ("aws/sagemaker/Endpoints/data-metrics", "aws/sagemak
 
 def _metrics(alarm: cloudwatch.CfnAlarm) -> list[tuple[Any, list]]:
     """(namespace, dimensions) of the alarm's metric and of each metric in its metric math."""
-    metrics = [(resolved(alarm, alarm.namespace), resolved(alarm, alarm.dimensions) or [])]
-    for query in resolved(alarm, alarm.metrics) or []:
+    metrics = [(resolved(alarm, "namespace"), resolved(alarm, "dimensions") or [])]
+    for query in resolved(alarm, "metrics") or []:
         metric = (query.get("metricStat") or {}).get("metric") or {}
         metrics.append((metric.get("namespace"), metric.get("dimensions") or []))
     return metrics
@@ -27,7 +27,7 @@ def _same_endpoint(value: Any, endpoints: list, node: sagemaker.CfnMonitoringSch
     if value in endpoints:
         return True
     for endpoint in stack_resources(node, sagemaker.CfnEndpoint):
-        name = resolved(endpoint, endpoint.endpoint_name)
+        name = resolved(endpoint, "endpoint_name")
         if refers_to(value, endpoint, name) and any(refers_to(each, endpoint, name) for each in endpoints):
             return True
     return False
@@ -35,7 +35,7 @@ def _same_endpoint(value: Any, endpoints: list, node: sagemaker.CfnMonitoringSch
 
 def _watches(namespace: Any, dimension: dict, node: sagemaker.CfnMonitoringSchedule, endpoints: list) -> bool:
     if dimension.get("name") == "MonitoringSchedule":
-        return refers_to(dimension.get("value"), node, resolved(node, node.monitoring_schedule_name))
+        return refers_to(dimension.get("value"), node, resolved(node, "monitoring_schedule_name"))
     if dimension.get("name") == "Endpoint" and namespace in MODEL_MONITOR_NAMESPACES:
         return _same_endpoint(dimension.get("value"), endpoints, node)
     return False

@@ -13,7 +13,7 @@ def prod_endpoint_data_capture(node: sagemaker.CfnEndpointConfig) -> NagRuleComp
     reviewer reading the template sees it."""
     if not in_prod(node):
         return NagRuleCompliance.NOT_APPLICABLE
-    capture = resolved(node, node.data_capture_config) or {}
+    capture = resolved(node, "data_capture_config") or {}
     if capture.get("enableCapture") is True:
         return NagRuleCompliance.COMPLIANT
     return NagRuleCompliance.NON_COMPLIANT

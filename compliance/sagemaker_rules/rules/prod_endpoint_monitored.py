@@ -13,7 +13,7 @@ def prod_endpoint_monitored(node: sagemaker.CfnEndpoint) -> NagRuleCompliance:
     must watch each prod endpoint, naming it by its resolved name or by a Ref/GetAtt to it."""
     if not in_prod(node):
         return NagRuleCompliance.NOT_APPLICABLE
-    name = resolved(node, node.endpoint_name)
+    name = resolved(node, "endpoint_name")
     for schedule in stack_resources(node, sagemaker.CfnMonitoringSchedule):
         if any(refers_to(endpoint, node, name) for endpoint in monitored_endpoints(schedule)):
             return NagRuleCompliance.COMPLIANT

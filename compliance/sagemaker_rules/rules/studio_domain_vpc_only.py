@@ -11,7 +11,7 @@ def studio_domain_vpc_only(node: sagemaker.CfnDomain) -> NagRuleCompliance:
     """Studio's default, PublicInternetOnly, gives every notebook a path to the internet that bypasses
     the VPC, its endpoints and flow logs: data can leave unseen. A value CDK cannot resolve is not
     provably VpcOnly, so it fails too."""
-    if resolved(node, node.app_network_access_type) == "VpcOnly":
+    if resolved(node, "app_network_access_type") == "VpcOnly":
         return NagRuleCompliance.COMPLIANT
     return NagRuleCompliance.NON_COMPLIANT
 
