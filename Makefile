@@ -19,12 +19,17 @@ ELAPSED = $$(( $$(date +%s) - $(START) ))
 
 .PHONY: synth test lint format bench lock pipeline-definition diff deploy clean
 
-synth: $(VENV)/.synced node_modules/.installed
+# Synthesize, then cfn-lint, deploy limits and the report: the assembly diff and deploy start from.
+define checked_assembly
 	@echo "==> synthesizing every stack of $(CONFIG), with every check (cdk-nag, ReplacementSafety)"
 	@rm -rf cdk.out
 	@npx --no-install cdk synth --quiet -c config=$(CONFIG) 2>&1 | { grep -v '^Supply a stack id' || true; }
-	@echo "==> linting the templates (cfn-lint) and summing up each account"
-	@$(PY) -m tooling.report cdk.out
+	@echo "==> linting the templates (cfn-lint), checking deploy limits, summing up each account"
+	@$(PY) -m tooling.report cdk.out $(REPORT)
+endef
+
+synth: $(VENV)/.synced node_modules/.installed
+	$(checked_assembly)
 	@echo "==> make synth done in $(ELAPSED) s"
 
 test: lint node_modules/.installed
@@ -32,11 +37,14 @@ test: lint node_modules/.installed
 	@$(PY) -m pytest $(ARGS)
 	@echo "==> make test done in $(ELAPSED) s"
 
-# Before the CDK CLI starts, the profile must sign in to the stage's account (one line if not).
+# The profile must sign in to the stage's account (one line if not); then the same checked assembly
+# as `make synth` is what the CDK CLI diffs or deploys, so nothing reaches AWS unlinted.
+diff deploy: REPORT := --quiet
 diff deploy: $(VENV)/.synced node_modules/.installed
 	@test -n "$(STAGE)" || { echo "error: no stage given; fix: make $@ STAGE=dev (or test, prod)" >&2; exit 2; }
 	@$(PY) -m tooling.deploy_check --config $(CONFIG) --stage $(STAGE) $(if $(PROFILE),--profile $(PROFILE))
-	@npx --no-install cdk $@ -c config=$(CONFIG) '$(STAGE)/*' $(if $(PROFILE),--profile $(PROFILE))
+	$(checked_assembly)
+	@npx --no-install cdk $@ --app cdk.out '$(STAGE)/*' $(if $(PROFILE),--profile $(PROFILE))
 
 # Format, lint rules and types, as configured in pyproject.toml (run by `make test`, so by CI).
 lint: $(VENV)/.synced

@@ -1,6 +1,8 @@
 """Times synthesis of the platform at 1, 10 and 50 projects against an empty CDK app, each
 synthesized the same way in the same run: a fresh process (interpreter, imports, jsii, synthesis and
-every check), as `cdk synth` starts one. Prints medians and ratios to the empty app.
+every check), as `cdk synth` starts one. Then the step `make synth` runs after synthesis (cfn-lint,
+deploy limits and the report, with an empty lint cache) at 1 and 50 projects, and the example's
+idle cost. Prints medians, ratios to the empty app and the marginal cost of a project.
 
 Usage: python benchmarks/synth.py [RUNS] [PROJECT COUNTS, e.g. 1,10,50]
 """
@@ -19,39 +21,69 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cfn.assembly import read_assembly  # noqa: E402
+from tooling.costs import estimate  # noqa: E402
 from tooling.scale import config_with_projects  # noqa: E402
 
 
-def time_synth(script: str, config: Path) -> float:
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def time_synth(script: str, config: Path, outdir: Path) -> float:
     context = json.loads((ROOT / "cdk.json").read_text())["context"] | {"config": str(config)}
-    with tempfile.TemporaryDirectory() as outdir:
-        env = os.environ | {
-            "CDK_CONTEXT_JSON": json.dumps(context),
-            "CDK_OUTDIR": outdir,
-            "PYTHONPATH": str(ROOT),
-        }
-        started = time.perf_counter()
-        subprocess.run([sys.executable, script], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        return time.perf_counter() - started
+    env = os.environ | {
+        "CDK_CONTEXT_JSON": json.dumps(context),
+        "CDK_OUTDIR": str(outdir),
+        "PYTHONPATH": str(ROOT),
+    }
+    return _timed([sys.executable, script], env)
+
+
+def time_report(outdir: Path) -> float:
+    """`python -m tooling.report` on a synthesized assembly, with a cold lint cache."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = os.environ | {"CFN_LINT_CACHE": cache, "PYTHONPATH": str(ROOT)}
+        return _timed([sys.executable, "-m", "tooling.report", str(outdir)], env)
 
 
 def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
-    with tempfile.TemporaryDirectory() as configs:
+    with tempfile.TemporaryDirectory() as work:
         paths = {}
         for count in counts:
-            paths[count] = Path(configs) / f"projects-{count}.toml"
+            paths[count] = Path(work) / f"projects-{count}.toml"
             paths[count].write_text(config_with_projects(count), encoding="utf-8")
         timings: dict[str, list[float]] = {"empty app": []} | {f"{count} projects": [] for count in counts}
-        for _ in range(runs):  # interleaved, so machine load affects all alike
-            timings["empty app"].append(time_synth("benchmarks/empty_app.py", paths[counts[0]]))
+        reports: dict[int, list[float]] = {count: [] for count in (counts[0], counts[-1])}
+        for run in range(runs):  # interleaved, so machine load affects all alike
+            timings["empty app"].append(
+                time_synth("benchmarks/empty_app.py", paths[counts[0]], Path(work) / "e")
+            )
             for count in counts:
-                timings[f"{count} projects"].append(time_synth("app.py", paths[count]))
+                outdir = Path(work) / f"out-{count}-{run}"
+                timings[f"{count} projects"].append(time_synth("app.py", paths[count], outdir))
+                if count in reports:
+                    reports[count].append(time_report(outdir))
+        example = Path(work) / "example"
+        time_synth("app.py", ROOT / "config" / "example.toml", example)
+        idle = {a.role: a.total_unconditional for a in estimate(read_assembly(example))}
     floor = statistics.median(timings["empty app"])
+    medians = {label: statistics.median(values) for label, values in timings.items()}
+    print(f"load: {os.getloadavg()[0]:.2f} (1-minute average at the end), {os.cpu_count()} cores")
     for label, values in timings.items():
-        median = statistics.median(values)
         print(
-            f"{label:>12}: median {median:6.2f} s  ratio {median / floor:5.2f}x  runs {[round(v, 1) for v in values]}"
+            f"{label:>12}: median {medians[label]:6.2f} s  ratio {medians[label] / floor:5.2f}x"
+            f"  runs {[round(v, 1) for v in values]}"
         )
+    first, last = counts[0], counts[-1]
+    if last > first:
+        marginal = (medians[f"{last} projects"] - medians[f"{first} projects"]) / (last - first)
+        print(f"    marginal: {marginal:.2f} s per project ({first} to {last})")
+    for count, values in reports.items():
+        print(f" lint+report: {statistics.median(values):6.2f} s at {count} project(s), cold lint cache")
+    print(f"   idle cost: ${sum(idle.values()):,.2f}/month before any promotion ({idle})")
 
 
 if __name__ == "__main__":

@@ -3,12 +3,15 @@ it needs, before the CDK CLI starts (issue 11)."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 from moto import mock_aws
 
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.conftest import EXAMPLE_CONFIG
 from tooling.deploy_check import main
+from tooling.synth import ROOT
 
 CONFIG = str(EXAMPLE_CONFIG)
 
@@ -72,3 +75,27 @@ def test_credentials_for_another_account_are_refused(capsys):
         "puts prod in 333333333333",
         "pass PROFILE= naming a profile for 333333333333",
     )
+
+
+@pytest.mark.parametrize("command", ["diff", "deploy"])
+def test_diff_and_deploy_start_from_the_checked_assembly(command):
+    """The sign-in first, then the same synthesis and checks as `make synth` (cfn-lint and deploy
+    limits run only there), then the CDK CLI on that assembly: nothing reaches AWS unlinted."""
+    planned = subprocess.run(
+        ["make", "-n", command, "STAGE=prod", "PROFILE=p"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    steps = [
+        next(i for i, line in enumerate(planned) if marker in line)
+        for marker in (
+            "tooling.deploy_check",
+            "cdk synth",
+            "tooling.report cdk.out",
+            f"cdk {command} --app cdk.out",
+        )
+    ]
+    assert steps == sorted(steps)
+    assert "'prod/*' --profile p" in planned[steps[-1]]

@@ -7,13 +7,15 @@ fast without linting less:
   8-character hashes of unique ids, and asset hashes), so templates equal once those are masked are
   linted once, and a finding is reported for each of them;
 - results are cached on disk by the template's text, region, cfn-lint version and ignored rules, so
-  the tests and `make synth` lint the same template once (`.cache/cfn-lint/`, safe to delete).
+  the tests and `make synth` lint the same template once (`.cache/cfn-lint/`, or CFN_LINT_CACHE;
+  safe to delete).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from functools import cache
@@ -32,7 +34,9 @@ IGNORED_RULES: dict[str, str] = {
     "W3005": "CDK's own custom-resource providers add a DependsOn that a GetAtt already implies; it is "
     "redundant, harmless, and not ours to change.",
 }
-CACHE = Path(__file__).resolve().parent.parent / ".cache" / "cfn-lint"
+CACHE = Path(
+    os.environ.get("CFN_LINT_CACHE") or Path(__file__).resolve().parent.parent / ".cache" / "cfn-lint"
+)
 _MASK = "\x00project\x00"
 # CDK's unique-id hashes (`...InvocationsPerInstanceEBE27E81`) and asset hashes (sha256, hex).
 _DERIVED = re.compile(r"[0-9A-F]{8}\b|\b[0-9a-f]{64}\b")

@@ -1,6 +1,6 @@
 """The main job's last step: lint the synthesized templates and say what each account gets.
 
-Usage: python -m tooling.report [cdk.out]
+Usage: python -m tooling.report [cdk.out] [--quiet]
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def describe(stacks: list[SynthesizedStack], outdir: Path) -> str:
     return "\n".join(lines)
 
 
-def main(outdir: str = "cdk.out") -> int:
+def main(outdir: str = "cdk.out", *flags: str) -> int:
+    """`--quiet`: the checks only (before a diff or deploy), not the summary."""
     path = Path(outdir)
     stacks = read_assembly(path)
     for name, findings in (("cfn-lint", lint_stacks(stacks)), ("deploy limits", limit_problems(stacks))):
@@ -46,6 +47,8 @@ def main(outdir: str = "cdk.out") -> int:
         "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), ReplacementSafety, cfn-lint and deploy limits"
     )
     print(f"{checks}: no findings in {len(stacks)} templates.")
+    if "--quiet" in flags:
+        return 0
     print(describe(stacks, path))
     print("\nWhat costs money while idle, per account:")
     print(format_costs(estimate(stacks)))
