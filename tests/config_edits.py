@@ -1,7 +1,12 @@
-"""Broken (and edge-valid) copies of the example config, and the one line loading one says."""
+"""Broken (and edge-valid) copies of the example config, the one line loading one says, and `app.py`
+run on one as the CDK CLI runs it."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -9,6 +14,7 @@ import pytest
 
 from platform_config import ConfigError, PlatformConfig, load_config
 from tests.conftest import EXAMPLE_CONFIG
+from tooling.synth import ROOT
 
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 
@@ -37,3 +43,22 @@ def refusal(text: str) -> str:
     assert "\n" not in message
     assert "; fix: " in message, message
     return message
+
+
+def run_app(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """`app.py` on a config of `text`, as the CDK CLI starts it; the result and its output folder."""
+    config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
+    config.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CDK_CONTEXT_JSON": json.dumps({"config": str(config)}),
+            "CDK_OUTDIR": str(outdir),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return done, outdir

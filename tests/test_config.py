@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
 from platform_config import ConfigError, load_config
+from tests.config_edits import run_app
 from tests.conftest import EXAMPLE_CONFIG
-from tooling.synth import ROOT
 
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 
@@ -213,21 +208,8 @@ def test_missing_file_names_the_fix(tmp_path):
 
 def test_app_stops_before_synthesis_on_bad_config(tmp_path):
     """`app.py` exits non-zero with the one line on stderr and writes no template."""
+    result, outdir = run_app(tmp_path, _edit('account_id = "333333333333"', 'account_id = "3333"'))
     bad = tmp_path / "bad.toml"
-    bad.write_text(_edit('account_id = "333333333333"', 'account_id = "3333"'), encoding="utf-8")
-    outdir = tmp_path / "cdk.out"
-    result = subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "CDK_CONTEXT_JSON": json.dumps({"config": str(bad)}),
-            "CDK_OUTDIR": str(outdir),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [
         f"config error: {bad}: accounts.prod.account_id: '3333' is not a 12-digit AWS account id; "

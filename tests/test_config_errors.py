@@ -7,10 +7,6 @@ from __future__ import annotations
 import copy
 import datetime
 import itertools
-import json
-import os
-import subprocess
-import sys
 import tomllib
 import typing
 
@@ -19,8 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from platform_config import loader
 from platform_config.schema import PlatformConfig
-from tests.config_edits import EXAMPLE, edit, refusal
-from tooling.synth import ROOT
+from tests.config_edits import EXAMPLE, edit, refusal, run_app
 
 # One value of every TOML type, and the edges pydantic treats apart.
 SAMPLES = [
@@ -192,23 +187,6 @@ def test_a_value_of_the_wrong_toml_type_names_the_type_and_the_fix(old, new, exp
     assert refusal(edit(old, new)).startswith(expected)
 
 
-def _app(tmp_path, text: str) -> subprocess.CompletedProcess:
-    config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
-    config.write_text(text, encoding="utf-8")
-    return subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "CDK_CONTEXT_JSON": json.dumps({"config": str(config)}),
-            "CDK_OUTDIR": str(outdir),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize(
     ("old", "new", "key"),
     [
@@ -223,10 +201,9 @@ def _app(tmp_path, text: str) -> subprocess.CompletedProcess:
     ],
 )
 def test_the_app_stops_before_synthesis_with_one_line(tmp_path, old, new, key):
-    result = _app(tmp_path, edit(old, new))
+    result, outdir = run_app(tmp_path, edit(old, new))
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"config error: {tmp_path / 'bad.toml'}: {key}")
     assert "; fix: " in lines[0]
-    outdir = tmp_path / "cdk.out"
     assert not outdir.exists() or not any(outdir.iterdir())
