@@ -18,7 +18,7 @@ from ml_constructs.platform_storage import DataStore
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
-from pipelines.definition import SAMPLE_DATA, SCRIPTS, code_version, container_images, render
+from pipelines.definition import SAMPLE_DATA, SCRIPTS, code_version, pipeline_images, render
 from platform_config import naming
 
 
@@ -108,7 +108,7 @@ class ModelBuildPipeline(Construct):
                 "InferenceInstanceType": props.inference_instance_type,
                 "DataKmsKeyArn": store.data_key.key_arn,
                 "ArtifactsKmsKeyArn": store.artifacts_key.key_arn,
-                **container_images(Stack.of(self).region),
+                **pipeline_images(Stack.of(self).region),
             },
             placeholders={
                 "__RoleArn__": role.role_arn,

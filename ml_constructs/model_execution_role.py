@@ -31,6 +31,7 @@ class MonitoringData:
 
     bucket: str
     prefix: str
+    ground_truth_uri: str | None = None  # s3://BUCKET/PREFIX of the labels model-quality and bias jobs read
 
 
 class ModelExecutionRole(Construct):
@@ -100,7 +101,7 @@ def _read_artifacts(partition: str, artifacts: ServedArtifacts) -> list[iam.Poli
 
 def _monitoring_data(partition: str, monitoring: MonitoringData) -> list[iam.PolicyStatement]:
     bucket = f"arn:{partition}:s3:::{monitoring.bucket}"
-    return [
+    return [*_read_labels(partition, monitoring.ground_truth_uri), *[
         iam.PolicyStatement(
             sid="CaptureAndMonitoringData",
             actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
@@ -111,5 +112,26 @@ def _monitoring_data(partition: str, monitoring: MonitoringData) -> list[iam.Pol
             actions=["s3:ListBucket"],
             resources=[bucket],
             conditions={"StringLike": {"s3:prefix": [f"{monitoring.prefix}/*"]}},
+        ),
+    ]]
+
+
+def _read_labels(partition: str, uri: str | None) -> list[iam.PolicyStatement]:
+    """Model-quality and bias jobs read the ground-truth labels (read only: people upload them)."""
+    if not uri:
+        return []
+    bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+    prefix = prefix.rstrip("/")
+    return [
+        iam.PolicyStatement(
+            sid="ReadGroundTruthLabels",
+            actions=["s3:GetObject", "s3:GetObjectVersion"],
+            resources=[f"arn:{partition}:s3:::{bucket}/{prefix}/*" if prefix else f"arn:{partition}:s3:::{bucket}/*"],
+        ),
+        iam.PolicyStatement(
+            sid="ListGroundTruthLabels",
+            actions=["s3:ListBucket"],
+            resources=[f"arn:{partition}:s3:::{bucket}"],
+            conditions={"StringLike": {"s3:prefix": [f"{prefix}/*" if prefix else "*"]}},
         ),
     ]

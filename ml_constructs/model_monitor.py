@@ -1,5 +1,10 @@
-"""Model Monitor for a prod endpoint: scheduled data-quality (and, with ground truth, model-quality)
-checks against the baselines registered with the model package, alarms, and the feedback loop.
+"""Model Monitor for a prod endpoint: scheduled data-quality and explainability checks (and, with
+ground-truth labels, model-quality and bias checks) against the baselines registered with the model
+package, alarms, and the feedback loop.
+
+A version registered before a kind of baseline existed lacks it: that kind's job, schedule and
+alarms are behind a condition (the baseline parameter is `none`), so promoting it works and
+monitors what it can.
 
 Findings leave prod as events: a monitoring execution that completes with violations is forwarded
 to the dev account's monitoring bus, where the project's retraining rule decides what happens.
@@ -10,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import CfnResource, Duration, Fn, Stack
+from aws_cdk import Acknowledgment, CfnCondition, CfnResource, Duration, Fn, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
@@ -29,26 +34,66 @@ _OUTPUT = "/opt/ml/processing/output"
 
 
 @dataclass(frozen=True)
+class QualityBar:
+    """The model-quality metric Model Monitor publishes that must stay at or above `minimum`."""
+
+    metric: str  # as evaluate.py and Model Monitor name it: auc, accuracy, precision, recall, f1
+    minimum: float
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A sensitive attribute's group, as SageMaker Clarify names it in its bias metrics."""
+
+    column: str
+    value: float
+
+
+@dataclass(frozen=True)
+class BiasWatch:
+    """What the bias alarms watch: the label, the facets, and the |DPPL| that is too much."""
+
+    label: str
+    facets: tuple[Facet, ...]
+    threshold: float
+
+
+@dataclass(frozen=True)
 class MonitorProps:
-    """What is monitored, how often, on what, and which drift alarms."""
+    """What is monitored, how often, on what, and which alarms."""
 
     endpoint_name: str
-    schedule_names: dict[str, str]  # by kind: "data-quality", "model-quality"
+    schedule_names: dict[str, str]  # by kind: data-quality, model-quality, model-bias, model-explainability
     schedule: str  # SageMaker's schedule expression, e.g. cron(0 * ? * * *)
     instance_type: str
     alarm_features: tuple[str, ...]
     drift_alarm_threshold: float
-    ground_truth_uri: str | None  # labels for served predictions: enables model-quality monitoring
+    ground_truth_uri: str | None  # labels for served predictions: enables model-quality (and bias) monitoring
     reports_uri: str
     findings_bus_arn: str  # dev's monitoring bus, which decides what a violation means
+    quality_bar: QualityBar
+    bias: BiasWatch | None  # None: the project names no sensitive attribute
+
+
+@dataclass(frozen=True)
+class RegisteredCheck:
+    """A check's baseline registered with the package (absent from older versions): the analysis
+    configuration (Clarify checks only), its constraints, and whether the served version has them."""
+
+    constraints_uri: str
+    present: CfnCondition
+    config_uri: str = ""
 
 
 @dataclass(frozen=True)
 class Baselines:
-    """S3 URIs of the statistics and constraints registered with the model package."""
+    """S3 URIs of the baselines registered with the model package."""
 
     statistics_uri: str
     constraints_uri: str
+    model_quality: RegisteredCheck
+    bias: RegisteredCheck
+    explainability: RegisteredCheck
 
 
 def monitoring_events(schedule_arns: list[str], **detail) -> events.EventPattern:
@@ -86,6 +131,7 @@ class ModelMonitor(Construct):
         placement: NetworkPlacement,
         baselines: Baselines,
         alerts: sns.ITopic,
+        clarify_image_uri: str,
     ) -> None:
         super().__init__(scope, construct_id)
         self.props, self._role, self._key, self._placement = props, role, key, placement
@@ -97,18 +143,45 @@ class ModelMonitor(Construct):
             key=key,
             holds=f"{props.endpoint_name}'s monitoring events EventBridge could not deliver",
         ).queue
-        jobs = {"data-quality": (self._data_quality(image_uri, baselines), "DataQuality")}
-        if props.ground_truth_uri:
-            jobs["model-quality"] = (self._model_quality(image_uri, props.ground_truth_uri), "ModelQuality")
-        self.schedules = {
-            kind: self._schedule(kind, job, monitoring_type) for kind, (job, monitoring_type) in jobs.items()
+        self._clarify_image_uri = clarify_image_uri
+        jobs: dict[str, tuple[CfnResource, str, CfnCondition | None]] = {
+            "data-quality": (self._data_quality(image_uri, baselines), "DataQuality", None),
+            "model-explainability": (
+                self._explainability(baselines.explainability),
+                "ModelExplainability",
+                baselines.explainability.present,
+            ),
         }
+        if props.ground_truth_uri:
+            jobs["model-quality"] = (
+                self._model_quality(image_uri, props.ground_truth_uri, baselines.model_quality),
+                "ModelQuality",
+                baselines.model_quality.present,
+            )
+            if props.bias:
+                jobs["model-bias"] = (
+                    self._bias(props.ground_truth_uri, baselines.bias),
+                    "ModelBias",
+                    baselines.bias.present,
+                )
+        self.schedules = {}
+        for kind, (job, monitoring_type, present) in jobs.items():
+            schedule = self._schedule(kind, job, monitoring_type)
+            for resource in (job, schedule):
+                if present is not None:
+                    resource.cfn_options.condition = present
+            self.schedules[kind] = schedule
         stack = Stack.of(self)
         schedule_arns = [
             stack.format_arn(service="sagemaker", resource="monitoring-schedule", resource_name=name)
             for name in (props.schedule_names[kind] for kind in self.schedules)
         ]
         self.alarms = self._drift_alarms(alerts)
+        if "model-quality" in self.schedules:
+            self.alarms.append(self._quality_alarm(alerts, baselines.model_quality.present))
+        if "model-bias" in self.schedules:
+            self.alarms += self._bias_alarms(alerts, baselines.bias.present)
+        self._explainability_heard(self.schedules["model-explainability"])
         self._notify_failures(schedule_arns, alerts)
         self._forward_violations(schedule_arns)
 
@@ -169,13 +242,19 @@ class ModelMonitor(Construct):
             **self._common(job),
         )
 
-    def _model_quality(self, image_uri: str, ground_truth_uri: str) -> sagemaker.CfnModelQualityJobDefinition:
+    def _model_quality(
+        self, image_uri: str, ground_truth_uri: str, baseline: RegisteredCheck
+    ) -> sagemaker.CfnModelQualityJobDefinition:
+        """The served predictions scored against their labels, checked against the build's evaluation."""
         job = sagemaker.CfnModelQualityJobDefinition
         return job(
             self,
             "ModelQualityJob",
             model_quality_app_specification=job.ModelQualityAppSpecificationProperty(
                 image_uri=image_uri, problem_type="BinaryClassification"
+            ),
+            model_quality_baseline_config=job.ModelQualityBaselineConfigProperty(
+                constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
             ),
             model_quality_job_input=job.ModelQualityJobInputProperty(
                 endpoint_input=job.EndpointInputProperty(
@@ -187,6 +266,55 @@ class ModelMonitor(Construct):
                 ground_truth_s3_input=job.MonitoringGroundTruthS3InputProperty(s3_uri=ground_truth_uri),
             ),
             model_quality_job_output_config=self._output(job, "model-quality"),
+            **self._common(job),
+        )
+
+    def _bias(self, ground_truth_uri: str, baseline: RegisteredCheck) -> sagemaker.CfnModelBiasJobDefinition:
+        """Post-training bias of the served predictions (with their labels), against the build's Clarify
+        baseline and with its analysis configuration (facets, label) registered with the package."""
+        job = sagemaker.CfnModelBiasJobDefinition
+        return job(
+            self,
+            "ModelBiasJob",
+            model_bias_app_specification=job.ModelBiasAppSpecificationProperty(
+                config_uri=baseline.config_uri,
+                image_uri=self._clarify_image_uri,
+                environment={"publish_cloudwatch_metrics": "Enabled"},
+            ),
+            model_bias_baseline_config=job.ModelBiasBaselineConfigProperty(
+                constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
+            ),
+            model_bias_job_input=job.ModelBiasJobInputProperty(
+                endpoint_input=job.EndpointInputProperty(
+                    endpoint_name=self.props.endpoint_name,
+                    local_path=_INPUT,
+                    probability_attribute="0",
+                    probability_threshold_attribute=0.5,
+                ),
+                ground_truth_s3_input=job.MonitoringGroundTruthS3InputProperty(s3_uri=ground_truth_uri),
+            ),
+            model_bias_job_output_config=self._output(job, "model-bias"),
+            **self._common(job),
+        )
+
+    def _explainability(self, baseline: RegisteredCheck) -> sagemaker.CfnModelExplainabilityJobDefinition:
+        """Feature attributions (SHAP) of the served requests, against the build's Clarify baseline."""
+        job = sagemaker.CfnModelExplainabilityJobDefinition
+        return job(
+            self,
+            "ModelExplainabilityJob",
+            model_explainability_app_specification=job.ModelExplainabilityAppSpecificationProperty(
+                config_uri=baseline.config_uri,
+                image_uri=self._clarify_image_uri,
+                environment={"publish_cloudwatch_metrics": "Enabled"},
+            ),
+            model_explainability_baseline_config=job.ModelExplainabilityBaselineConfigProperty(
+                constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
+            ),
+            model_explainability_job_input=job.ModelExplainabilityJobInputProperty(
+                endpoint_input=job.EndpointInputProperty(endpoint_name=self.props.endpoint_name, local_path=_INPUT)
+            ),
+            model_explainability_job_output_config=self._output(job, "model-explainability"),
             **self._common(job),
         )
 
@@ -229,6 +357,93 @@ class ModelMonitor(Construct):
             alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
             alarms.append(alarm)
         return alarms
+
+    def _alarm(self, construct_id: str, present: CfnCondition, alerts: sns.ITopic, **props) -> cloudwatch.Alarm:
+        """An alarm that exists only when its check does, notifying the alert topic."""
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            **props,
+        )
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+        alarm.node.default_child.cfn_options.condition = present  # type: ignore[union-attr]
+        return alarm
+
+    def _quality_alarm(self, alerts: sns.ITopic, present: CfnCondition) -> cloudwatch.Alarm:
+        """The project's quality metric on real labels below the bar the build had to pass."""
+        bar, schedule_name = self.props.quality_bar, self.props.schedule_names["model-quality"]
+        return self._alarm(
+            "ModelQualityBelowBar",
+            present,
+            alerts,
+            alarm_name=f"{schedule_name}-{bar.metric}",
+            alarm_description=f"{self.props.endpoint_name}: {bar.metric} on labelled traffic is below "
+            f"{bar.minimum:g}, the minimum the model had to reach to be registered",
+            # Model Monitor's model-quality metrics (model-monitor-model-quality-cw.html).
+            metric=cloudwatch.Metric(
+                namespace="aws/sagemaker/Endpoints/model-metrics",
+                metric_name=bar.metric,
+                dimensions_map={"Endpoint": self.props.endpoint_name, "MonitoringSchedule": schedule_name},
+                statistic="Minimum",
+                period=Duration.hours(1),
+            ),
+            threshold=bar.minimum,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        )
+
+    def _bias_alarms(self, alerts: sns.ITopic, present: CfnCondition) -> list[cloudwatch.Alarm]:
+        """Per facet: |DPPL| of the served predictions above the configured threshold. Metric and
+        dimensions as Clarify publishes them (clarify-model-monitor-bias-drift-cw.html)."""
+        bias, schedule_name = self.props.bias, self.props.schedule_names["model-bias"]
+        assert bias is not None
+        alarms = []
+        for facet in bias.facets:
+            dppl = cloudwatch.Metric(
+                namespace="aws/sagemaker/Endpoints/bias-metrics",
+                metric_name="bias_metric_DPPL",
+                dimensions_map={
+                    "Endpoint": self.props.endpoint_name,
+                    "MonitoringSchedule": schedule_name,
+                    "BiasStage": "Post-Training",  # as the page spells it
+                    "Label": bias.label,
+                    "LabelValue": "1",
+                    "Facet": facet.column,
+                    "FacetValue": f"{facet.value:g}",
+                },
+                statistic="Maximum",
+                period=Duration.hours(1),
+            )
+            alarms.append(
+                self._alarm(
+                    f"Bias{facet.column.title().replace('_', '')}",
+                    present,
+                    alerts,
+                    alarm_name=f"{schedule_name}-{facet.column}",
+                    alarm_description=f"{self.props.endpoint_name}: predictions for {facet.column} = "
+                    f"{facet.value:g} differ from the rest by more than {bias.threshold:g} (|DPPL|)",
+                    metric=cloudwatch.MathExpression(
+                        expression="ABS(dppl)", using_metrics={"dppl": dppl}, period=Duration.hours(1)
+                    ),
+                    threshold=bias.threshold,
+                    comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                )
+            )
+        return alarms
+
+    @staticmethod
+    def _explainability_heard(schedule: sagemaker.CfnMonitoringSchedule) -> None:
+        """Clarify publishes only each feature's SHAP value, no drift score a threshold could judge: its
+        findings (NDCG of the attributions below the baseline's) are heard as violations, which reach dev's
+        monitoring bus and its notification like every other schedule's."""
+        Validations.of(schedule).acknowledge(
+            Acknowledgment(
+                id="SageMaker::MonitoringScheduleAlarmed",
+                reason="Feature attribution drift has no alarmable metric; its violations are forwarded to "
+                "the dev account's monitoring bus, which notifies people and may retrain (README, Feedback loop).",
+            )
+        )
 
     def _forward_violations(self, schedule_arns: list[str]) -> None:
         """The feedback loop: violations go to dev, where retraining (or a notification) is decided."""

@@ -95,7 +95,8 @@ def _substitute(node: Any, placeholders: dict[str, Any]) -> Any:
 
 
 def container_images(region: str) -> dict[str, str]:
-    """The image parameters' values in `region`: ProcessingImageUri, TrainingImageUri, MonitorImageUri."""
+    """The images in `region`: the pipeline's image parameters (ProcessingImageUri, TrainingImageUri,
+    MonitorImageUri) and ClarifyImageUri, which prod's bias and explainability monitors run."""
     images = _committed(IMAGES_FILE)
     if region not in images:
         raise DefinitionError(
@@ -103,6 +104,11 @@ def container_images(region: str) -> dict[str, str]:
             f"scikit-learn, XGBoost and Model Monitor images together only in {', '.join(images)}"
         )
     return dict(images[region])
+
+
+def pipeline_images(region: str) -> dict[str, str]:
+    """The image parameters' values in `region`."""
+    return {name: uri for name, uri in container_images(region).items() if name in PARAMETER_NAMES}
 
 
 def code_version() -> str:

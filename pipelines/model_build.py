@@ -398,7 +398,7 @@ def definition() -> dict:
 
 
 def container_images() -> dict[str, dict[str, str]]:
-    """Per SageMaker region with all three images: the URIs the image parameters take."""
+    """Per SageMaker region with all four images: the URIs the image parameters take."""
     images = {}
     for region in sorted(botocore.session.get_session().get_available_regions("sagemaker")):
         try:
@@ -406,6 +406,7 @@ def container_images() -> dict[str, dict[str, str]]:
                 "ProcessingImageUri": image_uris.retrieve("sklearn", region, version=SKLEARN_VERSION),
                 "TrainingImageUri": image_uris.retrieve("xgboost", region, version=XGBOOST_VERSION),
                 "MonitorImageUri": image_uris.retrieve("model-monitor", region),
+                "ClarifyImageUri": image_uris.retrieve("clarify", region),
             }
         except ValueError:  # the SDK publishes no such image for this region
             continue

@@ -75,11 +75,25 @@ def model_build_outputs(project: str) -> str:
     return f"{project}/model-build"
 
 
+# What of each model-build execution the test and prod accounts may read (the prefixes
+# `pipelines/model_build.py` writes them under): the model and the baselines prod monitoring uses.
+SERVED_OUTPUTS = ("model", "data-quality-baseline", "model-quality-baseline", "model-bias", "model-explainability")
+
+
 def served_artifacts(project: str) -> list[str]:
     """Key patterns, in the model-artifacts bucket, of what the test and prod accounts may read: each
-    execution's model and its data-quality baseline (as `pipelines/model_build.py` writes them),
-    nothing else. `project` may be `*`."""
-    return [f"{model_build_outputs(project)}/*/{output}/*" for output in ("model", "data-quality-baseline")]
+    execution's model and its baselines, nothing else. `project` may be `*`."""
+    return [f"{model_build_outputs(project)}/*/{output}/*" for output in SERVED_OUTPUTS]
+
+
+# Where ground-truth labels of prod predictions go in the prod monitoring bucket, per endpoint, as
+# Model Monitor reads them: `<prefix>/yyyy/mm/dd/hh/<file>.jsonl` (model-monitor-model-quality-merge).
+GROUND_TRUTH_PREFIX = "ground-truth"
+
+
+def ground_truth_prefix(endpoint_name: str) -> str:
+    """The key prefix of an endpoint's labels in the prod monitoring bucket."""
+    return f"{GROUND_TRUTH_PREFIX}/{endpoint_name}"
 
 
 def monitoring_bus(platform: str) -> str:
@@ -88,7 +102,7 @@ def monitoring_bus(platform: str) -> str:
 
 
 def monitoring_schedule(platform: str, project: str, kind: str) -> str:
-    """A prod Model Monitor schedule (`kind`: data-quality or model-quality)."""
+    """A prod Model Monitor schedule (`kind`: data-quality, model-quality, model-bias, model-explainability)."""
     return f"{platform}-{project}-{kind}"
 
 

@@ -414,11 +414,31 @@ class Monitoring(Frozen):
     drift_alarm_threshold: float = Field(default=0.2, gt=0, lt=1)
     # s3:// prefix where labels for served predictions land; enables model-quality monitoring.
     ground_truth_uri: Annotated[str, AfterValidator(_s3_uri)] | None = None
+    # Labels arrive under the prod monitoring bucket's documented prefix (`mlp-labels upload`):
+    # model-quality (and, with sensitive attributes, bias) monitoring run on them.
+    ground_truth_labels: bool = False
+    # A bias alarm fires when |DPPL| (difference in positive proportions in predicted labels between
+    # the sensitive group and the rest, -1..1) exceeds this (clarify-post-training-bias-metric-dppl).
+    bias_alarm_threshold: float = Field(default=0.1, gt=0, lt=1)
     # On drift, start the project's model-build pipeline (true) or only notify (false, the default:
     # until monitoring feeds fresh data, a retrain learns from the same data as the model it replaces).
     retrain_on_drift: bool = False
     # Hourly schedules find the same drift every hour: retrain at most once in this many hours.
     retrain_at_most_every_hours: int = Field(default=24, ge=1, le=24 * 30)
+
+    @model_validator(mode="after")
+    def _one_label_location(self) -> Monitoring:
+        if self.ground_truth_uri and self.ground_truth_labels:
+            raise ValueError(
+                "ground_truth_uri and ground_truth_labels = true both say where labels are; "
+                "fix: keep one (ground_truth_labels uses the prod monitoring bucket's ground-truth/ prefix)"
+            )
+        return self
+
+    @property
+    def labelled(self) -> bool:
+        """Labels of served predictions arrive somewhere: model quality (and bias) can be monitored."""
+        return self.ground_truth_labels or self.ground_truth_uri is not None
 
     @field_validator("alarm_features")
     @classmethod
@@ -444,6 +464,18 @@ class MetricThreshold(Frozen):
         return self
 
 
+# A column name as preprocessing sees it in the raw CSV header.
+ColumnName = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")]
+
+
+class SensitiveAttribute(Frozen):
+    """A column whose groups SageMaker Clarify compares (a facet): `value` marks the sensitive group.
+    The column must be numeric in the raw data (preprocessing one-hot encodes text columns)."""
+
+    column: ColumnName
+    value: float = 1
+
+
 class Project(Frozen):
     """One ML project: its registry group, instance sizes and quality bar."""
 
@@ -454,9 +486,31 @@ class Project(Frozen):
     inference_instance_type: InferenceInstanceType = "ml.m5.large"
     quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
     pii_columns: tuple[str, ...] = ()
+    # The 0/1 label column of the raw data (what the model predicts), and the columns SageMaker Clarify
+    # checks for bias; none: the bias checks are skipped, saying so (explainability still runs).
+    label_column: ColumnName = "churned"
+    sensitive_attributes: tuple[SensitiveAttribute, ...] = ()
     test_serving: TestServing = TestServing()
     prod_serving: ProdServing = ProdServing()
     monitoring: Monitoring = Monitoring()
+
+    @model_validator(mode="after")
+    def _sensitive_attributes_are_features(self) -> Project:
+        """Preprocessing drops PII columns before training: a dropped column has no bias to measure."""
+        _refuse_duplicates([a.column for a in self.sensitive_attributes], "sensitive attributes share the column")
+        for index, attribute in enumerate(self.sensitive_attributes):
+            if attribute.column in self.pii_columns or attribute.column == self.label_column:
+                what = "a PII column, dropped before training" if attribute.column in self.pii_columns else "the label"
+                raise ValueError(
+                    f"sensitive_attributes[{index}].column '{attribute.column}' is {what}; "
+                    "fix: name a feature column the model is trained on"
+                )
+        if self.label_column in self.pii_columns:
+            raise ValueError(
+                f"label_column '{self.label_column}' is listed in pii_columns, which are dropped; "
+                "fix: remove it from pii_columns"
+            )
+        return self
 
     @property
     def package_group_name(self) -> str:

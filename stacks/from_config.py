@@ -15,7 +15,7 @@ from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
 from ml_constructs.model_build_pipeline import ModelBuildProps
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
-from ml_constructs.model_monitor import MonitorProps
+from ml_constructs.model_monitor import BiasWatch, Facet, MonitorProps, QualityBar
 from ml_constructs.platform_storage import DataStore, ServingReaders, StorageProps
 from ml_constructs.platform_vpc import NetworkPlacement, VpcProps
 from ml_constructs.promotion_events import PromotedProject, PromotionProjects
@@ -33,6 +33,7 @@ from ml_constructs.serving_endpoint import (
 from ml_constructs.studio_domain import Notebooks
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
+from platform_config.names import MONITORING_KINDS
 from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
@@ -339,27 +340,45 @@ def _idle(
     return IdleAlarm(days, monthly, priced_as, remedy)
 
 
+def _ground_truth_uri(bucket: str, endpoint_name: str, project: Project) -> str | None:
+    """Where the project's labels arrive: the monitoring bucket's documented prefix, a configured URI, or nowhere."""
+    if project.monitoring.ground_truth_labels:
+        return f"s3://{bucket}/{naming.ground_truth_prefix(endpoint_name)}"
+    return project.monitoring.ground_truth_uri
+
+
 def _monitored(config: PlatformConfig, project: Project) -> Monitored:
     platform, dev, prod = config.platform.name, config.accounts.dev, config.accounts.prod
     bucket = naming.bucket(platform, "model-monitor", prod.account_id)
     monitoring = project.monitoring
+    endpoint_name = naming.endpoint(platform, project.name, "prod")
+    ground_truth_uri = _ground_truth_uri(bucket, endpoint_name, project)
+    images = container_images(prod.region)
     return Monitored(
         monitor=MonitorProps(
-            endpoint_name=naming.endpoint(platform, project.name, "prod"),
+            endpoint_name=endpoint_name,
             schedule_names={
-                kind: naming.monitoring_schedule(platform, project.name, kind)
-                for kind in ("data-quality", "model-quality")
+                kind: naming.monitoring_schedule(platform, project.name, kind) for kind in MONITORING_KINDS
             },
             schedule=monitoring.schedule,
             instance_type=monitoring.instance_type,
             alarm_features=monitoring.alarm_features,
             drift_alarm_threshold=monitoring.drift_alarm_threshold,
-            ground_truth_uri=monitoring.ground_truth_uri,
+            ground_truth_uri=ground_truth_uri,
             reports_uri=f"s3://{bucket}/{project.name}/reports",
             findings_bus_arn=f"arn:aws:events:{dev.region}:{dev.account_id}:event-bus/{naming.monitoring_bus(platform)}",
+            quality_bar=QualityBar(project.quality_threshold.name, project.quality_threshold.minimum),
+            bias=BiasWatch(
+                label=project.label_column,
+                facets=tuple(Facet(a.column, a.value) for a in project.sensitive_attributes),
+                threshold=monitoring.bias_alarm_threshold,
+            )
+            if project.sensitive_attributes
+            else None,
         ),
-        image_uri=container_images(prod.region)["MonitorImageUri"],
-        data=MonitoringData(bucket=bucket, prefix=project.name),
+        image_uri=images["MonitorImageUri"],
+        clarify_image_uri=images["ClarifyImageUri"],
+        data=MonitoringData(bucket=bucket, prefix=project.name, ground_truth_uri=ground_truth_uri),
         unset_baselines_uri=f"s3://{bucket}/{project.name}/baselines/unset",
     )
 

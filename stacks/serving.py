@@ -26,12 +26,14 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from ml_constructs.model_execution_role import ModelExecutionRole, MonitoringData, ServedArtifacts
-from ml_constructs.model_monitor import Baselines, ModelMonitor, MonitorProps
+from ml_constructs.model_monitor import Baselines, ModelMonitor, MonitorProps, RegisteredCheck
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.promotion_check_role import PromotionCheckRole
 from ml_constructs.serving_endpoint import EndpointProps, ServingEndpoint
 
 PACKAGE_ARN_PATTERN = r"^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[A-Za-z0-9-]+/\d+$"
+# A baseline the served version may lack (registered before it existed): `none`, or its S3 URI.
+NOT_REGISTERED = "none"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Monitored:
 
     monitor: MonitorProps
     image_uri: str
+    clarify_image_uri: str
     data: MonitoringData
     unset_baselines_uri: str  # the baselines' defaults: files that do not exist (monitoring fails loudly)
 
@@ -65,7 +68,8 @@ class _OnlyWithModel:
         self.condition = condition
 
     def visit(self, node: IConstruct) -> None:
-        if isinstance(node, CfnResource):
+        # A resource with its own condition (a check the served version may lack) includes this one.
+        if isinstance(node, CfnResource) and node.cfn_options.condition is None:
             node.cfn_options.condition = self.condition
 
 
@@ -87,7 +91,8 @@ class ServingStack(Stack):
             description=f"Serving of the {props.project} model ({props.account_role})",
             synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
         )
-        package_arn, package_version, has_model = self._parameters()
+        package_arn, package_version, self.has_model = self._parameters()
+        has_model = self.has_model
         monitored = props.monitored
         self.model_role = ModelExecutionRole(
             self,
@@ -152,6 +157,30 @@ class ServingStack(Stack):
         )
         return package_arn, package_version, has_model
 
+    def _registered(self, check: str, what: str, *, with_config: bool = False) -> RegisteredCheck:
+        """The parameters of a check the promotion pipeline passes from the package, or `none`; and the
+        condition that the served version registered it."""
+
+        def parameter(name: str, described: str) -> str:
+            return CfnParameter(
+                self,
+                name,
+                description=f"The package's registered {described}, or {NOT_REGISTERED}",
+                default=NOT_REGISTERED,
+                allowed_pattern=rf"^({NOT_REGISTERED}|s3://.+)$",
+            ).value_as_string
+
+        constraints = parameter(f"{check}ConstraintsUri", what)
+        config = parameter(f"{check}ConfigUri", f"{what} analysis configuration") if with_config else ""
+        present = CfnCondition(
+            self,
+            f"Has{check}Baseline",
+            expression=Fn.condition_and(
+                self.has_model, Fn.condition_not(Fn.condition_equals(constraints, NOT_REGISTERED))
+            ),
+        )
+        return RegisteredCheck(constraints_uri=constraints, present=present, config_uri=config)
+
     def _monitor(
         self, monitored: Monitored, placement: NetworkPlacement, key: kms.IKey, alerts: sns.ITopic
     ) -> ModelMonitor:
@@ -170,12 +199,18 @@ class ServingStack(Stack):
                 description="The package's registered data-quality constraints",
                 default=f"{monitored.unset_baselines_uri}/constraints.json",
             ).value_as_string,
+            model_quality=self._registered("ModelQuality", "model-quality constraints (from its evaluation)"),
+            bias=self._registered("Bias", "bias constraints (SageMaker Clarify)", with_config=True),
+            explainability=self._registered(
+                "Explainability", "feature attribution baseline (SageMaker Clarify)", with_config=True
+            ),
         )
         monitor = ModelMonitor(
             self,
             "Monitoring",
             props=monitored.monitor,
             image_uri=monitored.image_uri,
+            clarify_image_uri=monitored.clarify_image_uri,
             role=self.model_role,
             key=key,
             placement=placement,

@@ -17,6 +17,21 @@ def test_serving(synthesized) -> dict:
     return synthesized["test/Serving-churn"].template
 
 
+def requires_model(template: dict, condition: str | None) -> bool:
+    """The condition is HasModel, or a conjunction that includes it."""
+    if condition == "HasModel":
+        return True
+    expression = template.get("Conditions", {}).get(condition or "", {})
+    return {"Condition": "HasModel"} in expression.get("Fn::And", [])
+
+
+def test_requires_model_catches_an_unconditioned_resource():
+    """Negative control: no condition, or a condition without HasModel, does not pass."""
+    template = {"Conditions": {"HasX": {"Fn::And": [{"Condition": "Other"}]}}}
+    assert not requires_model(template, None)
+    assert not requires_model(template, "HasX")
+
+
 @pytest.mark.parametrize("role", ["test", "prod"])
 def test_model_comes_from_the_package_arn_parameter(role, synthesized):
     template = synthesized[f"{role}/Serving-churn"].template
@@ -31,9 +46,11 @@ def test_model_comes_from_the_package_arn_parameter(role, synthesized):
         "AWS::SageMaker::Model",
         "AWS::SageMaker::EndpointConfig",
         "AWS::SageMaker::Endpoint",
-        "AWS::CloudWatch::Alarm",
     ):
         assert all(r.get("Condition") == "HasModel" for r in resources(template, kind).values()), kind
+    # Alarms and monitoring too, or behind a condition that includes HasModel (a check's baseline).
+    for kind in ("AWS::CloudWatch::Alarm", "AWS::SageMaker::MonitoringSchedule"):
+        assert all(requires_model(template, r.get("Condition")) for r in resources(template, kind).values()), kind
     # Serving resources name the package and version they serve.
     tags = {t["Key"]: t["Value"] for t in one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
     assert tags["model-package-arn"] == {"Ref": "ModelPackageArn"}
@@ -96,7 +113,7 @@ def test_error_rate_alarms_use_documented_metric_math(role, synthesized):
         query["Expression"]
         for alarm in resources(template, "AWS::CloudWatch::Alarm").values()
         for query in alarm["Properties"].get("Metrics", [])
-        if "Expression" in query
+        if "Expression" in query and "dppl" not in query["Expression"]  # bias alarms: ABS(dppl)
     }
     assert expressions == {"IF(invocations > 0, 100 * errors / invocations, 0)"}
 
@@ -184,7 +201,11 @@ def test_data_quality_monitoring_uses_the_registered_baselines(prod):
     }
     assert job["DataQualityJobInput"]["EndpointInput"]["EndpointName"] == "mlplatform-churn-prod"
     assert job["NetworkConfig"]["EnableNetworkIsolation"] is True
-    schedule = one(prod, "AWS::SageMaker::MonitoringSchedule")
+    (schedule,) = [
+        r
+        for r in resources(prod, "AWS::SageMaker::MonitoringSchedule").values()
+        if r["Properties"]["MonitoringScheduleConfig"]["MonitoringType"] == "DataQuality"
+    ]
     # A generated name (promotions replace the job definition), taken from its ARN.
     assert "JobDefinitionName" not in job
     assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == {
@@ -238,46 +259,197 @@ def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_
     """Not the training data, not the code, not the metrics: what serving and monitoring need."""
     role = iam_model.role("mlplatform-churn-prod-model")
     (read,) = [s for s in role.statements if s.get("Sid") == "ReadServedArtifactsInDev"]
-    assert sorted(read["Resource"]) == [
-        "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/data-quality-baseline/*",
-        "arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/model/*",
-    ]
+    assert sorted(read["Resource"]) == sorted(
+        f"arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/{output}/*"
+        for output in ("data-quality-baseline", "model", "model-bias", "model-explainability", "model-quality-baseline")
+    )
     run = f"{platform.bucket('model-artifacts')}/churn/model-build/a1b2c3d4e5f6"
     for path, readable in (
         ("model/model.tar.gz", True),
         ("data-quality-baseline/statistics.json", True),
+        ("model-quality-baseline/constraints.json", True),
+        ("model-bias/config/analysis_config.json", True),
+        ("model-explainability/report/analysis.json", True),
         ("evaluation/evaluation.json", False),
         ("code/preprocess.py", False),
     ):
         assert iam_model.decide(role.principal, "s3:GetObject", f"{run}/{path}").allowed is readable, path
 
 
-def test_a_ground_truth_location_adds_model_quality_monitoring(tmp_path, example_config):
-    """With labels for served predictions, prod also checks model quality, with the same checks."""
+@pytest.mark.parametrize(
+    ("monitoring", "sensitive", "kinds"),
+    [
+        (
+            {"ground_truth_uri": "s3://labels-bucket/churn/ground-truth", "ground_truth_labels": False},
+            True,
+            ["DataQuality", "ModelBias", "ModelExplainability", "ModelQuality"],
+        ),
+        ({"ground_truth_labels": False}, True, ["DataQuality", "ModelExplainability"]),
+        (
+            {"ground_truth_uri": "s3://labels-bucket/churn/ground-truth", "ground_truth_labels": False},
+            False,
+            ["DataQuality", "ModelExplainability", "ModelQuality"],
+        ),
+    ],
+    ids=["own-label-location", "no-labels", "no-sensitive-attribute"],
+)
+def test_labels_add_model_quality_and_sensitive_attributes_add_bias(
+    tmp_path, example_config, monitoring, sensitive, kinds
+):
+    """Model quality and bias need labels; bias needs a sensitive attribute; all pass the checks."""
     from cfn.assembly import read_assembly
     from compliance.checks import add_checks
     from stacks.account_stage import ServingStage
     from tooling.synth import cdk_app
 
     project = example_config.projects[0]
-    monitoring = project.monitoring.model_copy(
-        update={"ground_truth_uri": "s3://labels-bucket/churn/ground-truth"}
+    changed = project.model_copy(
+        update={
+            "monitoring": project.monitoring.model_copy(update=monitoring),
+            **({} if sensitive else {"sensitive_attributes": ()}),
+        }
     )
-    config = example_config.model_copy(
-        update={"projects": (project.model_copy(update={"monitoring": monitoring}),)}
-    )
+    config = example_config.model_copy(update={"projects": (changed,)})
     app = cdk_app(tmp_path)
     ServingStage(app, config=config, role="prod")
     add_checks(app)
     app.synth()
     serving = next(s for s in read_assembly(tmp_path) if s.name == "prod-Serving-churn").template
-    job = one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
-    assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
-    assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {
-        "S3Uri": "s3://labels-bucket/churn/ground-truth"
+    assert sorted(schedules_by_type(serving)) == kinds
+    if "ModelQuality" in kinds:
+        job = one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
+        assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
+        assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": "s3://labels-bucket/churn/ground-truth"}
+        statements = [
+            s
+            for r in resources(serving, "AWS::IAM::ManagedPolicy").values()
+            for s in r["Properties"]["PolicyDocument"]["Statement"]
+            if s.get("Sid") == "ReadGroundTruthLabels"
+        ]
+        assert [s["Resource"] for s in statements] == ["arn:aws:s3:::labels-bucket/churn/ground-truth/*"]
+
+
+MONITORS = {
+    "ModelQuality": ("AWS::SageMaker::ModelQualityJobDefinition", "HasModelQualityBaseline"),
+    "ModelBias": ("AWS::SageMaker::ModelBiasJobDefinition", "HasBiasBaseline"),
+    "ModelExplainability": ("AWS::SageMaker::ModelExplainabilityJobDefinition", "HasExplainabilityBaseline"),
+}
+
+
+def schedules_by_type(template: dict) -> dict[str, dict]:
+    return {
+        r["Properties"]["MonitoringScheduleConfig"]["MonitoringType"]: r
+        for r in resources(template, "AWS::SageMaker::MonitoringSchedule").values()
     }
-    kinds = sorted(
-        s["Properties"]["MonitoringScheduleConfig"]["MonitoringType"]
-        for s in resources(serving, "AWS::SageMaker::MonitoringSchedule").values()
+
+
+def test_prod_monitors_every_kind_when_labels_and_a_sensitive_attribute_are_configured(prod):
+    """The example config uploads labels and names `is_senior`: all four schedules exist."""
+    assert sorted(schedules_by_type(prod)) == ["DataQuality", "ModelBias", "ModelExplainability", "ModelQuality"]
+
+
+@pytest.mark.parametrize("kind", MONITORS)
+def test_each_registered_check_monitors_only_when_the_served_version_has_its_baseline(prod, kind):
+    """Versions registered before a check existed lack its baseline: `none`, and no job, no schedule."""
+    job_type, condition = MONITORS[kind]
+    (job_id,) = resources(prod, job_type)
+    job = prod["Resources"][job_id]
+    schedule = schedules_by_type(prod)[kind]
+    assert job["Condition"] == schedule["Condition"] == condition
+    parameter = {"ModelQuality": "ModelQualityConstraintsUri", "ModelBias": "BiasConstraintsUri"}.get(
+        kind, "ExplainabilityConstraintsUri"
     )
-    assert kinds == ["DataQuality", "ModelQuality"]
+    assert prod["Conditions"][condition] == {
+        "Fn::And": [
+            {"Condition": "HasModel"},
+            {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "none"]}]},
+        ]
+    }
+    assert prod["Parameters"][parameter]["Default"] == "none"
+    assert prod["Parameters"][parameter]["AllowedPattern"] == "^(none|s3://.+)$"
+    # Generated names (promotions replace job definitions), in the VPC, isolated, with the serving key.
+    properties = job["Properties"]
+    assert "JobDefinitionName" not in properties
+    assert schedule["Properties"]["MonitoringScheduleConfig"]["MonitoringJobDefinitionName"] == {
+        "Fn::Select": [1, {"Fn::Split": ["/", {"Fn::GetAtt": [job_id, "JobDefinitionArn"]}]}]
+    }
+    network = properties["NetworkConfig"]
+    assert network["EnableNetworkIsolation"] is True
+    assert network["VpcConfig"]["Subnets"] and network["VpcConfig"]["SecurityGroupIds"]
+    key = properties["JobResources"]["ClusterConfig"]["VolumeKmsKeyId"]
+    assert key == next(o for o in properties.values() if isinstance(o, dict) and "KmsKeyId" in o)["KmsKeyId"]
+
+
+def test_clarify_monitors_use_the_registered_analysis_configs_and_the_clarify_image(prod):
+    (bias,) = resources(prod, "AWS::SageMaker::ModelBiasJobDefinition").values()
+    (explain,) = resources(prod, "AWS::SageMaker::ModelExplainabilityJobDefinition").values()
+    bias_app = bias["Properties"]["ModelBiasAppSpecification"]
+    explain_app = explain["Properties"]["ModelExplainabilityAppSpecification"]
+    assert bias_app["ConfigUri"] == {"Ref": "BiasConfigUri"}
+    assert explain_app["ConfigUri"] == {"Ref": "ExplainabilityConfigUri"}
+    assert bias_app["ImageUri"] == explain_app["ImageUri"] == (
+        "131013547314.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-clarify-processing:1.0"
+    )
+    assert bias["Properties"]["ModelBiasBaselineConfig"]["ConstraintsResource"] == {
+        "S3Uri": {"Ref": "BiasConstraintsUri"}
+    }
+    # Bias needs the labels; explainability only the captured requests.
+    labels = "s3://mlplatform-model-monitor-333333333333/ground-truth/mlplatform-churn-prod"
+    assert bias["Properties"]["ModelBiasJobInput"]["GroundTruthS3Input"] == {"S3Uri": labels}
+    assert "GroundTruthS3Input" not in explain["Properties"]["ModelExplainabilityJobInput"]
+    (quality,) = resources(prod, "AWS::SageMaker::ModelQualityJobDefinition").values()
+    assert quality["Properties"]["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": labels}
+    assert quality["Properties"]["ModelQualityBaselineConfig"]["ConstraintsResource"] == {
+        "S3Uri": {"Ref": "ModelQualityConstraintsUri"}
+    }
+
+
+def test_model_quality_and_bias_alarm_on_their_documented_metrics(prod, synthesized):
+    alarms = {a["Properties"]["AlarmName"]: a for a in resources(prod, "AWS::CloudWatch::Alarm").values()}
+    quality = alarms["mlplatform-churn-model-quality-auc"]
+    assert quality["Condition"] == "HasModelQualityBaseline"
+    assert quality["Properties"]["Namespace"] == "aws/sagemaker/Endpoints/model-metrics"
+    assert quality["Properties"]["Threshold"] == 0.75  # the example's quality_threshold minimum
+    assert quality["Properties"]["ComparisonOperator"] == "LessThanThreshold"
+    assert {d["Name"] for d in quality["Properties"]["Dimensions"]} == {"Endpoint", "MonitoringSchedule"}
+    bias = alarms["mlplatform-churn-model-bias-is_senior"]
+    assert bias["Condition"] == "HasBiasBaseline"
+    assert bias["Properties"]["Threshold"] == 0.1
+    (expression, metric) = bias["Properties"]["Metrics"]
+    assert expression["Expression"] == "ABS(dppl)"
+    stat = metric["MetricStat"]["Metric"]
+    assert stat["Namespace"] == "aws/sagemaker/Endpoints/bias-metrics"
+    assert stat["MetricName"] == "bias_metric_DPPL"
+    dimensions = {d["Name"]: d["Value"] for d in stat["Dimensions"]}
+    assert dimensions["Facet"] == "is_senior" and dimensions["FacetValue"] == "1"
+    assert dimensions["Label"] == "churned" and dimensions["MonitoringSchedule"] == "mlplatform-churn-model-bias"
+    topic = synthesized["prod/ServingFoundation"].template
+    for alarm in (quality, bias):
+        (action,) = alarm["Properties"]["AlarmActions"]
+        assert action["Fn::GetStackOutput"]["StackName"] == "prod-ServingFoundation", topic and action
+
+
+def test_every_schedules_violations_and_failures_reach_people_and_the_feedback_loop(prod, synthesized):
+    """One rule forwards violations of every schedule to dev; dev's project rule matches every kind."""
+    rules = resources(prod, "AWS::Events::Rule").values()
+    for rule in rules:
+        arns = rule["Properties"]["EventPattern"]["detail"]["MonitoringScheduleArn"]
+        named = {arn.rsplit("/", 1)[-1] for arn in arns}
+        assert named == {
+            f"mlplatform-churn-{kind}" for kind in ("data-quality", "model-quality", "model-bias", "model-explainability")
+        }
+    dev = synthesized["dev/RetrainingLoop"].template
+    drift = next(r for r in resources(dev, "AWS::Events::Rule").values() if "drift" in r["Properties"]["Description"])
+    watched = drift["Properties"]["EventPattern"]["detail"]["MonitoringScheduleArn"]
+    assert len(watched) == 4
+
+
+def test_the_monitoring_role_reads_the_labels_and_cannot_write_them(iam_model, platform):
+    role = iam_model.role("mlplatform-churn-prod-model")
+    labels = "arn:aws:s3:::mlplatform-model-monitor-333333333333/ground-truth/mlplatform-churn-prod"
+    label = f"{labels}/2026/12/01/14/labels-1.jsonl"
+    assert iam_model.decide(role.principal, "s3:GetObject", label).allowed
+    assert not iam_model.decide(role.principal, "s3:PutObject", label).allowed
+    # Negative control: another endpoint's labels stay unreadable.
+    other = "arn:aws:s3:::mlplatform-model-monitor-333333333333/ground-truth/mlplatform-other-prod/x.jsonl"
+    assert not iam_model.decide(role.principal, "s3:GetObject", other).allowed

@@ -18,6 +18,7 @@ from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.promotion_events import GATE_ACTION
+from ml_constructs.promotion_pipeline.steps.registered_checks import PARAMETERS as REGISTERED_CHECKS
 from ml_constructs.promotion_pipeline.steps_project import steps_project
 from ml_constructs.promotion_pipeline.target import Target
 from platform_config import naming
@@ -156,6 +157,7 @@ class PromotionPipeline(Construct):
         baselines = {
             "BaselineStatisticsUri": "#{Resolve.BASELINE_STATISTICS_URI}",
             "BaselineConstraintsUri": "#{Resolve.BASELINE_CONSTRAINTS_URI}",
+            **{parameter: f"#{{Resolve.{output}}}" for parameter, output in REGISTERED_CHECKS.items()},
         }
         self._stage("DeployProd", self._deploy("DeployProd", prod, templates, {**resolved, **baselines}))
         verify = {

@@ -12,6 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
+from ml_constructs.promotion_pipeline.steps.registered_checks import PARAMETERS as REGISTERED_CHECKS
 from ml_constructs.promotion_pipeline.target import Target
 
 EXPORTED = [
@@ -20,6 +21,7 @@ EXPORTED = [
     "BASELINE_CONSTRAINTS_URI",
     "QUALITY_SUMMARY",
     "ACCEPTANCE_SUMMARY",
+    *REGISTERED_CHECKS.values(),
 ]
 BUILD_SPEC = {
     "version": "0.2",

@@ -27,6 +27,7 @@ from ml_constructs.platform_function import PlatformFunction
 from ml_constructs.platform_key import platform_key
 from ml_constructs.state_table import state_table
 from platform_config import naming
+from platform_config.names import MONITORING_KINDS
 
 RUNTIME = Path(__file__).parent / "runtime"
 
@@ -100,7 +101,7 @@ class RetrainingLoop(Construct):
         schedules = [
             f"arn:{partition}:sagemaker:{region}:{account_id}:monitoring-schedule/"
             + naming.monitoring_schedule(self.platform, response.project, kind)
-            for kind in ("data-quality", "model-quality")
+            for kind in MONITORING_KINDS  # every prod schedule's violations come back here
         ]
         events.Rule(
             self,

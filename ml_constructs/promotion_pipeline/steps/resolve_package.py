@@ -8,7 +8,8 @@ before that would fail half-way, in DeployTest or DeployProd.
 
 Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION, TEST_CHECK_ROLE_ARN, TEST_STACK,
 PROD_CHECK_ROLE_ARN, PROD_STACK.
-Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY.
+Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY, and
+the model-quality, bias and explainability baselines (`registered_checks.py`).
 
     python3 steps/resolve_package.py > resolved.env
 """
@@ -24,9 +25,10 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 try:
-    from . import common  # imported as a package module (tests)
+    from . import common, registered_checks  # imported as a package module (tests)
 except ImportError:
     import common  # run as a script: Python puts this folder first on sys.path
+    import registered_checks
 
 NO_METRICS = "metrics not available"
 
@@ -135,7 +137,11 @@ def resolve(environ: Mapping[str, str]) -> str:
     check_targets_deployed(boto3.client("sts", region_name=region), environ)
     summary = quality_summary(boto3.client("s3", region_name=region), package)
     common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
+    checks = registered_checks.registered_checks(package)
+    if registered_checks.absent(checks):
+        common.log(f"not registered, so not monitored in prod: {', '.join(registered_checks.absent(checks))}")
     return common.assignments(
+        **checks,
         MODEL_PACKAGE_VERSION=package["ModelPackageVersion"],
         BASELINE_STATISTICS_URI=statistics,
         BASELINE_CONSTRAINTS_URI=constraints,
