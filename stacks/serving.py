@@ -157,16 +157,17 @@ class ServingStack(Stack):
         )
         return package_arn, package_version, has_model
 
-    def _registered(self, check: str, what: str, *, with_config: bool = False) -> RegisteredCheck:
-        """The parameters of a check the promotion pipeline passes from the package, or `none`; and the
-        condition that the served version registered it."""
+    def _registered(self, check: str, what: str, unset_uri: str, *, with_config: bool = False) -> RegisteredCheck:
+        """The parameters of a check the promotion pipeline passes from the package (`none` when the
+        version has none: no monitor); and the condition that the served version registered it. Like
+        the data-quality baselines, the defaults name files that do not exist (monitoring fails loudly)."""
 
         def parameter(name: str, described: str) -> str:
             return CfnParameter(
                 self,
                 name,
                 description=f"The package's registered {described}, or {NOT_REGISTERED}",
-                default=NOT_REGISTERED,
+                default=f"{unset_uri}/{name}.json",
                 allowed_pattern=rf"^({NOT_REGISTERED}|s3://.+)$",
             ).value_as_string
 
@@ -199,10 +200,17 @@ class ServingStack(Stack):
                 description="The package's registered data-quality constraints",
                 default=f"{monitored.unset_baselines_uri}/constraints.json",
             ).value_as_string,
-            model_quality=self._registered("ModelQuality", "model-quality constraints (from its evaluation)"),
-            bias=self._registered("Bias", "bias constraints (SageMaker Clarify)", with_config=True),
+            model_quality=self._registered(
+                "ModelQuality", "model-quality constraints (from its evaluation)", monitored.unset_baselines_uri
+            ),
+            bias=self._registered(
+                "Bias", "bias constraints (SageMaker Clarify)", monitored.unset_baselines_uri, with_config=True
+            ),
             explainability=self._registered(
-                "Explainability", "feature attribution baseline (SageMaker Clarify)", with_config=True
+                "Explainability",
+                "feature attribution baseline (SageMaker Clarify)",
+                monitored.unset_baselines_uri,
+                with_config=True,
             ),
         )
         monitor = ModelMonitor(

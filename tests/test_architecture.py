@@ -22,6 +22,7 @@ LAYERS = {
     "operator_cli": {"platform_config"},
     "promotion_cli": {"platform_config", "operator_cli"},
     "lineage": {"platform_config", "operator_cli"},
+    "labels": {"platform_config", "operator_cli"},
     "compliance": {"platform_config", "cfn"},
     "pipelines": {"platform_config"},
     "ml_constructs": {"platform_config", "cfn", "compliance", "pipelines"},

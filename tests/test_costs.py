@@ -901,7 +901,6 @@ NOT_IN_THE_EXAMPLE = {
     "AWS::EC2::InternetGateway": 'network.egress = "nat-gateway"',
     "AWS::EC2::Route": 'network.egress = "nat-gateway"',
     "AWS::EC2::VPCGatewayAttachment": 'network.egress = "nat-gateway"',
-    "AWS::SageMaker::ModelQualityJobDefinition": "a project's monitoring.ground_truth_uri",
     "AWS::CloudWatch::CompositeAlarm": "nothing: test_alarms_bill_per_metric_they_read prices one",
     "AWS::DynamoDB::Table": "nothing: test_usage_based_no_charge_and_unknown_types prices one",
 }

@@ -245,6 +245,7 @@ ALLOWED = {
     "operator_cli": {"operator_cli", "platform_config"},
     "promotion_cli": {"promotion_cli", "operator_cli", "platform_config"},
     "lineage": {"lineage", "operator_cli", "platform_config"},
+    "labels": {"labels", "operator_cli", "platform_config"},
 }
 
 

@@ -271,13 +271,14 @@ def stubbed_runtime(*bodies: bytes):
     """A sagemaker-runtime client answering the sample requests in order, each checked as sent."""
     client = boto3.client("sagemaker-runtime", region_name=REGION)
     stubber = Stubber(client)
-    for row, body in zip(
-        SAMPLE_REQUESTS.read_text().splitlines(), bodies, strict=False
+    for number, (row, body) in enumerate(
+        zip(SAMPLE_REQUESTS.read_text().splitlines(), bodies, strict=False), start=1
     ):  # bodies may be fewer
         stubber.add_response(
             "invoke_endpoint",
             {"Body": StreamingBody(io.BytesIO(body), len(body)), "ContentType": "text/csv"},
-            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode()},
+            # Each request carries an InferenceId, as prod callers must for labels to match.
+            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode(), "InferenceId": f"acceptance-{number}"},
         )
     stubber.activate()
     return client, stubber
@@ -352,11 +353,11 @@ def test_acceptance_warms_the_endpoint_up_before_measuring(deployed, capsys):
     stubber.add_client_error("invoke_endpoint", "ModelNotReadyException", expected_params=None)
     slow = b"0.5"
     stubber.add_response("invoke_endpoint", {"Body": StreamingBody(io.BytesIO(slow), len(slow))}, None)
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         stubber.add_response(
             "invoke_endpoint",
             {"Body": StreamingBody(io.BytesIO(b"0.3"), 3)},
-            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode()},
+            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode(), "InferenceId": f"acceptance-{number}"},
         )
     stubber.activate()
 

@@ -18,13 +18,23 @@ REGION = "eu-west-1"
 BASELINES = "s3://mlplatform-model-artifacts-111111111111/churn/model-build/{execution}/data-quality-baseline"
 
 
+RUN = "s3://mlplatform-model-artifacts-111111111111/churn/model-build/{execution}"
+
+
 def version(number: int, execution: str) -> dict[str, str]:
-    """The parameter overrides the promotion pipeline deploys a package version with."""
+    """The parameter overrides the promotion pipeline deploys a package version with (every baseline
+    the model-build pipeline registers: data quality, model quality, bias, explainability)."""
+    run = RUN.format(execution=execution)
     return {
         "ModelPackageArn": f"arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlplatform-churn/{number}",
         "ModelPackageVersion": str(number),
         "BaselineStatisticsUri": f"{BASELINES.format(execution=execution)}/statistics.json",
         "BaselineConstraintsUri": f"{BASELINES.format(execution=execution)}/constraints.json",
+        "ModelQualityConstraintsUri": f"{run}/model-quality-baseline/constraints.json",
+        "BiasConfigUri": f"{run}/model-bias/config/analysis_config.json",
+        "BiasConstraintsUri": f"{run}/model-bias/report/analysis.json",
+        "ExplainabilityConfigUri": f"{run}/model-explainability/config/analysis_config.json",
+        "ExplainabilityConstraintsUri": f"{run}/model-explainability/report/analysis.json",
     }
 
 
@@ -39,7 +49,10 @@ STEPS = {
 # What a promotion replaces: everything it changes that CloudFormation cannot update in place. Each gets a
 # generated name; the endpoint and the monitoring schedule are updated in place to point at the new ones.
 SERVING = {"AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"}
-REPLACED_BY_A_NEW_VERSION = {"test": SERVING, "prod": SERVING | {"AWS::SageMaker::DataQualityJobDefinition"}}
+MONITORING_JOBS = {
+    f"AWS::SageMaker::{kind}JobDefinition" for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+}
+REPLACED_BY_A_NEW_VERSION = {"test": SERVING, "prod": SERVING | MONITORING_JOBS}
 
 
 def for_stack(template: dict, values: dict[str, str]) -> dict[str, str]:
@@ -75,7 +88,7 @@ def test_each_promotion_step_replaces_only_generated_names(serving, step):
     if step == "promote version 1":  # from nothing: everything behind HasModel is new, nothing is replaced
         assert update.replaced == {}
         assert update.created == {
-            i for i, r in template["Resources"].items() if r.get("Condition") == "HasModel"
+            i for i, r in template["Resources"].items() if r.get("Condition")  # HasModel, or a check's and it
         }
     else:
         assert update.created == frozenset()
@@ -89,7 +102,7 @@ def test_the_endpoint_and_the_monitoring_schedule_are_updated_in_place(serving, 
     kept = of_type(template, "AWS::SageMaker::Endpoint") | of_type(
         template, "AWS::SageMaker::MonitoringSchedule"
     )
-    assert len(kept) == (2 if role == "prod" else 1)
+    assert len(kept) == (5 if role == "prod" else 1)  # prod: the endpoint and four schedules
     assert not kept & set(update.replaced)
     assert not kept & (update.created | update.deleted)
 
@@ -182,3 +195,19 @@ def test_a_type_missing_from_the_schemas_is_reported_not_passed(synthesized):
 def test_parameters_the_template_does_not_declare_are_refused(synthesized):
     with pytest.raises(ValueError, match="BaselineStatisticsUri"):
         parameter_values(synthesized["test/Serving-churn"].template, V1)
+
+
+def test_promoting_a_version_without_the_newer_baselines_drops_only_those_monitors(synthesized):
+    """A version registered before model-quality, bias and explainability baselines existed (Resolve
+    passes `none`) still promotes: those monitors and their alarms go, data quality stays."""
+    template = synthesized["prod/Serving-churn"].template
+    older = {**V1, **{name: "none" for name in V1 if name.startswith(("ModelQuality", "Bias", "Explainability"))}}
+    update = plan_update(template, for_stack(template, V2), for_stack(template, older), REGION)
+    assert update.refused == []
+    dropped = {template["Resources"][i]["Type"] for i in update.deleted}
+    assert dropped == MONITORING_JOBS - {"AWS::SageMaker::DataQualityJobDefinition"} | {
+        "AWS::SageMaker::MonitoringSchedule",
+        "AWS::CloudWatch::Alarm",
+    }
+    data_quality = of_type(template, "AWS::SageMaker::DataQualityJobDefinition")
+    assert data_quality <= set(update.replaced)  # its baselines changed with the version

@@ -365,7 +365,7 @@ def test_each_registered_check_monitors_only_when_the_served_version_has_its_bas
             {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "none"]}]},
         ]
     }
-    assert prod["Parameters"][parameter]["Default"] == "none"
+    assert prod["Parameters"][parameter]["Default"].startswith("s3://")  # unset: fails loudly, like data quality
     assert prod["Parameters"][parameter]["AllowedPattern"] == "^(none|s3://.+)$"
     # Generated names (promotions replace job definitions), in the VPC, isolated, with the serving key.
     properties = job["Properties"]

@@ -68,13 +68,19 @@ def probability(body: bytes) -> float | None:
     return value if 0.0 <= value <= 1.0 else None
 
 
+def invoke(runtime, endpoint: str, row: str, inference_id: str) -> dict:
+    """One request as every caller of a prod endpoint should send it: with an InferenceId, which data
+    capture records and ground-truth labels name (`mlp-labels upload`, README "Labels")."""
+    return runtime.invoke_endpoint(
+        EndpointName=endpoint, ContentType="text/csv", Body=row.encode(), InferenceId=inference_id
+    )
+
+
 def warm_up(runtime, endpoint: str, rows: list[str]) -> None:
     """Wake the endpoint (a serverless one starts a container on first use); answers are not judged."""
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
         try:
-            runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=row.encode())[
-                "Body"
-            ].read()
+            invoke(runtime, endpoint, row, f"acceptance-warm-up-{number}")["Body"].read()
         except ClientError as error:
             common.log(f"warm-up request failed ({error.response['Error'].get('Code')}); measuring anyway")
 
@@ -85,8 +91,7 @@ def invoke_all(runtime, endpoint: str, rows: list[str], clock: common.Clock) -> 
     for number, row in enumerate(rows, start=1):
         started = clock.now()
         try:
-            answer = runtime.invoke_endpoint(EndpointName=endpoint, ContentType="text/csv", Body=row.encode())
-            body = answer["Body"].read()
+            body = invoke(runtime, endpoint, row, f"acceptance-{number}")["Body"].read()
         except ClientError as error:
             problems.append(f"request {number} failed: {error.response['Error'].get('Message', error)}")
             continue
