@@ -63,7 +63,7 @@ class MonitorProps:
     """What is monitored, how often, on what, and which alarms."""
 
     endpoint_name: str
-    schedule_names: dict[str, str]  # by kind: data-quality, model-quality, model-bias, model-explainability
+    schedule_names: dict[str, str]  # by kind: data-quality, model-quality, model-bias, attribution
     schedule: str  # SageMaker's schedule expression, e.g. cron(0 * ? * * *)
     instance_type: str
     alarm_features: tuple[str, ...]
@@ -146,7 +146,7 @@ class ModelMonitor(Construct):
         self._clarify_image_uri = clarify_image_uri
         jobs: dict[str, tuple[CfnResource, str, CfnCondition | None]] = {
             "data-quality": (self._data_quality(image_uri, baselines), "DataQuality", None),
-            "model-explainability": (
+            "attribution": (
                 self._explainability(baselines.explainability),
                 "ModelExplainability",
                 baselines.explainability.present,
@@ -181,7 +181,7 @@ class ModelMonitor(Construct):
             self.alarms.append(self._quality_alarm(alerts, baselines.model_quality.present))
         if "model-bias" in self.schedules:
             self.alarms += self._bias_alarms(alerts, baselines.bias.present)
-        self._explainability_heard(self.schedules["model-explainability"])
+        self._explainability_heard(self.schedules["attribution"])
         self._notify_failures(schedule_arns, alerts)
         self._forward_violations(schedule_arns)
 
@@ -314,7 +314,7 @@ class ModelMonitor(Construct):
             model_explainability_job_input=job.ModelExplainabilityJobInputProperty(
                 endpoint_input=job.EndpointInputProperty(endpoint_name=self.props.endpoint_name, local_path=_INPUT)
             ),
-            model_explainability_job_output_config=self._output(job, "model-explainability"),
+            model_explainability_job_output_config=self._output(job, "attribution"),
             **self._common(job),
         )
 

@@ -28,7 +28,7 @@ BUCKET_PURPOSES = (
     "serving-access-logs",
 )
 ENDPOINT_ALARMS = ("5xx", "latency", "4xx", "cpu", "memory")  # ml_constructs/endpoint_alarms.py
-MONITORING_KINDS = ("data-quality", "model-quality", "model-bias", "model-explainability")
+MONITORING_KINDS = ("data-quality", "model-quality", "model-bias", "attribution")
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def monitoring_bus(platform: str) -> str:
 
 
 def monitoring_schedule(platform: str, project: str, kind: str) -> str:
-    """A prod Model Monitor schedule (`kind`: data-quality, model-quality, model-bias, model-explainability)."""
+    """A prod Model Monitor schedule (`kind`: data-quality, model-quality, model-bias, attribution)."""
     return f"{platform}-{project}-{kind}"
 
 

@@ -176,12 +176,7 @@ def longest_names_config() -> str:
     text = edit(PROJECT, f'name = "{project}"', text)
     text = edit(GROUP, f'model_package_group = "{group}"', text)
     text = edit('alarm_features = ["tenure_months"', f'alarm_features = ["{feature}"', text)
-    text = edit("ground_truth_uri", "ground_truth_uri", text) if "ground_truth_uri" in text else text
-    text = edit(
-        "retrain_on_drift = false }",
-        'retrain_on_drift = false, ground_truth_uri = "s3://labels/churn" }',
-        text,
-    )
+    # The example takes labels (ground_truth_labels = true): every monitor and alarm exists.
     return edit('name = "dana"', f'name = "{person}"', text)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from lineage import cli as lineage_cli
+from labels import cli as labels_cli
 from promotion_cli import cli as promotion_cli
 from tests.cli_fakes import assert_one_line_error, aws_environment
 from tooling.synth import ROOT
@@ -25,7 +26,7 @@ CONFIG = ROOT / "config" / "example.toml"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SCRIPTS: dict[str, str] = PYPROJECT["project"]["scripts"]
 # The commands' own packages, and what they import of the platform: all the installed project holds.
-PACKAGES = ["lineage", "operator_cli", "platform_config", "promotion_cli"]
+PACKAGES = ["labels", "lineage", "operator_cli", "platform_config", "promotion_cli"]
 
 
 def script_problems(scripts: dict[str, str]) -> list[str]:
@@ -43,7 +44,11 @@ def script_problems(scripts: dict[str, str]) -> list[str]:
 
 
 def test_the_console_scripts_are_the_tools_by_their_own_names():
-    assert SCRIPTS == {"mlp-promote": "promotion_cli.cli:main", "mlp-lineage": "lineage.cli:main"}
+    assert SCRIPTS == {
+        "mlp-promote": "promotion_cli.cli:main",
+        "mlp-lineage": "lineage.cli:main",
+        "mlp-labels": "labels.cli:main",
+    }
     assert script_problems(SCRIPTS) == []
 
 
@@ -230,7 +235,7 @@ def unknown_flags(sources: list[Path], known: set[str]) -> list[str]:
     )
 
 
-TOOLS = {"promotion_cli": promotion_cli.parser(), "lineage": lineage_cli.parser()}
+TOOLS = {"promotion_cli": promotion_cli.parser(), "lineage": lineage_cli.parser(), "labels": labels_cli.parser()}
 # The core's and the config's messages reach the user of either tool.
 SHARED = ("operator_cli", "platform_config")
 

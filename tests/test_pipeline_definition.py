@@ -371,7 +371,9 @@ def test_render_refuses_a_placeholder_it_has_no_value_for(tmp_path, monkeypatch)
 
 def test_container_images_per_region(example_config):
     images = definition.container_images("eu-west-1")
-    assert sorted(images) == ["MonitorImageUri", "ProcessingImageUri", "TrainingImageUri"]
+    assert sorted(images) == ["ClarifyImageUri", "MonitorImageUri", "ProcessingImageUri", "TrainingImageUri"]
+    assert sorted(definition.pipeline_images("eu-west-1")) == ["MonitorImageUri", "ProcessingImageUri", "TrainingImageUri"]
+    assert "sagemaker-clarify-processing" in images["ClarifyImageUri"]
     assert all(".dkr.ecr.eu-west-1.amazonaws.com/" in uri for uri in images.values())
     assert "sagemaker-scikit-learn" in images["ProcessingImageUri"]
     assert "sagemaker-xgboost" in images["TrainingImageUri"]

@@ -19,6 +19,7 @@ from moto import mock_aws
 from ml_constructs.promotion_pipeline.steps import (
     acceptance_test,
     common,
+    registered_checks,
     resolve_package,
     verify_endpoint,
 )
@@ -190,7 +191,33 @@ def test_resolve_prints_the_version_baselines_and_quality_of_an_approved_package
         "BASELINE_STATISTICS_URI": "s3://registry/baseline/statistics.json",
         "BASELINE_CONSTRAINTS_URI": "s3://registry/baseline/constraints.json",
         "QUALITY_SUMMARY": "auc 0.91, accuracy 0.87",
+        # A version with only data-quality baselines: prod monitors nothing else for it.
+        **dict.fromkeys(registered_checks.PARAMETERS.values(), "none"),
     }
+
+
+def test_registered_checks_pass_each_baseline_and_only_whole_clarify_checks():
+    run = "s3://artifacts/churn/model-build/x"
+    package = {
+        "DriftCheckBaselines": {
+            "ModelQuality": {"Constraints": {"S3Uri": f"{run}/model-quality-baseline/constraints.json"}},
+            "Bias": {"ConfigFile": {"S3Uri": f"{run}/model-bias/config.json"}},  # no constraints: half a check
+            "Explainability": {
+                "ConfigFile": {"S3Uri": f"{run}/model-explainability/config.json"},
+                "Constraints": {"S3Uri": f"{run}/model-explainability/analysis.json"},
+            },
+        }
+    }
+    checks = registered_checks.registered_checks(package)
+    assert checks == {
+        "MODEL_QUALITY_CONSTRAINTS_URI": f"{run}/model-quality-baseline/constraints.json",
+        "BIAS_CONFIG_URI": "none",
+        "BIAS_CONSTRAINTS_URI": "none",
+        "EXPLAINABILITY_CONFIG_URI": f"{run}/model-explainability/config.json",
+        "EXPLAINABILITY_CONSTRAINTS_URI": f"{run}/model-explainability/analysis.json",
+    }
+    assert registered_checks.absent(checks) == ["bias"]
+    assert registered_checks.registered_checks({})["MODEL_QUALITY_CONSTRAINTS_URI"] == "none"
 
 
 def test_resolve_goes_on_without_unreadable_metrics(register, capsys):

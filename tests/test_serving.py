@@ -436,7 +436,7 @@ def test_every_schedules_violations_and_failures_reach_people_and_the_feedback_l
         arns = rule["Properties"]["EventPattern"]["detail"]["MonitoringScheduleArn"]
         named = {arn.rsplit("/", 1)[-1] for arn in arns}
         assert named == {
-            f"mlplatform-churn-{kind}" for kind in ("data-quality", "model-quality", "model-bias", "model-explainability")
+            f"mlplatform-churn-{kind}" for kind in ("data-quality", "model-quality", "model-bias", "attribution")
         }
     dev = synthesized["dev/RetrainingLoop"].template
     drift = next(r for r in resources(dev, "AWS::Events::Rule").values() if "drift" in r["Properties"]["Description"])
