@@ -39,6 +39,8 @@ CROSS_ACCOUNT_PACKAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-r
 HOST_VPC = "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html"
 DATA_CAPTURE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html"
 MONITOR = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html"
+GROUND_TRUTH = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html"
+CLARIFY_MONITOR = "https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-model-monitor-bias-drift.html"
 APPROVAL_ACTIONS = "https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals-iam-permissions.html"
 CODEPIPELINE_ACTIONS = "https://docs.aws.amazon.com/codepipeline/latest/userguide/permissions-reference.html"
 CODEBUILD_ROLE = "https://docs.aws.amazon.com/codebuild/latest/userguide/setting-up-service-role.html"
@@ -220,4 +222,5 @@ def job_calls(p: Platform, job: Job) -> list[Call]:
 XGBOOST = "141502667606:repository/sagemaker-xgboost"
 SCIKIT_LEARN = "141502667606:repository/sagemaker-scikit-learn"
 MODEL_MONITOR = "468650794304:repository/sagemaker-model-monitor-analyzer"
+CLARIFY = "131013547314:repository/sagemaker-clarify-processing"  # eu-west-1's, as the SDK's image data says
 DATA_WRANGLER_IMAGE = "245179582081:repository/sagemaker-data-wrangler-container"

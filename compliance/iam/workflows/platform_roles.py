@@ -8,11 +8,14 @@ from compliance.iam.workflows.calls import (
     APPROVAL_ACTIONS,
     APPROVE,
     ASSUME_ROLE,
+    CLARIFY,
+    CLARIFY_MONITOR,
     CODEBUILD_ROLE,
     CODEPIPELINE_ACTIONS,
     CREATE_MODEL,
     CROSS_ACCOUNT_PACKAGE,
     DATA_CAPTURE,
+    GROUND_TRUTH,
     HOST_VPC,
     IDEMPOTENCY,
     LAMBDA_DLQ,
@@ -149,6 +152,36 @@ def model_in_prod(p: Platform) -> list[Call]:
             cloudwatch__namespace="aws/sagemaker/Endpoints/data-metrics",
         ),
         *images(p.region, MODEL_MONITOR),
+        *_quality_and_clarify_monitors(p, monitor),
+    ]
+
+
+def _quality_and_clarify_monitors(p: Platform, monitor: str) -> list[Call]:
+    """Model quality and bias read the labels; all three read the baselines registered with the package
+    in dev (through S3, under dev's artifacts key); the Clarify monitors run the Clarify image."""
+    labels = naming.ground_truth_prefix(naming.endpoint(p.name, p.project, "prod"))
+    return [
+        call("s3:ListBucket", monitor, source=GROUND_TRUTH, s3__prefix=f"{labels}/"),
+        call("s3:GetObject", f"{monitor}/{labels}/2026/01/01/00/labels-0123456789abcdef.jsonl", source=GROUND_TRUTH),
+        *(
+            call("s3:GetObject", p.run("model-artifacts", path), source=CLARIFY_MONITOR)
+            for path in (
+                "model-quality-baseline/constraints.json",
+                "model-bias/config/analysis_config.json",
+                "model-bias/report/analysis.json",
+                "model-explainability/config/analysis_config.json",
+                "model-explainability/report/analysis.json",
+            )
+        ),
+        *(
+            call("cloudwatch:PutMetricData", "*", source=CLARIFY_MONITOR, cloudwatch__namespace=namespace)
+            for namespace in (
+                "aws/sagemaker/Endpoints/model-metrics",
+                "aws/sagemaker/Endpoints/bias-metrics",
+                "aws/sagemaker/Endpoints/explainability-metrics",
+            )
+        ),
+        *images(p.region, CLARIFY),
     ]
 
 
