@@ -18,7 +18,7 @@ from ml_constructs.platform_storage import DataStore
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.sagemaker_job_permissions import key_statements, vpc_job_statements
 from ml_constructs.upload_on_deploy import Upload, UploadOnDeploy
-from pipelines.definition import SAMPLE_DATA, SCRIPTS, code_version, pipeline_images, render
+from pipelines.definition import BIAS_STEP, SAMPLE_DATA, SCRIPTS, code_version, container_images, render
 from platform_config import naming
 
 
@@ -33,6 +33,8 @@ class ModelBuildProps:
     processing_instance_type: str
     training_instance_type: str
     inference_instance_type: str
+    label_column: str
+    sensitive_attributes: tuple[tuple[str, float], ...]  # (column, value): SageMaker Clarify's facets
 
 
 class ModelBuildPipeline(Construct):
@@ -108,13 +110,17 @@ class ModelBuildPipeline(Construct):
                 "InferenceInstanceType": props.inference_instance_type,
                 "DataKmsKeyArn": store.data_key.key_arn,
                 "ArtifactsKmsKeyArn": store.artifacts_key.key_arn,
-                **pipeline_images(Stack.of(self).region),
+                **container_images(Stack.of(self).region),
+                "LabelColumn": props.label_column,
+                "SensitiveAttributes": ",".join(f"{column}={value:g}" for column, value in props.sensitive_attributes),
             },
             placeholders={
                 "__RoleArn__": role.role_arn,
                 "__SubnetIds__": placement.subnet_ids,
                 "__SecurityGroupIds__": placement.security_group_ids,
             },
+            # No sensitive attribute, no bias check: ClarifyConfig's log says the check is skipped.
+            without=() if props.sensitive_attributes else (BIAS_STEP,),
         )
 
     def _permissions(self, role: iam.IRole, placement: NetworkPlacement) -> list[iam.PolicyStatement]:
@@ -152,6 +158,30 @@ class ModelBuildPipeline(Construct):
                 conditions={
                     "StringEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}
                 },
+            ),
+            # CreateModel, and the shadow endpoints SageMaker Clarify starts of that model to get
+            # predictions (named with Clarify's default prefix, `sagemaker-clarify-endpoint`).
+            iam.PolicyStatement(
+                sid="ModelForClarify",
+                actions=["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"],
+                resources=[sagemaker_arn("model", "pipelines-*")],
+            ),
+            iam.PolicyStatement(
+                sid="ClarifyShadowEndpoints",
+                actions=[
+                    "sagemaker:CreateEndpointConfig",
+                    "sagemaker:DescribeEndpointConfig",
+                    "sagemaker:DeleteEndpointConfig",
+                    "sagemaker:CreateEndpoint",
+                    "sagemaker:DescribeEndpoint",
+                    "sagemaker:DeleteEndpoint",
+                    "sagemaker:InvokeEndpoint",
+                    "sagemaker:AddTags",
+                ],
+                resources=[
+                    sagemaker_arn("endpoint-config", "sagemaker-clarify-endpoint*"),
+                    sagemaker_arn("endpoint", "sagemaker-clarify-endpoint*"),
+                ],
             ),
             iam.PolicyStatement(
                 sid="ListForThePipelineService",

@@ -37,7 +37,12 @@ PARAMETER_NAMES = (
     "MonitorImageUri",
     "DataKmsKeyArn",
     "ArtifactsKmsKeyArn",
+    "ClarifyImageUri",
+    "LabelColumn",
+    "SensitiveAttributes",
 )
+# The step a project without sensitive attributes does without (pipelines/clarify.py BIAS_STEP).
+BIAS_STEP = "ModelBias"
 # What no pipeline parameter can hold: the jobs' execution role and their VPC subnets and security
 # groups (each of these two a one-element list in the JSON, replaced by the whole list).
 PLACEHOLDERS = ("__RoleArn__", "__SecurityGroupIds__", "__SubnetIds__")
@@ -57,8 +62,9 @@ def _committed(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def render(*, parameters: dict[str, Any], placeholders: dict[str, Any]) -> dict:
-    """The definition with every parameter's default set and every placeholder substituted.
+def render(*, parameters: dict[str, Any], placeholders: dict[str, Any], without: tuple[str, ...] = ()) -> dict:
+    """The definition with every parameter's default set and every placeholder substituted, and
+    without the steps named in `without` (a project without sensitive attributes: BIAS_STEP).
 
     Values are used as given, so CDK tokens work: a placeholder string becomes its value, and a
     list holding only a placeholder whose value is a list becomes that list.
@@ -66,9 +72,59 @@ def render(*, parameters: dict[str, Any], placeholders: dict[str, Any]) -> dict:
     _check_names("parameter", given=parameters, known=PARAMETER_NAMES)
     _check_names("placeholder", given=placeholders, known=PLACEHOLDERS)
     definition = _substitute(_committed(DEFINITION_FILE), placeholders)  # a new tree: the cache stays
+    for step in without:
+        definition = _without_step(definition, step)
     for parameter in definition["Parameters"]:
         parameter["DefaultValue"] = parameters[parameter["Name"]]
     return definition
+
+
+# Where a registered version's reports and baselines are attached: entries there reading a dropped step go.
+_ATTACHMENTS = ("ModelMetrics", "DriftCheckBaselines")
+
+
+def _without_step(definition: dict, step: str) -> dict:
+    """The definition without the step: not among the steps (nor a condition's), not depended on,
+    and nothing attached to the registered version from it. Any other reference to it is an error."""
+    known = {s["Name"] for s in _all_steps(definition["Steps"])}
+    if step not in known:
+        raise DefinitionError(f"no step {step!r} in the definition; known: {', '.join(sorted(known))}")
+    pruned = _prune(definition, step)
+    if _reads(pruned, step):
+        raise DefinitionError(f"step {step!r} is still referenced; fix: drop the reference in pipelines/")
+    return pruned
+
+
+def _all_steps(steps: list) -> list:
+    found = []
+    for each in steps:
+        found.append(each)
+        arguments = each.get("Arguments", {})
+        found += _all_steps(arguments.get("IfSteps", []) + arguments.get("ElseSteps", []))
+    return found
+
+
+def _reads(node: Any, step: str) -> bool:
+    """Whether the tree reads a property of the step (`{"Get": "Steps.<step>...."}`)."""
+    if isinstance(node, dict):
+        return any(_reads(value, step) for value in node.values())
+    if isinstance(node, list):
+        return any(_reads(item, step) for item in node)
+    return isinstance(node, str) and node.startswith(f"Steps.{step}.")
+
+
+def _prune(node: Any, step: str, attachments: bool = False) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: [name for name in value if name != step]
+            if key == "DependsOn"
+            else _prune(value, step, key in _ATTACHMENTS)
+            for key, value in node.items()
+            if not (attachments and _reads(value, step))
+        }
+    if isinstance(node, list):
+        return [_prune(item, step) for item in node if not (isinstance(item, dict) and item.get("Name") == step)]
+    return node
 
 
 def _check_names(kind: str, *, given: dict[str, Any], known: tuple[str, ...]) -> None:
@@ -95,8 +151,8 @@ def _substitute(node: Any, placeholders: dict[str, Any]) -> Any:
 
 
 def container_images(region: str) -> dict[str, str]:
-    """The images in `region`: the pipeline's image parameters (ProcessingImageUri, TrainingImageUri,
-    MonitorImageUri) and ClarifyImageUri, which prod's bias and explainability monitors run."""
+    """The image parameters' values in `region`: ProcessingImageUri, TrainingImageUri, MonitorImageUri,
+    ClarifyImageUri (which prod's bias and explainability monitors run too)."""
     images = _committed(IMAGES_FILE)
     if region not in images:
         raise DefinitionError(
@@ -104,11 +160,6 @@ def container_images(region: str) -> dict[str, str]:
             f"scikit-learn, XGBoost and Model Monitor images together only in {', '.join(images)}"
         )
     return dict(images[region])
-
-
-def pipeline_images(region: str) -> dict[str, str]:
-    """The image parameters' values in `region`."""
-    return {name: uri for name, uri in container_images(region).items() if name in PARAMETER_NAMES}
 
 
 def code_version() -> str:

@@ -34,7 +34,7 @@ from pipelines.offline_sdk import pipeline_session  # isort: split
 import botocore.session
 from sagemaker.core import image_uris
 from sagemaker.core.drift_check_baselines import DriftCheckBaselines
-from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
+from sagemaker.core.model_metrics import FileSource, MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
 from sagemaker.core.processing import Processor
@@ -65,6 +65,7 @@ from sagemaker.mlops.workflow.quality_check_step import DataQualityCheckConfig
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
+from pipelines import clarify
 from pipelines.scripts.evaluate import METRIC_NAMES
 from platform_config.regions import CONTAINER_IMAGES_FILE
 
@@ -122,6 +123,7 @@ PARAMETERS = [
     monitor_image_uri,
     data_kms_key_arn,
     artifacts_kms_key_arn,
+    *clarify.PARAMETERS,
 ]
 
 
@@ -261,7 +263,8 @@ def train_step(session: PipelineSession, splits) -> TrainingStep:
 
 
 def evaluate_step(session: PipelineSession, splits, model_data, report: PropertyFile) -> ProcessingStep:
-    """Score the model on the test split: `evaluation.json` (`report`) under ArtifactsUri."""
+    """Score the model on the test split: `evaluation.json` (`report`) under ArtifactsUri, and the
+    model-quality constraints prod's model-quality monitor checks real labels against."""
     return ProcessingStep(
         name="Evaluate",
         step_args=script_processor("evaluate", training_image_uri, artifacts_kms_key_arn, session).run(
@@ -270,8 +273,15 @@ def evaluate_step(session: PipelineSession, splits, model_data, report: Property
                 s3_input("model", model_data, f"{PROCESSING}/model"),
                 s3_input("test", splits["test"].S3Output.S3Uri, f"{PROCESSING}/test"),
             ],
-            outputs=[s3_output("evaluation", artifacts("evaluation"), f"{PROCESSING}/evaluation")],
-            arguments=["--quality-metric", quality_metric],
+            outputs=[
+                s3_output("evaluation", artifacts("evaluation"), f"{PROCESSING}/evaluation"),
+                s3_output(
+                    "model-quality-baseline",
+                    artifacts("model-quality-baseline"),
+                    f"{PROCESSING}/model-quality-baseline",
+                ),
+            ],
+            arguments=["--quality-metric", quality_metric, "--quality-threshold", quality_threshold],
         ),
         property_files=[report],
     )
@@ -305,9 +315,16 @@ def baseline_step(session: PipelineSession, splits, after: ProcessingStep) -> Da
 
 
 def register_step(
-    session: PipelineSession, model_data, evaluation: Join, baseline: DataQualityBaselineStep
+    session: PipelineSession,
+    model_data,
+    evaluation: Join,
+    quality_constraints: Join,
+    baseline: DataQualityBaselineStep,
+    checks: dict,
 ) -> ModelStep:
-    """Register the model as PendingManualApproval, with its metrics and baselines attached."""
+    """Register the model as PendingManualApproval, with its metrics and baselines attached: data
+    quality, model quality (the evaluation), bias and explainability (Clarify; `checks` holds each
+    check step and its configuration for prod's monitor)."""
     builder = ModelBuilder(
         image_uri=training_image_uri,
         s3_model_data_url=model_data,
@@ -318,6 +335,8 @@ def register_step(
         sagemaker_session=session,
     )
     checked = baseline.properties
+    bias, bias_config = checks["bias"]
+    explainability, explainability_config = checks["explainability"]
     return ModelStep(
         name="Register",
         step_args=builder.register(
@@ -330,18 +349,72 @@ def register_step(
             # Shown in the model registry, and read by production monitoring of this version.
             model_metrics=ModelMetrics(
                 model_statistics=json_file(evaluation),
+                model_constraints=json_file(quality_constraints),
                 model_data_statistics=json_file(checked.CalculatedBaselineStatistics),
                 model_data_constraints=json_file(checked.CalculatedBaselineConstraints),
+                bias_post_training=json_file(bias.properties.CalculatedBaselineConstraints),
+                explainability=json_file(explainability.properties.CalculatedBaselineConstraints),
             ),
             drift_check_baselines=DriftCheckBaselines(
+                model_constraints=json_file(quality_constraints),
                 model_data_statistics=json_file(checked.BaselineUsedForDriftCheckStatistics),
                 model_data_constraints=json_file(checked.BaselineUsedForDriftCheckConstraints),
+                bias_config_file=FileSource(content_type="application/json", s3_uri=bias_config),
+                bias_post_training_constraints=json_file(bias.properties.BaselineUsedForDriftCheckConstraints),
+                explainability_constraints=json_file(
+                    explainability.properties.BaselineUsedForDriftCheckConstraints
+                ),
+                explainability_config_file=FileSource(
+                    content_type="application/json", s3_uri=explainability_config
+                ),
             ),
         ),
     )
 
 
-def quality_gate_step(quality: JsonGet, register: ModelStep, after: QualityCheckStep) -> ConditionStep:
+def clarify_steps(session: PipelineSession, splits, model_data, after) -> dict:
+    """ClarifyConfig, CreateModel and the two checks (`pipelines/clarify.py`), one job at a time:
+    {"bias"|"explainability": (check step, its monitoring configuration's URI)} and "steps"."""
+    configs = {kind: artifacts(f"model-{kind}", "config") for kind in ("bias", "explainability")}
+    config = clarify.config_step(
+        script_processor("clarify_config", processing_image_uri, artifacts_kms_key_arn, session),
+        s3_input("code", code_uri, CODE_DIR),
+        s3_input("baseline", splits["baseline"].S3Output.S3Uri, f"{PROCESSING}/input/baseline"),
+        [s3_output(kind, uri, f"{PROCESSING}/output/{kind}") for kind, uri in configs.items()],
+        inference_instance_type,
+    )
+    config.add_depends_on([after])
+    model = clarify.model_step(session, training_image_uri, model_data, _ROLE_ARN_STAND_IN, network_config())
+    job_config = CheckJobConfig(
+        role=_ROLE_ARN_STAND_IN,
+        instance_count=1,
+        instance_type=processing_instance_type,
+        volume_kms_key=data_kms_key_arn,
+        output_kms_key=artifacts_kms_key_arn,
+        network_config=clarify.clarify_network(SUBNET_IDS, SECURITY_GROUP_IDS),
+        sagemaker_session=session,
+    )
+    checks, previous = {}, config
+    for kind in ("explainability", "bias"):  # bias last: a project without sensitive attributes drops it
+        outputs = config.properties.ProcessingOutputConfig.Outputs[kind].S3Output.S3Uri
+        step = clarify.check_step(
+            kind,
+            config_uri=Join(on="/", values=[outputs, "analysis_config.json"]),
+            output_uri=artifacts(f"model-{kind}", "report"),
+            test_split=splits["test"].S3Output.S3Uri,
+            model_name=model.properties.ModelName,
+            instance_type=inference_instance_type,
+            check_job_config=job_config,
+            network=clarify.clarify_network(SUBNET_IDS, SECURITY_GROUP_IDS),
+            model_package_group_name=model_package_group_name,
+            depends_on=[previous, model],
+        )
+        checks[kind] = (step, Join(on="/", values=[outputs, "monitoring_config.json"]))
+        previous = step
+    return {**checks, "steps": [config, model, checks["explainability"][0], checks["bias"][0]]}
+
+
+def quality_gate_step(quality: JsonGet, register: ModelStep, after: list) -> ConditionStep:
     """`quality` >= QualityThreshold: then `register`, else fail naming the metric and the threshold."""
     below_threshold = FailStep(
         name="QualityBelowThreshold",
@@ -362,7 +435,7 @@ def quality_gate_step(quality: JsonGet, register: ModelStep, after: QualityCheck
         conditions=[ConditionGreaterThanOrEqualTo(left=quality, right=quality_threshold)],
         if_steps=[register],
         else_steps=[below_threshold],
-        depends_on=[after],  # what Register attaches to the model package must exist
+        depends_on=after,  # what Register attaches to the model package must exist
     )
 
 
@@ -375,16 +448,24 @@ def build(session: PipelineSession) -> Pipeline:
     report = PropertyFile(name="EvaluationReport", output_name="evaluation", path="evaluation.json")
     evaluate = evaluate_step(session, splits, model_data, report)
     evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
+    outputs = evaluate.properties.ProcessingOutputConfig.Outputs
+    quality_constraints = Join(on="/", values=[outputs["model-quality-baseline"].S3Output.S3Uri, "constraints.json"])
     baseline = baseline_step(session, splits, after=evaluate)
+    checks = clarify_steps(session, splits, model_data, after=baseline)
     quality = JsonGet(step_name=evaluate.name, property_file=report, json_path="quality.value")
     register = register_step(
-        session, model_data, Join(on="/", values=[evaluation_uri, "evaluation.json"]), baseline
+        session,
+        model_data,
+        Join(on="/", values=[evaluation_uri, "evaluation.json"]),
+        quality_constraints,
+        baseline,
+        checks,
     )
-    gate = quality_gate_step(quality, register, after=baseline)
+    gate = quality_gate_step(quality, register, after=[baseline, *checks["steps"][2:]])
     return Pipeline(
         name="model-build",
         parameters=PARAMETERS,
-        steps=[preprocess, train, evaluate, baseline, gate],
+        steps=[preprocess, train, evaluate, baseline, *checks["steps"], gate],
         # Experiments exist only in some regions, and the SDK adds them by the session's region.
         pipeline_experiment_config=None,
         sagemaker_session=session,

@@ -62,6 +62,12 @@ WORKFLOWS = (
         "https://docs.aws.amazon.com/sagemaker/latest/dg/process-vpc.html",
     ),
     Workflow(
+        "Model-build SageMaker Clarify jobs: a shadow endpoint of the model, and its predictions",
+        "dev",
+        ("sagemaker.api", "sagemaker.runtime", "s3", "logs"),
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-vpc.html",
+    ),
+    Workflow(
         "Feature Store: feature groups and record ingestion from Studio and processing jobs",
         "dev",
         ("sagemaker.api", "sagemaker.featurestore-runtime", "s3"),

@@ -178,6 +178,8 @@ def model_build_stack(
             processing_instance_type=project.processing_instance_type,
             training_instance_type=project.training_instance_type,
             inference_instance_type=project.inference_instance_type,
+            label_column=project.label_column,
+            sensitive_attributes=tuple((a.column, a.value) for a in project.sensitive_attributes),
         ),
         store=store,
         placement=placement,

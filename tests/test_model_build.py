@@ -44,6 +44,10 @@ def test_pipeline_steps_run_in_order_and_register_pending_approval(model_build):
         "Train",
         "Evaluate",
         "Baseline",
+        "ClarifyConfig",
+        "CreateModel",
+        "ModelExplainability",
+        "ModelBias",
         "QualityGate",
     ]
     gate = steps["QualityGate"]["Arguments"]
@@ -70,6 +74,28 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
         defaults["DataKmsKeyArn"] == defaults["ArtifactsKmsKeyArn"] == "<ref>"
     )  # the data and artifacts keys
     assert defaults["TrainingImageUri"].endswith(".amazonaws.com/sagemaker-xgboost:1.7-1")
+    assert defaults["ClarifyImageUri"].endswith(".amazonaws.com/sagemaker-clarify-processing:1.0")
+    # Clarify's label and facets: the example's `churned`, and `is_senior` = 1 as the sensitive group.
+    assert (defaults["LabelColumn"], defaults["SensitiveAttributes"]) == ("churned", "is_senior=1")
+
+
+def test_a_project_without_sensitive_attributes_builds_without_the_bias_check(tmp_path, example_config):
+    """Skipped, not silently: the pipeline has no bias step and nothing of it is registered, and the
+    ClarifyConfig job's log says the bias check is skipped (test_pipeline_scripts.py)."""
+    from cfn.assembly import read_assembly
+    from stacks.platform import build_platform
+    from tooling.synth import cdk_app
+
+    project = example_config.projects[0].model_copy(update={"sensitive_attributes": ()})
+    app = cdk_app(tmp_path)
+    build_platform(app, example_config.model_copy(update={"projects": (project,)}))
+    app.synth()
+    stack = next(s for s in read_assembly(tmp_path) if s.name == "dev-ModelBuild-churn").template
+    definition = _definition(_pipelines(stack)["mlplatform-churn-model-build"])
+    assert "ModelBias" not in [s["Name"] for s in definition["Steps"]]
+    assert "ModelExplainability" in [s["Name"] for s in definition["Steps"]]
+    defaults = {p["Name"]: p["DefaultValue"] for p in definition["Parameters"]}
+    assert defaults["SensitiveAttributes"] == ""
 
 
 def test_jobs_run_in_the_vpc_with_network_isolation(model_build):

@@ -21,7 +21,7 @@ COMMITTED = json.loads(definition.DEFINITION_FILE.read_text(encoding="utf-8"))
 STEPS = {step["Name"]: step for step in COMMITTED["Steps"]}
 GATE = STEPS["QualityGate"]["Arguments"]
 REGISTER = GATE["IfSteps"][0]
-JOBS = ("Preprocess", "Train", "Evaluate", "Baseline")
+JOBS = ("Preprocess", "Train", "Evaluate", "Baseline", "ClarifyConfig")
 VPC_PLACEHOLDERS = {"SecurityGroupIds": ["__SecurityGroupIds__"], "Subnets": ["__SubnetIds__"]}
 
 PARAMETER_VALUES = {name: f"value-of-{name}" for name in PARAMETER_NAMES} | {"QualityThreshold": 0.75}
@@ -89,21 +89,53 @@ def test_definition_module_imports_neither_the_sdk_nor_boto3():
 # --- steps and their order -----------------------------------------------------------------------
 
 
-def test_steps_run_in_order_preprocess_train_evaluate_baseline_gate():
-    assert list(STEPS) == ["Preprocess", "Train", "Evaluate", "Baseline", "QualityGate"]
+def test_steps_run_in_order_preprocess_train_evaluate_baseline_clarify_gate():
+    assert list(STEPS) == [
+        "Preprocess",
+        "Train",
+        "Evaluate",
+        "Baseline",
+        "ClarifyConfig",
+        "CreateModel",
+        "ModelExplainability",
+        "ModelBias",
+        "QualityGate",
+    ]
     types = [step["Type"] for step in STEPS.values()]
-    assert types == ["Processing", "Training", "Processing", "QualityCheck", "Condition"]
+    assert types == [
+        "Processing",
+        "Training",
+        "Processing",
+        "QualityCheck",
+        "Processing",
+        "Model",
+        "ClarifyCheck",
+        "ClarifyCheck",
+        "Condition",
+    ]
     assert dependencies(STEPS["Preprocess"]) == set()
     assert dependencies(STEPS["Train"]) == {"Preprocess"}
     assert dependencies(STEPS["Evaluate"]) == {"Preprocess", "Train"}
     assert dependencies(STEPS["Baseline"]) == {"Preprocess", "Evaluate"}
-    assert dependencies(STEPS["QualityGate"]) >= {"Baseline", "Evaluate"}
+    # One job at a time: each Clarify job after the one before (bias last, so it can be left out).
+    assert dependencies(STEPS["ClarifyConfig"]) == {"Preprocess", "Baseline"}
+    assert dependencies(STEPS["CreateModel"]) == {"Train"}
+    assert dependencies(STEPS["ModelExplainability"]) == {"ClarifyConfig", "CreateModel", "Preprocess"}
+    assert dependencies(STEPS["ModelBias"]) == {"ModelExplainability", "ClarifyConfig", "CreateModel", "Preprocess"}
+    assert dependencies(STEPS["QualityGate"]) >= {"Baseline", "Evaluate", "ModelExplainability", "ModelBias"}
 
 
 def test_the_gate_registers_or_fails():
     assert [(step["Name"], step["Type"]) for step in GATE["IfSteps"]] == [("Register", "RegisterModel")]
     assert [(step["Name"], step["Type"]) for step in GATE["ElseSteps"]] == [("QualityBelowThreshold", "Fail")]
-    assert referenced_steps(REGISTER) == {"Train", "Evaluate", "Baseline"}
+    assert referenced_steps(REGISTER) == {
+        "Train",
+        "Evaluate",
+        "Baseline",
+        "ClarifyConfig",
+        "ModelBias",
+        "ModelExplainability",
+    }
 
 
 def test_gate_compares_quality_value_of_the_evaluation_report_with_the_threshold():
@@ -118,6 +150,8 @@ def test_gate_compares_quality_value_of_the_evaluation_report_with_the_threshold
     assert STEPS["Evaluate"]["Arguments"]["AppSpecification"]["ContainerArguments"] == [
         "--quality-metric",
         get("QualityMetric"),
+        "--quality-threshold",
+        get("QualityThreshold"),
     ]
 
 
@@ -152,6 +186,84 @@ def test_register_attaches_model_metrics_and_drift_check_baselines():
     drift = REGISTER["Arguments"]["DriftCheckBaselines"]["ModelDataQuality"]
     assert drift["Statistics"]["S3Uri"] == {"Get": "Steps.Baseline.BaselineUsedForDriftCheckStatistics"}
     assert drift["Constraints"]["S3Uri"] == {"Get": "Steps.Baseline.BaselineUsedForDriftCheckConstraints"}
+
+
+def test_register_attaches_model_quality_bias_and_explainability_reports_and_baselines():
+    """What Resolve passes to prod's monitors (ml_constructs/promotion_pipeline/steps/registered_checks.py)."""
+    metrics, drift = (REGISTER["Arguments"][key] for key in ("ModelMetrics", "DriftCheckBaselines"))
+    constraints = [
+        {"Get": "Steps.Evaluate.ProcessingOutputConfig.Outputs['model-quality-baseline'].S3Output.S3Uri"},
+        "constraints.json",
+    ]
+    assert metrics["ModelQuality"]["Constraints"]["S3Uri"]["Std:Join"]["Values"] == constraints
+    assert drift["ModelQuality"]["Constraints"]["S3Uri"]["Std:Join"]["Values"] == constraints
+    assert metrics["Bias"]["PostTrainingReport"]["S3Uri"] == {"Get": "Steps.ModelBias.CalculatedBaselineConstraints"}
+    assert metrics["Explainability"]["Report"]["S3Uri"] == {
+        "Get": "Steps.ModelExplainability.CalculatedBaselineConstraints"
+    }
+    assert drift["Bias"]["PostTrainingConstraints"]["S3Uri"] == {
+        "Get": "Steps.ModelBias.BaselineUsedForDriftCheckConstraints"
+    }
+    assert drift["Explainability"]["Constraints"]["S3Uri"] == {
+        "Get": "Steps.ModelExplainability.BaselineUsedForDriftCheckConstraints"
+    }
+    for kind, check in (("bias", "Bias"), ("explainability", "Explainability")):
+        assert drift[check]["ConfigFile"]["S3Uri"]["Std:Join"]["Values"] == [
+            {"Get": f"Steps.ClarifyConfig.ProcessingOutputConfig.Outputs['{kind}'].S3Output.S3Uri"},
+            "monitoring_config.json",
+        ]
+
+
+@pytest.mark.parametrize(("step", "kind"), [("ModelBias", "bias"), ("ModelExplainability", "explainability")])
+def test_clarify_checks_read_clarify_configs_analysis_and_the_test_split(step, kind):
+    check = STEPS[step]
+    assert check["CheckType"] == {"ModelBias": "MODEL_BIAS", "ModelExplainability": "MODEL_EXPLAINABILITY"}[step]
+    assert (check["SkipCheck"], check["RegisterNewBaseline"]) == (True, True)
+    assert check["ModelName"] == {"Get": "Steps.CreateModel.ModelName"}
+    arguments = check["Arguments"]
+    inputs = {i["InputName"]: i["S3Input"]["S3Uri"] for i in arguments["ProcessingInputs"]}
+    assert inputs == {
+        "analysis_config": {
+            "Std:Join": {
+                "On": "/",
+                "Values": [
+                    {"Get": f"Steps.ClarifyConfig.ProcessingOutputConfig.Outputs['{kind}'].S3Output.S3Uri"},
+                    "analysis_config.json",
+                ],
+            }
+        },
+        "dataset": {"Get": "Steps.Preprocess.ProcessingOutputConfig.Outputs['test'].S3Output.S3Uri"},
+    }
+    assert arguments["AppSpecification"]["ImageUri"] == get("ClarifyImageUri")
+    (output,) = arguments["ProcessingOutputConfig"]["Outputs"]
+    assert output["S3Output"]["S3Uri"]["Std:Join"]["Values"][2:] == [f"model-{kind}", "report"]
+    # In the VPC, encrypted, but not isolated: AWS requires that of Clarify jobs (clarify-vpc.html).
+    network = arguments["NetworkConfig"]
+    assert network["VpcConfig"] == VPC_PLACEHOLDERS
+    assert (network["EnableNetworkIsolation"], network["EnableInterContainerTrafficEncryption"]) == (False, True)
+    assert arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == get("DataKmsKeyArn")
+    assert arguments["ProcessingOutputConfig"]["KmsKeyId"] == get("ArtifactsKmsKeyArn")
+
+
+def test_clarify_config_gets_the_projects_label_and_sensitive_attributes():
+    arguments = STEPS["ClarifyConfig"]["Arguments"]
+    assert arguments["AppSpecification"]["ContainerArguments"] == [
+        "--label-column",
+        get("LabelColumn"),
+        "--sensitive-attributes",
+        get("SensitiveAttributes"),
+        "--instance-type",
+        get("InferenceInstanceType"),
+    ]
+    outputs = {o["OutputName"]: o["S3Output"]["S3Uri"]["Std:Join"]["Values"][2:] for o in arguments["ProcessingOutputConfig"]["Outputs"]}
+    assert outputs == {"bias": ["model-bias", "config"], "explainability": ["model-explainability", "config"]}
+
+
+def test_clarifys_model_is_isolated_in_the_vpc():
+    model = STEPS["CreateModel"]["Arguments"]
+    assert model["EnableNetworkIsolation"] is True
+    assert model["VpcConfig"] == VPC_PLACEHOLDERS
+    assert model["ExecutionRoleArn"] == "__RoleArn__"
 
 
 def test_baseline_is_a_data_quality_check_of_the_preprocessed_baseline_dataset():
@@ -201,15 +313,17 @@ def test_jobs_take_images_and_code_from_parameters():
         "Train": STEPS["Train"]["Arguments"]["AlgorithmSpecification"]["TrainingImage"],
         "Evaluate": STEPS["Evaluate"]["Arguments"]["AppSpecification"]["ImageUri"],
         "Baseline": STEPS["Baseline"]["Arguments"]["AppSpecification"]["ImageUri"],
+        "ClarifyConfig": STEPS["ClarifyConfig"]["Arguments"]["AppSpecification"]["ImageUri"],
     }
     assert images == {
+        "ClarifyConfig": get("ProcessingImageUri"),
         "Preprocess": get("ProcessingImageUri"),
         "Train": get("TrainingImageUri"),
         "Evaluate": get("TrainingImageUri"),
         "Baseline": get("MonitorImageUri"),
     }
     scripts = Path(definition.__file__).parent / "scripts"
-    for name in ("Preprocess", "Evaluate"):
+    for name in ("Preprocess", "Evaluate", "ClarifyConfig"):
         arguments = STEPS[name]["Arguments"]
         code = next(item for item in arguments["ProcessingInputs"] if item["InputName"] == "code")
         assert code["S3Input"]["S3Uri"] == get("CodeUri")
@@ -265,13 +379,22 @@ def test_training_data_lands_in_the_processed_data_bucket_and_only_results_in_ar
     for name, values in outputs.items():
         prefix = get("ProcessedDataUri") if name in splits else get("ArtifactsUri")
         assert values[:2] == [prefix, execution], name
-    data_quality = next(n for n in outputs if n not in splits | {"evaluation", "model"})
+    known = splits | {"evaluation", "model", "model-quality-baseline", "bias", "explainability"}
+    data_quality = next(n for n in outputs if n not in known)
     assert {name: values[2] for name, values in outputs.items() if name not in splits} == {
         "evaluation": "evaluation",
+        "model-quality-baseline": "model-quality-baseline",
         data_quality: "data-quality-baseline",
         "model": "model",
+        "bias": "model-bias",
+        "explainability": "model-explainability",
     }
-    assert len(outputs) == 7
+    assert len(outputs) == 10
+    # What test and prod may read of them (naming.SERVED_OUTPUTS) holds no split, code or evaluation.
+    from platform_config.naming import SERVED_OUTPUTS
+
+    served = {values[2] for name, values in outputs.items()} & set(SERVED_OUTPUTS)
+    assert served == set(SERVED_OUTPUTS)
 
 
 # --- render: what synth does with it --------------------------------------------------------------
@@ -358,6 +481,31 @@ def test_render_refuses_unknown_and_missing_names(parameters, placeholders, mess
     assert str(refused.value).startswith(message)
 
 
+def test_render_without_the_bias_step_leaves_no_trace_of_it():
+    """A project without sensitive attributes: no bias job, nothing of it registered, nothing waits for it."""
+    rendered = definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",))
+    steps = {step["Name"]: step for step in rendered["Steps"]}
+    assert "ModelBias" not in steps
+    assert "ModelBias" not in json.dumps(rendered)
+    register = steps["QualityGate"]["Arguments"]["IfSteps"][0]["Arguments"]
+    assert "Bias" not in register["ModelMetrics"] and "Bias" not in register["DriftCheckBaselines"]
+    assert "Explainability" in register["DriftCheckBaselines"]  # explainability needs no sensitive attribute
+    assert steps["QualityGate"]["DependsOn"] == ["Baseline", "ModelExplainability"]
+
+
+def test_render_refuses_to_drop_an_unknown_step_or_one_still_referenced(tmp_path, monkeypatch):
+    """Negative controls: a typo, and a reference outside the registration that pruning would break."""
+    with pytest.raises(DefinitionError, match="no step 'ModelBiass'"):
+        definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBiass",))
+    referenced = json.loads(json.dumps(COMMITTED))
+    referenced["Steps"][0]["Arguments"]["Environment"] = {"X": {"Get": "Steps.ModelBias.CalculatedBaselineConstraints"}}
+    stale = tmp_path / "definition.json"
+    stale.write_text(json.dumps(referenced))
+    monkeypatch.setattr(definition, "DEFINITION_FILE", stale)
+    with pytest.raises(DefinitionError, match="'ModelBias' is still referenced"):
+        definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",))
+
+
 def test_render_refuses_a_placeholder_it_has_no_value_for(tmp_path, monkeypatch):
     stale = tmp_path / "definition.json"
     stale.write_text(json.dumps(COMMITTED | {"Metadata": {"Owner": "__TeamName__"}}))
@@ -372,7 +520,6 @@ def test_render_refuses_a_placeholder_it_has_no_value_for(tmp_path, monkeypatch)
 def test_container_images_per_region(example_config):
     images = definition.container_images("eu-west-1")
     assert sorted(images) == ["ClarifyImageUri", "MonitorImageUri", "ProcessingImageUri", "TrainingImageUri"]
-    assert sorted(definition.pipeline_images("eu-west-1")) == ["MonitorImageUri", "ProcessingImageUri", "TrainingImageUri"]
     assert "sagemaker-clarify-processing" in images["ClarifyImageUri"]
     assert all(".dkr.ecr.eu-west-1.amazonaws.com/" in uri for uri in images.values())
     assert "sagemaker-scikit-learn" in images["ProcessingImageUri"]

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pipelines.data import generate_sample
-from pipelines.scripts import evaluate, preprocess
+from pipelines.scripts import clarify_config, evaluate, preprocess
 
 SAMPLE_DIR = generate_sample.OUTPUT.parent
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
@@ -188,7 +188,12 @@ def run_evaluate(tmp_path: Path, *arguments: str) -> dict:
         loaded_from.append(model_dir)
         return lambda features: features[:, 0]
 
-    paths = {"--model-dir": "model", "--test-dir": "test", "--output-dir": "evaluation"}
+    paths = {
+        "--model-dir": "model",
+        "--test-dir": "test",
+        "--output-dir": "evaluation",
+        "--constraints-dir": "model-quality-baseline",
+    }
     argv = [part for option, name in paths.items() for part in (option, str(tmp_path / name))]
     evaluate.main([*argv, *arguments], load_model=load_model)
     assert loaded_from == [tmp_path / "model"]
@@ -215,3 +220,67 @@ def test_an_unknown_quality_metric_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         run_evaluate(tmp_path, "--quality-metric", "mse")
     assert "invalid choice: 'mse'" in capsys.readouterr().err
+
+
+def test_model_quality_constraints_hold_prod_to_the_projects_bar(tmp_path):
+    """Model Monitor's constraints format: the chosen metric on labelled prod traffic below the minimum
+    the model had to reach is a violation."""
+    run_evaluate(tmp_path, "--quality-metric", "auc", "--quality-threshold", "0.75")
+    constraints = json.loads((tmp_path / "model-quality-baseline" / "constraints.json").read_text())
+    assert constraints == {
+        "version": 0.0,
+        "binary_classification_constraints": {"auc": {"threshold": 0.75, "comparison_operator": "LessThanThreshold"}},
+    }
+
+
+# --- clarify_config.py, on the preprocessed sample data ---------------------------------------
+
+
+def run_clarify_config(preprocessed: Path, tmp_path: Path, *arguments: str) -> dict[str, dict]:
+    output = tmp_path / "clarify"
+    clarify_config.main(["--baseline-dir", str(preprocessed / "baseline"), "--output-dir", str(output), *arguments])
+    return {str(path.relative_to(output)): json.loads(path.read_text()) for path in sorted(output.rglob("*.json"))}
+
+
+def test_clarify_configs_name_the_label_the_facet_and_the_real_columns(preprocessed, tmp_path, capsys):
+    written = run_clarify_config(preprocessed, tmp_path, "--sensitive-attributes", "is_senior=1")
+    assert sorted(written) == [
+        "bias/analysis_config.json",
+        "bias/monitoring_config.json",
+        "explainability/analysis_config.json",
+        "explainability/monitoring_config.json",
+    ]
+    features = (preprocessed / "baseline" / "baseline.csv").read_text().splitlines()[0].split(",")
+    bias = written["bias/analysis_config.json"]
+    # The test split's layout: label first, then the baseline's features (preprocess.py).
+    assert bias["headers"] == ["churned", *features] and bias["label"] == "churned"
+    assert bias["facet"] == [{"name_or_index": "is_senior", "value_or_threshold": [1.0]}]
+    assert bias["methods"]["post_training_bias"] == {"methods": "all"}
+    assert bias["predictor"]["content_type"] == bias["predictor"]["accept_type"] == "text/csv"
+    shap = written["explainability/analysis_config.json"]["methods"]["shap"]
+    (baseline,) = shap["baseline"]
+    assert len(baseline) == len(features)  # one mean per feature, none for the label
+    # Prod's monitors read captured requests: features only.
+    assert written["explainability/monitoring_config.json"]["headers"] == features
+    assert "bias check is skipped" not in capsys.readouterr().out
+
+
+def test_without_sensitive_attributes_the_bias_check_is_skipped_saying_so(preprocessed, tmp_path, capsys):
+    written = run_clarify_config(preprocessed, tmp_path, "--sensitive-attributes", "")
+    assert sorted(written) == ["explainability/analysis_config.json", "explainability/monitoring_config.json"]
+    assert "no sensitive attribute configured for this project: the bias check is skipped" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("attributes", "problem"),
+    [
+        ("contract=1", "contract is not a numeric feature of the training data (a text column, one-hot encoded"),
+        ("email=1", "email is not a numeric feature"),  # a PII column: dropped before training
+        ("is_senior", "'is_senior' is not column=value"),
+        ("=1", "'=1' is not column=value"),
+    ],
+)
+def test_a_sensitive_attribute_the_data_lacks_stops_the_job_naming_the_fix(preprocessed, tmp_path, attributes, problem):
+    with pytest.raises(SystemExit) as stopped:
+        run_clarify_config(preprocessed, tmp_path, "--sensitive-attributes", attributes)
+    assert problem in str(stopped.value) and "fix:" in str(stopped.value)

@@ -114,6 +114,18 @@ def report(labels: np.ndarray, scores: np.ndarray, quality_metric: str, cutoff: 
     }
 
 
+def quality_constraints(quality_metric: str, minimum: float) -> dict:
+    """Model Monitor's model-quality constraints: the metric on labelled prod traffic must not fall
+    below the minimum the model had to reach here (the project's quality threshold)
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-metrics.html)."""
+    return {
+        "version": 0.0,
+        "binary_classification_constraints": {
+            quality_metric: {"threshold": minimum, "comparison_operator": "LessThanThreshold"}
+        },
+    }
+
+
 def load_xgboost_model(model_dir: Path) -> Predict:
     """The booster in `model_dir/model.tar.gz` (as the built-in algorithm saves it), as a scorer."""
     import xgboost  # only in the XGBoost container
@@ -138,6 +150,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--test-dir", type=Path, default=Path("/opt/ml/processing/test"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/evaluation"))
     parser.add_argument("--quality-metric", choices=METRIC_NAMES, default="auc", help="what the gate reads")
+    parser.add_argument("--quality-threshold", type=float, default=0.5, help="the gate's minimum of it")
+    parser.add_argument(
+        "--constraints-dir", type=Path, default=Path("/opt/ml/processing/model-quality-baseline")
+    )
     parser.add_argument("--cutoff", type=float, default=0.5, help="score at or above which we predict 1")
     return parser.parse_args(argv)
 
@@ -152,6 +168,9 @@ def main(argv: list[str] | None = None, load_model: Callable[[Path], Predict] = 
         sys.exit(f"evaluate: {error}")
     args.output_dir.mkdir(parents=True, exist_ok=True)
     (args.output_dir / "evaluation.json").write_text(json.dumps(document, indent=2) + "\n")
+    args.constraints_dir.mkdir(parents=True, exist_ok=True)
+    constraints = quality_constraints(args.quality_metric, args.quality_threshold)
+    (args.constraints_dir / "constraints.json").write_text(json.dumps(constraints, indent=2) + "\n")
     print(f"evaluate: {args.quality_metric} = {document['quality']['value']:.4f}")
 
 

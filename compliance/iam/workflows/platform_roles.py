@@ -9,6 +9,7 @@ from compliance.iam.workflows.calls import (
     APPROVE,
     ASSUME_ROLE,
     CLARIFY,
+    CLARIFY_JOB,
     CLARIFY_MONITOR,
     CODEBUILD_ROLE,
     CODEPIPELINE_ACTIONS,
@@ -77,8 +78,47 @@ def model_build(p: Platform) -> list[Call]:
             (under(p.run("model-artifacts", "data-quality-baseline/statistics.json"), p.artifacts_key),),
             MODEL_MONITOR,
         ),
+        job(
+            "Processing",
+            "ClarifyConfig",
+            (code, under(p.run("processed-data", "baseline/baseline.csv"), p.data_key)),
+            (under(p.run("model-artifacts", "model-bias/config/analysis_config.json"), p.artifacts_key),),
+            SCIKIT_LEARN,
+        ),
+        *(
+            job(
+                "Processing",
+                check,
+                (
+                    under(p.run("model-artifacts", f"{output}/config/analysis_config.json"), p.artifacts_key),
+                    under(p.run("processed-data", "test/test.csv"), p.data_key),
+                ),
+                (under(p.run("model-artifacts", f"{output}/report/analysis.json"), p.artifacts_key),),
+                CLARIFY,
+            )
+            for check, output in (("ModelBias", "model-bias"), ("ModelExplainability", "model-explainability"))
+        ),
     ]
-    return [*(c for step in steps for c in job_calls(p, step)), *register_pending(p)]
+    return [*(c for step in steps for c in job_calls(p, step)), *_clarify_model(p, role), *register_pending(p)]
+
+
+def _clarify_model(p: Platform, role: str) -> list[Call]:
+    """CreateModel of the trained artifact, and the shadow endpoint each Clarify job starts of it
+    (Clarify's default endpoint name prefix, `sagemaker-clarify-endpoint`), from inside the dev VPC."""
+    model = p.sagemaker(f"model/pipelines-{EXECUTION}-CreateModel-0123456789")
+    endpoint, config = (
+        p.sagemaker(f"{kind}/sagemaker-clarify-endpoint-0123456789") for kind in ("endpoint", "endpoint-config")
+    )
+    return [
+        call("sagemaker:CreateModel", model, source=CLARIFY_JOB),
+        call("iam:PassRole", role, source=CLARIFY_JOB, iam__PassedToService="sagemaker.amazonaws.com"),
+        *(
+            call(f"sagemaker:{action}EndpointConfig", config, source=CLARIFY_JOB)
+            for action in ("Create", "Describe", "Delete")
+        ),
+        *(call(f"sagemaker:{action}Endpoint", endpoint, source=CLARIFY_JOB) for action in ("Create", "Describe", "Delete")),
+        call("sagemaker:InvokeEndpoint", endpoint, source=CLARIFY_JOB),
+    ]
 
 
 def _model_container(p: Platform, role: str) -> list[Call]:
