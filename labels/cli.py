@@ -77,7 +77,9 @@ def read_labels(path: Path) -> str:
         raise UsageError(f"{path}: {problem}", fix) from None
 
 
-def _command(argv: Sequence[str] | None, session_factory: SessionFactory, now: Callable[[], datetime]) -> None:
+def _command(
+    argv: Sequence[str] | None, session_factory: SessionFactory, now: Callable[[], datetime]
+) -> None:
     args = parser().parse_args(argv)
     config = deployment.load(args.config)
     project = deployment.project(config, args.project, args.config)

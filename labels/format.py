@@ -22,7 +22,10 @@ HEADER = ("inference_id", "label")
 # InvokeEndpoint's InferenceId: 1 to 64 printable characters, not starting with a space
 # (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
 INFERENCE_ID = re.compile(r"\S[\x20-\x7e]{0,63}")
-LABELS = ("0", "1")  # the platform's projects are binary classifiers (evaluate.py, Model Monitor's problem type)
+LABELS = (
+    "0",
+    "1",
+)  # the platform's projects are binary classifiers (evaluate.py, Model Monitor's problem type)
 
 
 class LabelError(ValueError):
@@ -59,7 +62,9 @@ def parse_csv(text: str) -> list[Label]:
                 "fix: keep one label per prediction"
             )
         if label not in LABELS:
-            raise LabelError(f"line {number}: label {label!r} is not 0 or 1; fix: write the true class, 0 or 1")
+            raise LabelError(
+                f"line {number}: label {label!r} is not 0 or 1; fix: write the true class, 0 or 1"
+            )
         seen[inference_id] = number
         labels.append(Label(inference_id, label))
     if not labels:

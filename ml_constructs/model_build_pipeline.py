@@ -112,7 +112,9 @@ class ModelBuildPipeline(Construct):
                 "ArtifactsKmsKeyArn": store.artifacts_key.key_arn,
                 **container_images(Stack.of(self).region),
                 "LabelColumn": props.label_column,
-                "SensitiveAttributes": ",".join(f"{column}={value:g}" for column, value in props.sensitive_attributes),
+                "SensitiveAttributes": ",".join(
+                    f"{column}={value:g}" for column, value in props.sensitive_attributes
+                ),
             },
             placeholders={
                 "__RoleArn__": role.role_arn,

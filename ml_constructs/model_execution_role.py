@@ -101,19 +101,22 @@ def _read_artifacts(partition: str, artifacts: ServedArtifacts) -> list[iam.Poli
 
 def _monitoring_data(partition: str, monitoring: MonitoringData) -> list[iam.PolicyStatement]:
     bucket = f"arn:{partition}:s3:::{monitoring.bucket}"
-    return [*_read_labels(partition, monitoring.ground_truth_uri), *[
-        iam.PolicyStatement(
-            sid="CaptureAndMonitoringData",
-            actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-            resources=[f"{bucket}/{monitoring.prefix}/*"],
-        ),
-        iam.PolicyStatement(
-            sid="ListCaptures",
-            actions=["s3:ListBucket"],
-            resources=[bucket],
-            conditions={"StringLike": {"s3:prefix": [f"{monitoring.prefix}/*"]}},
-        ),
-    ]]
+    return [
+        *_read_labels(partition, monitoring.ground_truth_uri),
+        *[
+            iam.PolicyStatement(
+                sid="CaptureAndMonitoringData",
+                actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                resources=[f"{bucket}/{monitoring.prefix}/*"],
+            ),
+            iam.PolicyStatement(
+                sid="ListCaptures",
+                actions=["s3:ListBucket"],
+                resources=[bucket],
+                conditions={"StringLike": {"s3:prefix": [f"{monitoring.prefix}/*"]}},
+            ),
+        ],
+    ]
 
 
 def _read_labels(partition: str, uri: str | None) -> list[iam.PolicyStatement]:
@@ -126,7 +129,9 @@ def _read_labels(partition: str, uri: str | None) -> list[iam.PolicyStatement]:
         iam.PolicyStatement(
             sid="ReadGroundTruthLabels",
             actions=["s3:GetObject", "s3:GetObjectVersion"],
-            resources=[f"arn:{partition}:s3:::{bucket}/{prefix}/*" if prefix else f"arn:{partition}:s3:::{bucket}/*"],
+            resources=[
+                f"arn:{partition}:s3:::{bucket}/{prefix}/*" if prefix else f"arn:{partition}:s3:::{bucket}/*"
+            ],
         ),
         iam.PolicyStatement(
             sid="ListGroundTruthLabels",

@@ -312,7 +312,9 @@ class ModelMonitor(Construct):
                 constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
             ),
             model_explainability_job_input=job.ModelExplainabilityJobInputProperty(
-                endpoint_input=job.EndpointInputProperty(endpoint_name=self.props.endpoint_name, local_path=_INPUT)
+                endpoint_input=job.EndpointInputProperty(
+                    endpoint_name=self.props.endpoint_name, local_path=_INPUT
+                )
             ),
             model_explainability_job_output_config=self._output(job, "attribution"),
             **self._common(job),
@@ -358,7 +360,9 @@ class ModelMonitor(Construct):
             alarms.append(alarm)
         return alarms
 
-    def _alarm(self, construct_id: str, present: CfnCondition, alerts: sns.ITopic, **props) -> cloudwatch.Alarm:
+    def _alarm(
+        self, construct_id: str, present: CfnCondition, alerts: sns.ITopic, **props
+    ) -> cloudwatch.Alarm:
         """An alarm that exists only when its check does, notifying the alert topic."""
         alarm = cloudwatch.Alarm(
             self,
@@ -368,7 +372,7 @@ class ModelMonitor(Construct):
             **props,
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-        alarm.node.default_child.cfn_options.condition = present  # type: ignore[union-attr]
+        alarm.node.default_child.cfn_options.condition = present
         return alarm
 
     def _quality_alarm(self, alerts: sns.ITopic, present: CfnCondition) -> cloudwatch.Alarm:

@@ -66,7 +66,7 @@ class ClarifyCheck(ClarifyCheckStep):
     def _upload_monitoring_analysis_config(self) -> str:
         return _NOT_UPLOADED  # prod's configuration is ClarifyConfig's monitoring_config.json
 
-    def _generate_processing_job_parameters(self, analysis_config: dict, baselining_processor) -> dict:
+    def _generate_processing_job_parameters(self, *_sdk_analysis) -> dict:  # (analysis config, processor)
         data = self.clarify_check_config.data_config
         config_input = ProcessingInput(
             input_name="analysis_config",
@@ -117,7 +117,9 @@ def clarify_network(subnets: list[str], security_groups: list[str]) -> NetworkCo
     )
 
 
-def config_step(processor, code_input: ProcessingInput, baseline_input: ProcessingInput, outputs, instance_type):
+def config_step(
+    processor, code_input: ProcessingInput, baseline_input: ProcessingInput, outputs, instance_type
+):
     """ClarifyConfig: the analysis configurations, from the baseline split's columns."""
     return ProcessingStep(
         name="ClarifyConfig",
@@ -147,7 +149,10 @@ class IsolatedModelStep(ModelStep):
     def arguments(self) -> dict:
         request = super().arguments
         request["EnableNetworkIsolation"] = True
-        request["VpcConfig"] = {"Subnets": self._network.subnets, "SecurityGroupIds": self._network.security_group_ids}
+        request["VpcConfig"] = {
+            "Subnets": self._network.subnets,
+            "SecurityGroupIds": self._network.security_group_ids,
+        }
         return request
 
 

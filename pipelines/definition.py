@@ -62,7 +62,9 @@ def _committed(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def render(*, parameters: dict[str, Any], placeholders: dict[str, Any], without: tuple[str, ...] = ()) -> dict:
+def render(
+    *, parameters: dict[str, Any], placeholders: dict[str, Any], without: tuple[str, ...] = ()
+) -> dict:
     """The definition with every parameter's default set and every placeholder substituted, and
     without the steps named in `without` (a project without sensitive attributes: BIAS_STEP).
 
@@ -123,7 +125,9 @@ def _prune(node: Any, step: str, attachments: bool = False) -> Any:
             if not (attachments and _reads(value, step))
         }
     if isinstance(node, list):
-        return [_prune(item, step) for item in node if not (isinstance(item, dict) and item.get("Name") == step)]
+        return [
+            _prune(item, step) for item in node if not (isinstance(item, dict) and item.get("Name") == step)
+        ]
     return node
 
 

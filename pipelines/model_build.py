@@ -360,7 +360,9 @@ def register_step(
                 model_data_statistics=json_file(checked.BaselineUsedForDriftCheckStatistics),
                 model_data_constraints=json_file(checked.BaselineUsedForDriftCheckConstraints),
                 bias_config_file=FileSource(content_type="application/json", s3_uri=bias_config),
-                bias_post_training_constraints=json_file(bias.properties.BaselineUsedForDriftCheckConstraints),
+                bias_post_training_constraints=json_file(
+                    bias.properties.BaselineUsedForDriftCheckConstraints
+                ),
                 explainability_constraints=json_file(
                     explainability.properties.BaselineUsedForDriftCheckConstraints
                 ),
@@ -449,7 +451,9 @@ def build(session: PipelineSession) -> Pipeline:
     evaluate = evaluate_step(session, splits, model_data, report)
     evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
     outputs = evaluate.properties.ProcessingOutputConfig.Outputs
-    quality_constraints = Join(on="/", values=[outputs["model-quality-baseline"].S3Output.S3Uri, "constraints.json"])
+    quality_constraints = Join(
+        on="/", values=[outputs["model-quality-baseline"].S3Output.S3Uri, "constraints.json"]
+    )
     baseline = baseline_step(session, splits, after=evaluate)
     checks = clarify_steps(session, splits, model_data, after=baseline)
     quality = JsonGet(step_name=evaluate.name, property_file=report, json_path="quality.value")

@@ -77,7 +77,13 @@ def model_build_outputs(project: str) -> str:
 
 # What of each model-build execution the test and prod accounts may read (the prefixes
 # `pipelines/model_build.py` writes them under): the model and the baselines prod monitoring uses.
-SERVED_OUTPUTS = ("model", "data-quality-baseline", "model-quality-baseline", "model-bias", "model-explainability")
+SERVED_OUTPUTS = (
+    "model",
+    "data-quality-baseline",
+    "model-quality-baseline",
+    "model-bias",
+    "model-explainability",
+)
 
 
 def served_artifacts(project: str) -> list[str]:

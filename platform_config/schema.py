@@ -497,10 +497,16 @@ class Project(Frozen):
     @model_validator(mode="after")
     def _sensitive_attributes_are_features(self) -> Project:
         """Preprocessing drops PII columns before training: a dropped column has no bias to measure."""
-        _refuse_duplicates([a.column for a in self.sensitive_attributes], "sensitive attributes share the column")
+        _refuse_duplicates(
+            [a.column for a in self.sensitive_attributes], "sensitive attributes share the column"
+        )
         for index, attribute in enumerate(self.sensitive_attributes):
             if attribute.column in self.pii_columns or attribute.column == self.label_column:
-                what = "a PII column, dropped before training" if attribute.column in self.pii_columns else "the label"
+                what = (
+                    "a PII column, dropped before training"
+                    if attribute.column in self.pii_columns
+                    else "the label"
+                )
                 raise ValueError(
                     f"sensitive_attributes[{index}].column '{attribute.column}' is {what}; "
                     "fix: name a feature column the model is trained on"

@@ -157,7 +157,9 @@ class ServingStack(Stack):
         )
         return package_arn, package_version, has_model
 
-    def _registered(self, check: str, what: str, unset_uri: str, *, with_config: bool = False) -> RegisteredCheck:
+    def _registered(
+        self, check: str, what: str, unset_uri: str, *, with_config: bool = False
+    ) -> RegisteredCheck:
         """The parameters of a check the promotion pipeline passes from the package (`none` when the
         version has none: no monitor); and the condition that the served version registered it. Like
         the data-quality baselines, the defaults name files that do not exist (monitoring fails loudly)."""
@@ -201,10 +203,15 @@ class ServingStack(Stack):
                 default=f"{monitored.unset_baselines_uri}/constraints.json",
             ).value_as_string,
             model_quality=self._registered(
-                "ModelQuality", "model-quality constraints (from its evaluation)", monitored.unset_baselines_uri
+                "ModelQuality",
+                "model-quality constraints (from its evaluation)",
+                monitored.unset_baselines_uri,
             ),
             bias=self._registered(
-                "Bias", "bias constraints (SageMaker Clarify)", monitored.unset_baselines_uri, with_config=True
+                "Bias",
+                "bias constraints (SageMaker Clarify)",
+                monitored.unset_baselines_uri,
+                with_config=True,
             ),
             explainability=self._registered(
                 "Explainability",

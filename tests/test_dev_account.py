@@ -327,7 +327,13 @@ def test_model_artifacts_are_shared_with_the_serving_roles_only(synthesized):
     for share in shares:
         assert sorted(_flat(r) for r in share["Resource"]) == sorted(
             f"<ModelArtifactsBucket.Arn>/*/model-build/*/{output}/*"
-            for output in ("data-quality-baseline", "model", "model-quality-baseline", "model-bias", "model-explainability")
+            for output in (
+                "data-quality-baseline",
+                "model",
+                "model-quality-baseline",
+                "model-bias",
+                "model-explainability",
+            )
         )
     key = next(
         r

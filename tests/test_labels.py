@@ -120,6 +120,8 @@ def test_credentials_of_another_account_are_refused(monkeypatch, tmp_path, capsy
 
 def test_a_project_without_labels_configured_is_told_how_to_turn_them_on(prod_s3, tmp_path, capsys):
     config = tmp_path / "no-labels.toml"
-    config.write_text(EXAMPLE.read_text().replace("ground_truth_labels = true", "ground_truth_labels = false"))
+    config.write_text(
+        EXAMPLE.read_text().replace("ground_truth_labels = true", "ground_truth_labels = false")
+    )
     assert upload(tmp_path, sample_labels(3), config=str(config)) == 2
     assert_one_line_error(capsys.readouterr().err, "takes no labels", "ground_truth_labels = true")

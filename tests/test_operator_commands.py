@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from lineage import cli as lineage_cli
 from labels import cli as labels_cli
+from lineage import cli as lineage_cli
 from promotion_cli import cli as promotion_cli
 from tests.cli_fakes import assert_one_line_error, aws_environment
 from tooling.synth import ROOT
@@ -235,7 +235,11 @@ def unknown_flags(sources: list[Path], known: set[str]) -> list[str]:
     )
 
 
-TOOLS = {"promotion_cli": promotion_cli.parser(), "lineage": lineage_cli.parser(), "labels": labels_cli.parser()}
+TOOLS = {
+    "promotion_cli": promotion_cli.parser(),
+    "lineage": lineage_cli.parser(),
+    "labels": labels_cli.parser(),
+}
 # The core's and the config's messages reach the user of either tool.
 SHARED = ("operator_cli", "platform_config")
 

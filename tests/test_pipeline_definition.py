@@ -121,7 +121,12 @@ def test_steps_run_in_order_preprocess_train_evaluate_baseline_clarify_gate():
     assert dependencies(STEPS["ClarifyConfig"]) == {"Preprocess", "Baseline"}
     assert dependencies(STEPS["CreateModel"]) == {"Train"}
     assert dependencies(STEPS["ModelExplainability"]) == {"ClarifyConfig", "CreateModel", "Preprocess"}
-    assert dependencies(STEPS["ModelBias"]) == {"ModelExplainability", "ClarifyConfig", "CreateModel", "Preprocess"}
+    assert dependencies(STEPS["ModelBias"]) == {
+        "ModelExplainability",
+        "ClarifyConfig",
+        "CreateModel",
+        "Preprocess",
+    }
     assert dependencies(STEPS["QualityGate"]) >= {"Baseline", "Evaluate", "ModelExplainability", "ModelBias"}
 
 
@@ -197,7 +202,9 @@ def test_register_attaches_model_quality_bias_and_explainability_reports_and_bas
     ]
     assert metrics["ModelQuality"]["Constraints"]["S3Uri"]["Std:Join"]["Values"] == constraints
     assert drift["ModelQuality"]["Constraints"]["S3Uri"]["Std:Join"]["Values"] == constraints
-    assert metrics["Bias"]["PostTrainingReport"]["S3Uri"] == {"Get": "Steps.ModelBias.CalculatedBaselineConstraints"}
+    assert metrics["Bias"]["PostTrainingReport"]["S3Uri"] == {
+        "Get": "Steps.ModelBias.CalculatedBaselineConstraints"
+    }
     assert metrics["Explainability"]["Report"]["S3Uri"] == {
         "Get": "Steps.ModelExplainability.CalculatedBaselineConstraints"
     }
@@ -217,7 +224,9 @@ def test_register_attaches_model_quality_bias_and_explainability_reports_and_bas
 @pytest.mark.parametrize(("step", "kind"), [("ModelBias", "bias"), ("ModelExplainability", "explainability")])
 def test_clarify_checks_read_clarify_configs_analysis_and_the_test_split(step, kind):
     check = STEPS[step]
-    assert check["CheckType"] == {"ModelBias": "MODEL_BIAS", "ModelExplainability": "MODEL_EXPLAINABILITY"}[step]
+    assert (
+        check["CheckType"] == {"ModelBias": "MODEL_BIAS", "ModelExplainability": "MODEL_EXPLAINABILITY"}[step]
+    )
     assert (check["SkipCheck"], check["RegisterNewBaseline"]) == (True, True)
     assert check["ModelName"] == {"Get": "Steps.CreateModel.ModelName"}
     arguments = check["Arguments"]
@@ -240,7 +249,10 @@ def test_clarify_checks_read_clarify_configs_analysis_and_the_test_split(step, k
     # In the VPC, encrypted, but not isolated: AWS requires that of Clarify jobs (clarify-vpc.html).
     network = arguments["NetworkConfig"]
     assert network["VpcConfig"] == VPC_PLACEHOLDERS
-    assert (network["EnableNetworkIsolation"], network["EnableInterContainerTrafficEncryption"]) == (False, True)
+    assert (network["EnableNetworkIsolation"], network["EnableInterContainerTrafficEncryption"]) == (
+        False,
+        True,
+    )
     assert arguments["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"] == get("DataKmsKeyArn")
     assert arguments["ProcessingOutputConfig"]["KmsKeyId"] == get("ArtifactsKmsKeyArn")
 
@@ -255,7 +267,10 @@ def test_clarify_config_gets_the_projects_label_and_sensitive_attributes():
         "--instance-type",
         get("InferenceInstanceType"),
     ]
-    outputs = {o["OutputName"]: o["S3Output"]["S3Uri"]["Std:Join"]["Values"][2:] for o in arguments["ProcessingOutputConfig"]["Outputs"]}
+    outputs = {
+        o["OutputName"]: o["S3Output"]["S3Uri"]["Std:Join"]["Values"][2:]
+        for o in arguments["ProcessingOutputConfig"]["Outputs"]
+    }
     assert outputs == {"bias": ["model-bias", "config"], "explainability": ["model-explainability", "config"]}
 
 
@@ -483,7 +498,9 @@ def test_render_refuses_unknown_and_missing_names(parameters, placeholders, mess
 
 def test_render_without_the_bias_step_leaves_no_trace_of_it():
     """A project without sensitive attributes: no bias job, nothing of it registered, nothing waits for it."""
-    rendered = definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",))
+    rendered = definition.render(
+        parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",)
+    )
     steps = {step["Name"]: step for step in rendered["Steps"]}
     assert "ModelBias" not in steps
     assert "ModelBias" not in json.dumps(rendered)
@@ -496,14 +513,20 @@ def test_render_without_the_bias_step_leaves_no_trace_of_it():
 def test_render_refuses_to_drop_an_unknown_step_or_one_still_referenced(tmp_path, monkeypatch):
     """Negative controls: a typo, and a reference outside the registration that pruning would break."""
     with pytest.raises(DefinitionError, match="no step 'ModelBiass'"):
-        definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBiass",))
+        definition.render(
+            parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBiass",)
+        )
     referenced = json.loads(json.dumps(COMMITTED))
-    referenced["Steps"][0]["Arguments"]["Environment"] = {"X": {"Get": "Steps.ModelBias.CalculatedBaselineConstraints"}}
+    referenced["Steps"][0]["Arguments"]["Environment"] = {
+        "X": {"Get": "Steps.ModelBias.CalculatedBaselineConstraints"}
+    }
     stale = tmp_path / "definition.json"
     stale.write_text(json.dumps(referenced))
     monkeypatch.setattr(definition, "DEFINITION_FILE", stale)
     with pytest.raises(DefinitionError, match="'ModelBias' is still referenced"):
-        definition.render(parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",))
+        definition.render(
+            parameters=PARAMETER_VALUES, placeholders=PLACEHOLDER_VALUES, without=("ModelBias",)
+        )
 
 
 def test_render_refuses_a_placeholder_it_has_no_value_for(tmp_path, monkeypatch):

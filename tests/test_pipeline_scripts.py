@@ -229,7 +229,9 @@ def test_model_quality_constraints_hold_prod_to_the_projects_bar(tmp_path):
     constraints = json.loads((tmp_path / "model-quality-baseline" / "constraints.json").read_text())
     assert constraints == {
         "version": 0.0,
-        "binary_classification_constraints": {"auc": {"threshold": 0.75, "comparison_operator": "LessThanThreshold"}},
+        "binary_classification_constraints": {
+            "auc": {"threshold": 0.75, "comparison_operator": "LessThanThreshold"}
+        },
     }
 
 
@@ -238,8 +240,12 @@ def test_model_quality_constraints_hold_prod_to_the_projects_bar(tmp_path):
 
 def run_clarify_config(preprocessed: Path, tmp_path: Path, *arguments: str) -> dict[str, dict]:
     output = tmp_path / "clarify"
-    clarify_config.main(["--baseline-dir", str(preprocessed / "baseline"), "--output-dir", str(output), *arguments])
-    return {str(path.relative_to(output)): json.loads(path.read_text()) for path in sorted(output.rglob("*.json"))}
+    clarify_config.main(
+        ["--baseline-dir", str(preprocessed / "baseline"), "--output-dir", str(output), *arguments]
+    )
+    return {
+        str(path.relative_to(output)): json.loads(path.read_text()) for path in sorted(output.rglob("*.json"))
+    }
 
 
 def test_clarify_configs_name_the_label_the_facet_and_the_real_columns(preprocessed, tmp_path, capsys):
@@ -268,19 +274,27 @@ def test_clarify_configs_name_the_label_the_facet_and_the_real_columns(preproces
 def test_without_sensitive_attributes_the_bias_check_is_skipped_saying_so(preprocessed, tmp_path, capsys):
     written = run_clarify_config(preprocessed, tmp_path, "--sensitive-attributes", "")
     assert sorted(written) == ["explainability/analysis_config.json", "explainability/monitoring_config.json"]
-    assert "no sensitive attribute configured for this project: the bias check is skipped" in capsys.readouterr().out
+    assert (
+        "no sensitive attribute configured for this project: the bias check is skipped"
+        in capsys.readouterr().out
+    )
 
 
 @pytest.mark.parametrize(
     ("attributes", "problem"),
     [
-        ("contract=1", "contract is not a numeric feature of the training data (a text column, one-hot encoded"),
+        (
+            "contract=1",
+            "contract is not a numeric feature of the training data (a text column, one-hot encoded",
+        ),
         ("email=1", "email is not a numeric feature"),  # a PII column: dropped before training
         ("is_senior", "'is_senior' is not column=value"),
         ("=1", "'=1' is not column=value"),
     ],
 )
-def test_a_sensitive_attribute_the_data_lacks_stops_the_job_naming_the_fix(preprocessed, tmp_path, attributes, problem):
+def test_a_sensitive_attribute_the_data_lacks_stops_the_job_naming_the_fix(
+    preprocessed, tmp_path, attributes, problem
+):
     with pytest.raises(SystemExit) as stopped:
         run_clarify_config(preprocessed, tmp_path, "--sensitive-attributes", attributes)
     assert problem in str(stopped.value) and "fix:" in str(stopped.value)

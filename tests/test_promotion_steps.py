@@ -201,7 +201,9 @@ def test_registered_checks_pass_each_baseline_and_only_whole_clarify_checks():
     package = {
         "DriftCheckBaselines": {
             "ModelQuality": {"Constraints": {"S3Uri": f"{run}/model-quality-baseline/constraints.json"}},
-            "Bias": {"ConfigFile": {"S3Uri": f"{run}/model-bias/config.json"}},  # no constraints: half a check
+            "Bias": {
+                "ConfigFile": {"S3Uri": f"{run}/model-bias/config.json"}
+            },  # no constraints: half a check
             "Explainability": {
                 "ConfigFile": {"S3Uri": f"{run}/model-explainability/config.json"},
                 "Constraints": {"S3Uri": f"{run}/model-explainability/analysis.json"},
@@ -305,7 +307,12 @@ def stubbed_runtime(*bodies: bytes):
             "invoke_endpoint",
             {"Body": StreamingBody(io.BytesIO(body), len(body)), "ContentType": "text/csv"},
             # Each request carries an InferenceId, as prod callers must for labels to match.
-            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode(), "InferenceId": f"acceptance-{number}"},
+            {
+                "EndpointName": ENDPOINT,
+                "ContentType": "text/csv",
+                "Body": row.encode(),
+                "InferenceId": f"acceptance-{number}",
+            },
         )
     stubber.activate()
     return client, stubber
@@ -384,7 +391,12 @@ def test_acceptance_warms_the_endpoint_up_before_measuring(deployed, capsys):
         stubber.add_response(
             "invoke_endpoint",
             {"Body": StreamingBody(io.BytesIO(b"0.3"), 3)},
-            {"EndpointName": ENDPOINT, "ContentType": "text/csv", "Body": row.encode(), "InferenceId": f"acceptance-{number}"},
+            {
+                "EndpointName": ENDPOINT,
+                "ContentType": "text/csv",
+                "Body": row.encode(),
+                "InferenceId": f"acceptance-{number}",
+            },
         )
     stubber.activate()
 

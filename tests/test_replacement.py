@@ -50,7 +50,8 @@ STEPS = {
 # generated name; the endpoint and the monitoring schedule are updated in place to point at the new ones.
 SERVING = {"AWS::SageMaker::Model", "AWS::SageMaker::EndpointConfig"}
 MONITORING_JOBS = {
-    f"AWS::SageMaker::{kind}JobDefinition" for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+    f"AWS::SageMaker::{kind}JobDefinition"
+    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
 }
 REPLACED_BY_A_NEW_VERSION = {"test": SERVING, "prod": SERVING | MONITORING_JOBS}
 
@@ -88,7 +89,9 @@ def test_each_promotion_step_replaces_only_generated_names(serving, step):
     if step == "promote version 1":  # from nothing: everything behind HasModel is new, nothing is replaced
         assert update.replaced == {}
         assert update.created == {
-            i for i, r in template["Resources"].items() if r.get("Condition")  # HasModel, or a check's and it
+            i
+            for i, r in template["Resources"].items()
+            if r.get("Condition")  # HasModel, or a check's and it
         }
     else:
         assert update.created == frozenset()
@@ -201,7 +204,10 @@ def test_promoting_a_version_without_the_newer_baselines_drops_only_those_monito
     """A version registered before model-quality, bias and explainability baselines existed (Resolve
     passes `none`) still promotes: those monitors and their alarms go, data quality stays."""
     template = synthesized["prod/Serving-churn"].template
-    older = {**V1, **{name: "none" for name in V1 if name.startswith(("ModelQuality", "Bias", "Explainability"))}}
+    older = {
+        **V1,
+        **{name: "none" for name in V1 if name.startswith(("ModelQuality", "Bias", "Explainability"))},
+    }
     update = plan_update(template, for_stack(template, V2), for_stack(template, older), REGION)
     assert update.refused == []
     dropped = {template["Resources"][i]["Type"] for i in update.deleted}

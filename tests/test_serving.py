@@ -50,7 +50,9 @@ def test_model_comes_from_the_package_arn_parameter(role, synthesized):
         assert all(r.get("Condition") == "HasModel" for r in resources(template, kind).values()), kind
     # Alarms and monitoring too, or behind a condition that includes HasModel (a check's baseline).
     for kind in ("AWS::CloudWatch::Alarm", "AWS::SageMaker::MonitoringSchedule"):
-        assert all(requires_model(template, r.get("Condition")) for r in resources(template, kind).values()), kind
+        assert all(
+            requires_model(template, r.get("Condition")) for r in resources(template, kind).values()
+        ), kind
     # Serving resources name the package and version they serve.
     tags = {t["Key"]: t["Value"] for t in one(template, "AWS::SageMaker::Endpoint")["Properties"]["Tags"]}
     assert tags["model-package-arn"] == {"Ref": "ModelPackageArn"}
@@ -261,7 +263,13 @@ def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_
     (read,) = [s for s in role.statements if s.get("Sid") == "ReadServedArtifactsInDev"]
     assert sorted(read["Resource"]) == sorted(
         f"arn:aws:s3:::mlplatform-model-artifacts-111111111111/churn/model-build/*/{output}/*"
-        for output in ("data-quality-baseline", "model", "model-bias", "model-explainability", "model-quality-baseline")
+        for output in (
+            "data-quality-baseline",
+            "model",
+            "model-bias",
+            "model-explainability",
+            "model-quality-baseline",
+        )
     )
     run = f"{platform.bucket('model-artifacts')}/churn/model-build/a1b2c3d4e5f6"
     for path, readable in (
@@ -319,7 +327,9 @@ def test_labels_add_model_quality_and_sensitive_attributes_add_bias(
     if "ModelQuality" in kinds:
         job = one(serving, "AWS::SageMaker::ModelQualityJobDefinition")["Properties"]
         assert job["ModelQualityAppSpecification"]["ProblemType"] == "BinaryClassification"
-        assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {"S3Uri": "s3://labels-bucket/churn/ground-truth"}
+        assert job["ModelQualityJobInput"]["GroundTruthS3Input"] == {
+            "S3Uri": "s3://labels-bucket/churn/ground-truth"
+        }
         statements = [
             s
             for r in resources(serving, "AWS::IAM::ManagedPolicy").values()
@@ -345,7 +355,12 @@ def schedules_by_type(template: dict) -> dict[str, dict]:
 
 def test_prod_monitors_every_kind_when_labels_and_a_sensitive_attribute_are_configured(prod):
     """The example config uploads labels and names `is_senior`: all four schedules exist."""
-    assert sorted(schedules_by_type(prod)) == ["DataQuality", "ModelBias", "ModelExplainability", "ModelQuality"]
+    assert sorted(schedules_by_type(prod)) == [
+        "DataQuality",
+        "ModelBias",
+        "ModelExplainability",
+        "ModelQuality",
+    ]
 
 
 @pytest.mark.parametrize("kind", MONITORS)
@@ -365,7 +380,9 @@ def test_each_registered_check_monitors_only_when_the_served_version_has_its_bas
             {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, "none"]}]},
         ]
     }
-    assert prod["Parameters"][parameter]["Default"].startswith("s3://")  # unset: fails loudly, like data quality
+    assert prod["Parameters"][parameter]["Default"].startswith(
+        "s3://"
+    )  # unset: fails loudly, like data quality
     assert prod["Parameters"][parameter]["AllowedPattern"] == "^(none|s3://.+)$"
     # Generated names (promotions replace job definitions), in the VPC, isolated, with the serving key.
     properties = job["Properties"]
@@ -387,8 +404,10 @@ def test_clarify_monitors_use_the_registered_analysis_configs_and_the_clarify_im
     explain_app = explain["Properties"]["ModelExplainabilityAppSpecification"]
     assert bias_app["ConfigUri"] == {"Ref": "BiasConfigUri"}
     assert explain_app["ConfigUri"] == {"Ref": "ExplainabilityConfigUri"}
-    assert bias_app["ImageUri"] == explain_app["ImageUri"] == (
-        "131013547314.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-clarify-processing:1.0"
+    assert (
+        bias_app["ImageUri"]
+        == explain_app["ImageUri"]
+        == ("131013547314.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-clarify-processing:1.0")
     )
     assert bias["Properties"]["ModelBiasBaselineConfig"]["ConstraintsResource"] == {
         "S3Uri": {"Ref": "BiasConstraintsUri"}
@@ -422,7 +441,9 @@ def test_model_quality_and_bias_alarm_on_their_documented_metrics(prod, synthesi
     assert stat["MetricName"] == "bias_metric_DPPL"
     dimensions = {d["Name"]: d["Value"] for d in stat["Dimensions"]}
     assert dimensions["Facet"] == "is_senior" and dimensions["FacetValue"] == "1"
-    assert dimensions["Label"] == "churned" and dimensions["MonitoringSchedule"] == "mlplatform-churn-model-bias"
+    assert (
+        dimensions["Label"] == "churned" and dimensions["MonitoringSchedule"] == "mlplatform-churn-model-bias"
+    )
     topic = synthesized["prod/ServingFoundation"].template
     for alarm in (quality, bias):
         (action,) = alarm["Properties"]["AlarmActions"]
@@ -436,10 +457,13 @@ def test_every_schedules_violations_and_failures_reach_people_and_the_feedback_l
         arns = rule["Properties"]["EventPattern"]["detail"]["MonitoringScheduleArn"]
         named = {arn.rsplit("/", 1)[-1] for arn in arns}
         assert named == {
-            f"mlplatform-churn-{kind}" for kind in ("data-quality", "model-quality", "model-bias", "attribution")
+            f"mlplatform-churn-{kind}"
+            for kind in ("data-quality", "model-quality", "model-bias", "attribution")
         }
     dev = synthesized["dev/RetrainingLoop"].template
-    drift = next(r for r in resources(dev, "AWS::Events::Rule").values() if "drift" in r["Properties"]["Description"])
+    drift = next(
+        r for r in resources(dev, "AWS::Events::Rule").values() if "drift" in r["Properties"]["Description"]
+    )
     watched = drift["Properties"]["EventPattern"]["detail"]["MonitoringScheduleArn"]
     assert len(watched) == 4
 

@@ -13,7 +13,7 @@ def config_with_projects(count: int) -> str:
     """The example config's text with `count` copies of its project (`project01`, `project02`, ...)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     head, project = text.split("[[projects]]\n", 1)
-    every_feature = 'retrain_on_drift = true }'  # labels (model quality, bias): on in the example
+    every_feature = "retrain_on_drift = true }"  # labels (model quality, bias): on in the example
     if "retrain_on_drift = false }" not in project:
         raise ValueError("the example's monitoring line changed: update tooling/scale.py")
     return head + "".join(

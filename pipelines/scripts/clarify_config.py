@@ -87,7 +87,11 @@ def facet_config(features: list[str], facets: list[tuple[str, float]]) -> list[d
 
 
 def configs(
-    features: list[str], rows: list[list[float]], label: str, facets: list[tuple[str, float]], instance_type: str
+    features: list[str],
+    rows: list[list[float]],
+    label: str,
+    facets: list[tuple[str, float]],
+    instance_type: str,
 ) -> dict[str, dict]:
     """Every configuration file, by its path under the output directory."""
     headers = [label, *features]  # the test split's layout: label first
@@ -100,7 +104,7 @@ def configs(
             "save_local_shap_values": False,
         }
     }
-    written = {
+    written: dict[str, dict[str, object]] = {
         "explainability/analysis_config.json": {
             "dataset_type": "text/csv",
             "headers": headers,
@@ -115,7 +119,7 @@ def configs(
         },
     }
     if facets:
-        bias = {
+        bias: dict[str, object] = {
             "label": label,
             "label_values_or_threshold": [1],
             "facet": facet_config(features, facets),

@@ -96,10 +96,17 @@ def model_build(p: Platform) -> list[Call]:
                 (under(p.run("model-artifacts", f"{output}/report/analysis.json"), p.artifacts_key),),
                 CLARIFY,
             )
-            for check, output in (("ModelBias", "model-bias"), ("ModelExplainability", "model-explainability"))
+            for check, output in (
+                ("ModelBias", "model-bias"),
+                ("ModelExplainability", "model-explainability"),
+            )
         ),
     ]
-    return [*(c for step in steps for c in job_calls(p, step)), *_clarify_model(p, role), *register_pending(p)]
+    return [
+        *(c for step in steps for c in job_calls(p, step)),
+        *_clarify_model(p, role),
+        *register_pending(p),
+    ]
 
 
 def _clarify_model(p: Platform, role: str) -> list[Call]:
@@ -107,7 +114,8 @@ def _clarify_model(p: Platform, role: str) -> list[Call]:
     (Clarify's default endpoint name prefix, `sagemaker-clarify-endpoint`), from inside the dev VPC."""
     model = p.sagemaker(f"model/pipelines-{EXECUTION}-CreateModel-0123456789")
     endpoint, config = (
-        p.sagemaker(f"{kind}/sagemaker-clarify-endpoint-0123456789") for kind in ("endpoint", "endpoint-config")
+        p.sagemaker(f"{kind}/sagemaker-clarify-endpoint-0123456789")
+        for kind in ("endpoint", "endpoint-config")
     )
     return [
         call("sagemaker:CreateModel", model, source=CLARIFY_JOB),
@@ -116,7 +124,10 @@ def _clarify_model(p: Platform, role: str) -> list[Call]:
             call(f"sagemaker:{action}EndpointConfig", config, source=CLARIFY_JOB)
             for action in ("Create", "Describe", "Delete")
         ),
-        *(call(f"sagemaker:{action}Endpoint", endpoint, source=CLARIFY_JOB) for action in ("Create", "Describe", "Delete")),
+        *(
+            call(f"sagemaker:{action}Endpoint", endpoint, source=CLARIFY_JOB)
+            for action in ("Create", "Describe", "Delete")
+        ),
         call("sagemaker:InvokeEndpoint", endpoint, source=CLARIFY_JOB),
     ]
 
@@ -202,7 +213,11 @@ def _quality_and_clarify_monitors(p: Platform, monitor: str) -> list[Call]:
     labels = naming.ground_truth_prefix(naming.endpoint(p.name, p.project, "prod"))
     return [
         call("s3:ListBucket", monitor, source=GROUND_TRUTH, s3__prefix=f"{labels}/"),
-        call("s3:GetObject", f"{monitor}/{labels}/2026/01/01/00/labels-0123456789abcdef.jsonl", source=GROUND_TRUTH),
+        call(
+            "s3:GetObject",
+            f"{monitor}/{labels}/2026/01/01/00/labels-0123456789abcdef.jsonl",
+            source=GROUND_TRUTH,
+        ),
         *(
             call("s3:GetObject", p.run("model-artifacts", path), source=CLARIFY_MONITOR)
             for path in (

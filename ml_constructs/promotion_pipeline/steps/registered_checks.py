@@ -20,7 +20,7 @@ PARAMETERS = {
 
 
 def _uri(baselines: dict, *path: str) -> str:
-    node = baselines
+    node: object = baselines
     for key in path:
         node = node.get(key) if isinstance(node, dict) else None
     uri = node if isinstance(node, str) else ""
@@ -46,4 +46,10 @@ def registered_checks(package: dict) -> dict[str, str]:
 
 def absent(checks: dict[str, str]) -> list[str]:
     """The checks prod will not run for this version, for the step's log."""
-    return sorted({name.rsplit("_", 2)[0].lower().replace("_", "-") for name, uri in checks.items() if uri == NOT_REGISTERED})
+    return sorted(
+        {
+            name.rsplit("_", 2)[0].lower().replace("_", "-")
+            for name, uri in checks.items()
+            if uri == NOT_REGISTERED
+        }
+    )

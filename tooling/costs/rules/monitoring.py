@@ -11,7 +11,10 @@ from tooling.costs.schedule import Schedule, parse_schedule
 from tooling.costs.template import Resource, Template
 
 # The job definitions a schedule runs (the platform's data-quality and model-quality monitors).
-JOB_TYPES = frozenset(f"AWS::SageMaker::{kind}JobDefinition" for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability"))
+JOB_TYPES = frozenset(
+    f"AWS::SageMaker::{kind}JobDefinition"
+    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
+)
 
 
 def schedule(resource: Resource) -> Iterator[Item]:
