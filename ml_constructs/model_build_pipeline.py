@@ -162,11 +162,19 @@ class ModelBuildPipeline(Construct):
                 },
             ),
             # CreateModel, and the shadow endpoints SageMaker Clarify starts of that model to get
-            # predictions (named with Clarify's default prefix, `sagemaker-clarify-endpoint`).
+            # predictions (named with Clarify's default prefix, `sagemaker-clarify-endpoint`). The
+            # pipeline service names the model (aws/sagemaker-python-sdk#2122): any name, but only
+            # network-isolated models.
             iam.PolicyStatement(
-                sid="ModelForClarify",
-                actions=["sagemaker:CreateModel", "sagemaker:DescribeModel", "sagemaker:AddTags"],
-                resources=[sagemaker_arn("model", "pipelines-*")],
+                sid="IsolatedModelForClarify",
+                actions=["sagemaker:CreateModel"],
+                resources=[sagemaker_arn("model", "*")],
+                conditions={"Bool": {"sagemaker:NetworkIsolation": "true"}},
+            ),
+            iam.PolicyStatement(
+                sid="DescribeAndTagModels",
+                actions=["sagemaker:DescribeModel", "sagemaker:AddTags"],
+                resources=[sagemaker_arn("model", "*")],
             ),
             iam.PolicyStatement(
                 sid="ClarifyShadowEndpoints",

@@ -498,7 +498,9 @@ class Project(Frozen):
     def _sensitive_attributes_are_features(self) -> Project:
         """Preprocessing drops PII columns before training: a dropped column has no bias to measure."""
         _refuse_duplicates(
-            [a.column for a in self.sensitive_attributes], "sensitive attributes share the column"
+            [a.column for a in self.sensitive_attributes],
+            "sensitive attributes share the column",
+            lambda name: name.lower().replace("_", ""),  # each bias alarm's construct id title-cases it
         )
         for index, attribute in enumerate(self.sensitive_attributes):
             if attribute.column in self.pii_columns or attribute.column == self.label_column:

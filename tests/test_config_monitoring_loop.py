@@ -39,6 +39,10 @@ def test_without_sensitive_attributes_or_labels_the_config_loads():
             'sensitive_attributes = [{ column = "is_senior", value = 1 }, { column = "is_senior", value = 0 }]',
             "two sensitive attributes share the column 'is_senior'",
         ),
+        (
+            'sensitive_attributes = [{ column = "is_senior", value = 1 }, { column = "isSenior", value = 1 }]',
+            "(as 'is_senior' and 'isSenior', the same name to AWS or CDK)",
+        ),
         ('sensitive_attributes = [{ column = "is senior" }]', "column"),
     ],
 )

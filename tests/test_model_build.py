@@ -148,3 +148,22 @@ def test_the_pipeline_records_the_version_of_its_code_for_lineage(model_build):
     tags = {t["Key"]: t["Value"] for t in _pipelines(model_build)["mlplatform-churn-model-build"]["Tags"]}
     assert tags["code-version"] == code_version()
     assert tags["code-version"].startswith("sha256:") and len(tags["code-version"]) == 23
+
+
+def test_clarify_may_create_only_isolated_models_and_only_its_own_shadow_endpoints(iam_model, platform):
+    """The pipeline names the model (so any name), but never one with network access; Clarify's shadow
+    endpoints only under its prefix, so the role cannot touch the platform's own endpoints."""
+    principal = iam_model.role("mlplatform-churn-model-build").principal
+    model = platform.sagemaker("model/pipelines-x-CreateModel-1")
+
+    def allowed(action: str, resource: str, **context: str) -> bool:
+        return iam_model.decide(principal, action, resource, context).allowed
+
+    assert allowed("sagemaker:CreateModel", model, **{"sagemaker:NetworkIsolation": "true"})
+    assert not allowed("sagemaker:CreateModel", model, **{"sagemaker:NetworkIsolation": "false"})
+    assert not allowed("sagemaker:CreateModel", model)
+    assert allowed("sagemaker:CreateEndpoint", platform.sagemaker("endpoint/sagemaker-clarify-endpoint-1"))
+    assert allowed("sagemaker:DeleteEndpoint", platform.sagemaker("endpoint/sagemaker-clarify-endpoint-1"))
+    for endpoint in ("mlplatform-churn-dev", "mlplatform-churn-prod"):
+        assert not allowed("sagemaker:DeleteEndpoint", platform.sagemaker(f"endpoint/{endpoint}")), endpoint
+        assert not allowed("sagemaker:InvokeEndpoint", platform.sagemaker(f"endpoint/{endpoint}")), endpoint

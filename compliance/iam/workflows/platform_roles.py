@@ -118,7 +118,8 @@ def _clarify_model(p: Platform, role: str) -> list[Call]:
         for kind in ("endpoint", "endpoint-config")
     )
     return [
-        call("sagemaker:CreateModel", model, source=CLARIFY_JOB),
+        call("sagemaker:CreateModel", model, source=CLARIFY_JOB, sagemaker__NetworkIsolation="true"),
+        call("sagemaker:AddTags", model, source=CLARIFY_JOB),
         call("iam:PassRole", role, source=CLARIFY_JOB, iam__PassedToService="sagemaker.amazonaws.com"),
         *(
             call(f"sagemaker:{action}EndpointConfig", config, source=CLARIFY_JOB)
