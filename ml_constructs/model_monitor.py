@@ -186,7 +186,7 @@ class ModelMonitor(Construct):
         self._forward_violations(schedule_arns)
 
     def _common(self, job: Any) -> dict:
-        """Settings both job kinds share, built from that kind's own property classes."""
+        """Settings every job kind shares, built from that kind's own property classes."""
         return dict(
             role_arn=self._role.role_arn,
             job_resources=job.MonitoringResourcesProperty(
