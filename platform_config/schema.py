@@ -453,6 +453,9 @@ class Project(Frozen):
     processing_instance_type: ProcessingInstanceType = "ml.t3.medium"
     inference_instance_type: InferenceInstanceType = "ml.m5.large"
     quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
+    # Promotion refuses a version whose quality_threshold metric is more than this below the version
+    # prod serves (the champion); metrics are ratios, so 1 or more would refuse nothing.
+    champion_tolerance: float = Field(default=0.01, ge=0, lt=1)
     pii_columns: tuple[str, ...] = ()
     test_serving: TestServing = TestServing()
     prod_serving: ProdServing = ProdServing()

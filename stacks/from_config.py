@@ -264,6 +264,8 @@ def promotion_pipeline_stack(
             test=_target(config, project, "test"),
             prod=_target(config, project, "prod"),
             max_p95_latency_ms=project.test_serving.max_p95_latency_ms,
+            quality_metric=project.quality_threshold.name,
+            champion_tolerance=project.champion_tolerance,
         ),
         gate=shared.gate,
         key=shared.key,

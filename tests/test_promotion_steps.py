@@ -148,6 +148,10 @@ def resolve_env(arn: str) -> dict[str, str]:
         "TEST_STACK": "test-Serving-churn",
         "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
         "PROD_STACK": "prod-Serving-churn",
+        "PROD_ENDPOINT_NAME": "churn-prod",
+        "QUALITY_METRIC": "auc",
+        "CHAMPION_TOLERANCE": "0.01",
+        "CHAMPION_CHECK": "enforce",
     }
 
 
@@ -190,6 +194,7 @@ def test_resolve_prints_the_version_baselines_and_quality_of_an_approved_package
         "BASELINE_STATISTICS_URI": "s3://registry/baseline/statistics.json",
         "BASELINE_CONSTRAINTS_URI": "s3://registry/baseline/constraints.json",
         "QUALITY_SUMMARY": "auc 0.91, accuracy 0.87",
+        "CHAMPION_SUMMARY": "first promotion: prod serves no model yet, no champion to beat (auc version 2 0.9123)",
     }
 
 
