@@ -37,6 +37,7 @@ PARAMETER_NAMES = (
     "MonitorImageUri",
     "DataKmsKeyArn",
     "ArtifactsKmsKeyArn",
+    "FeedbackManifestUri",
 )
 # What no pipeline parameter can hold: the jobs' execution role and their VPC subnets and security
 # groups (each of these two a one-element list in the JSON, replaced by the whole list).

@@ -414,8 +414,9 @@ class Monitoring(Frozen):
     drift_alarm_threshold: float = Field(default=0.2, gt=0, lt=1)
     # s3:// prefix where labels for served predictions land; enables model-quality monitoring.
     ground_truth_uri: Annotated[str, AfterValidator(_s3_uri)] | None = None
-    # On drift, start the project's model-build pipeline (true) or only notify (false, the default:
-    # until monitoring feeds fresh data, a retrain learns from the same data as the model it replaces).
+    # On drift, start the project's model-build pipeline on the captures and labels prod replicated
+    # since the last run (true), or only notify (false, the default: a run costs a training job and
+    # registers a version someone must review).
     retrain_on_drift: bool = False
     # Hourly schedules find the same drift every hour: retrain at most once in this many hours.
     retrain_at_most_every_hours: int = Field(default=24, ge=1, le=24 * 30)

@@ -178,8 +178,8 @@ def longest_names_config() -> str:
     text = edit('alarm_features = ["tenure_months"', f'alarm_features = ["{feature}"', text)
     text = edit("ground_truth_uri", "ground_truth_uri", text) if "ground_truth_uri" in text else text
     text = edit(
-        "retrain_on_drift = false }",
-        'retrain_on_drift = false, ground_truth_uri = "s3://labels/churn" }',
+        "retrain_on_drift = true }",
+        'retrain_on_drift = true, ground_truth_uri = "s3://labels/churn" }',
         text,
     )
     return edit('name = "dana"', f'name = "{person}"', text)

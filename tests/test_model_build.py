@@ -113,7 +113,8 @@ def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):
         for r in model_build["Resources"].values()
         if r["Type"] == "Custom::CDKBucketDeployment"
     )
-    assert uploads == ["churn/code/", "churn/input/"]
+    # and the default manifest of prod's fresh data: none (pipelines/model_build.py, FeedbackManifestUri)
+    assert uploads == ["churn/code/", "churn/input/", "manifests/churn/"]
 
 
 def test_the_pipeline_records_the_version_of_its_code_for_lineage(model_build):

@@ -14,12 +14,12 @@ def config_with_projects(count: int) -> str:
     text = EXAMPLE.read_text(encoding="utf-8")
     head, project = text.split("[[projects]]\n", 1)
     every_feature = 'retrain_on_drift = true, ground_truth_uri = "s3://mlplatform-ground-truth/NAME/" }'
-    if "retrain_on_drift = false }" not in project:
+    if "retrain_on_drift = true }" not in project:
         raise ValueError("the example's monitoring line changed: update tooling/scale.py")
     return head + "".join(
         "[[projects]]\n"
         + project.replace('name = "churn"', f'name = "project{i:02d}"')
         .replace('"mlplatform-churn"', f'"mlplatform-project{i:02d}"')
-        .replace("retrain_on_drift = false }", every_feature.replace("NAME", f"project{i:02d}"))
+        .replace("retrain_on_drift = true }", every_feature.replace("NAME", f"project{i:02d}"))
         for i in range(1, count + 1)
     )
