@@ -70,6 +70,19 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
         defaults["DataKmsKeyArn"] == defaults["ArtifactsKmsKeyArn"] == "<ref>"
     )  # the data and artifacts keys
     assert defaults["TrainingImageUri"].endswith(".amazonaws.com/sagemaker-xgboost:1.7-1")
+    # a run the retraining loop did not start finds no fresh data from prod
+    assert defaults["FeedbackManifestUri"] == (
+        "s3://mlplatform-prod-feedback-111111111111/manifests/churn/no-fresh-data.manifest"
+    )
+
+
+def test_the_default_feedback_manifest_lists_only_itself(example_outdir):
+    """Uploaded on deploy (so the Preprocess input always exists); no `.jsonl`, so no fresh rows."""
+    (manifest,) = example_outdir.glob("asset.*/no-fresh-data.manifest")
+    assert json.loads(manifest.read_text()) == [
+        {"prefix": "s3://mlplatform-prod-feedback-111111111111/manifests/churn/"},
+        "no-fresh-data.manifest",
+    ]
 
 
 def test_jobs_run_in_the_vpc_with_network_isolation(model_build):

@@ -216,7 +216,9 @@ def test_a_redelivered_finding_may_reclaim_its_own_window_with_the_same_data(ret
     first = retrain.handler(FINDING, CONTEXT)
     clock[0] += 2 * HOUR
     feed(NOW + HOUR, "b")  # newer than the first delivery's window: not in its manifest
+    late = put(hour_path(LABELS_PREFIX, datetime.fromtimestamp(NOW, UTC), "late.jsonl"), [label("a", 1)])
     again = retrain.handler(FINDING, CONTEXT)
+    assert late not in json.dumps(manifest_of(again["execution_arn"]))  # the first list is kept
     assert again["status"] == "started"
     assert manifest_of(again["execution_arn"]) == manifest_of(first["execution_arn"])
     assert window()["fresh_until"] == partition(NOW)

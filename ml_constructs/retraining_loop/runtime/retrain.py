@@ -174,12 +174,23 @@ def fresh_data(finding: Finding, since: str | None, until: str) -> FreshData:
 
 
 def write_manifest(finding: Finding, data: FreshData) -> str:
-    """The run's manifest in the feedback bucket, named after the finding (a retry rewrites it)."""
+    """The run's manifest in the feedback bucket, named after the finding. Written once: a redelivered
+    finding keeps the first delivery's list (a conditional put, S3's If-None-Match), so a run that is
+    already reading it never sees it change."""
     key = f"manifests/{finding.project}/{finding.event_id}.manifest"
     entries = [{"prefix": f"s3://{FEEDBACK_BUCKET}/"}, *data.captures, *data.labels]
-    S3.put_object(
-        Bucket=FEEDBACK_BUCKET, Key=key, Body=json.dumps(entries).encode(), ContentType="application/json"
-    )
+    try:
+        S3.put_object(
+            Bucket=FEEDBACK_BUCKET,
+            Key=key,
+            Body=json.dumps(entries).encode(),
+            ContentType="application/json",
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("PreconditionFailed", "ConditionalRequestConflict"):
+            raise
+        logger.info("the manifest of this finding exists already: kept", extra={"manifest": key})
     return f"s3://{FEEDBACK_BUCKET}/{key}"
 
 
