@@ -39,8 +39,9 @@ from constructs import Construct
 
 from compliance.wildcards import acknowledge_scoped_wildcards
 
-# What the role needs of the destination, and what the destination's bucket policy admits of it.
-REPLICATE = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+# What the role needs of the destination, and what the destination's bucket policy admits of it
+# (no s3:ReplicateDelete: delete markers are not replicated, so deletes in prod stay in prod).
+REPLICATE = ["s3:ReplicateObject", "s3:ReplicateTags"]
 DESTINATION_BUCKET = ["s3:GetBucketVersioning", "s3:PutBucketVersioning"]
 
 

@@ -97,6 +97,7 @@ def test_the_role_replicates_into_dev_and_reads_nothing_back(iam_model):
     assert _decide(iam_model, role, "s3:ReplicateObject", f"{FEEDBACK}/{CAPTURE}") is Outcome.ALLOW
     # negative controls: no read of dev's data, no other dev bucket, no other prefix of prod's bucket
     assert _decide(iam_model, role, "s3:GetObject", f"{FEEDBACK}/{CAPTURE}") is not Outcome.ALLOW
+    assert _decide(iam_model, role, "s3:ReplicateDelete", f"{FEEDBACK}/{CAPTURE}") is not Outcome.ALLOW
     raw = f"arn:aws:s3:::mlplatform-raw-data-{DEV}/churn/input/churn.csv"
     assert _decide(iam_model, role, "s3:ReplicateObject", raw) is not Outcome.ALLOW
     reports = f"{MONITOR}/churn/reports/2026/01/01/00/constraint_violations.json"
