@@ -35,6 +35,7 @@ class ModelBuildProps:
     inference_instance_type: str
     label_column: str
     sensitive_attributes: tuple[tuple[str, float], ...]  # (column, value): SageMaker Clarify's facets
+    feedback_prefixes: tuple[str, ...]  # the project's captures and labels in the prod-feedback bucket
 
 
 class ModelBuildPipeline(Construct):
@@ -110,6 +111,7 @@ class ModelBuildPipeline(Construct):
                 "InferenceInstanceType": props.inference_instance_type,
                 "DataKmsKeyArn": store.data_key.key_arn,
                 "ArtifactsKmsKeyArn": store.artifacts_key.key_arn,
+                "FeedbackManifestUri": self._s3_uri("prod-feedback", *self._no_fresh_data()),
                 **container_images(Stack.of(self).region),
                 "LabelColumn": props.label_column,
                 "SensitiveAttributes": ",".join(
@@ -124,6 +126,11 @@ class ModelBuildPipeline(Construct):
             # No sensitive attribute, no bias check: ClarifyConfig's log says the check is skipped.
             without=() if props.sensitive_attributes else (BIAS_STEP,),
         )
+
+    def _no_fresh_data(self) -> tuple[str, str]:
+        """The default manifest (folder, file): it lists only itself, so a run without fresh data
+        (any run the retraining loop did not start) trains on the raw data alone."""
+        return f"{naming.feedback_manifests(self.props.project)}", "no-fresh-data.manifest"
 
     def _permissions(self, role: iam.IRole, placement: NetworkPlacement) -> list[iam.PolicyStatement]:
         """Run the pipeline's jobs, register its versions pending approval, in the VPC, as itself."""
@@ -235,8 +242,28 @@ class ModelBuildPipeline(Construct):
                 resources=[store.bucket_arn(p) for p in ("raw-data", "processed-data", "model-artifacts")],
                 conditions={"StringLike": {"s3:prefix": [f"{project}/*"]}},
             ),
+            iam.PolicyStatement(
+                sid="ReadFreshDataFromProd",
+                actions=["s3:GetObject"],
+                resources=[
+                    f"{store.bucket_arn('prod-feedback')}/{prefix}*"
+                    for prefix in (f"{naming.feedback_manifests(project)}/", *self.props.feedback_prefixes)
+                ],
+            ),
             *key_statements("UseDataKeys", [store.data_key.key_arn, store.artifacts_key.key_arn]),
         ]
+
+    def _no_fresh_data_upload(self) -> Upload:
+        folder, name = self._no_fresh_data()
+        bucket = self.store.bucket_names["prod-feedback"]
+        return Upload(
+            "NoFreshData",
+            s3_deployment.Source.json_data(name, [{"prefix": f"s3://{bucket}/{folder}/"}, name]),
+            self.store.buckets["prod-feedback"],
+            bucket,
+            self.store.data_key,
+            folder,
+        )
 
     def _upload_code_and_sample_data(self) -> None:
         """Scripts and the synthetic sample go up on deploy, so each pipeline can run at once."""
@@ -261,5 +288,6 @@ class ModelBuildPipeline(Construct):
                     store.data_key,
                     f"{project}/input",
                 ),
+                self._no_fresh_data_upload(),
             ],
         )

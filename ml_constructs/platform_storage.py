@@ -15,6 +15,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ml_constructs.feedback_replication import accept_replication
 from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
 from platform_config import naming
@@ -24,6 +25,8 @@ DATA_BUCKETS = {
     "raw-data": ("RawData", "data"),
     "processed-data": ("ProcessedData", "data"),
     "model-artifacts": ("ModelArtifacts", "artifacts"),
+    # Prod's captured requests and labels, replicated from prod (ml_constructs/feedback_replication.py).
+    "prod-feedback": ("ProdFeedback", "data"),
 }
 
 
@@ -32,7 +35,7 @@ class DataStore:
     """What Studio and pipelines are given of the storage: bucket names (known at synth, so policies
     elsewhere need no cross-stack reference), the buckets, and the two keys."""
 
-    bucket_names: Mapping[str, str]  # by purpose: raw-data, processed-data, model-artifacts, access-logs
+    bucket_names: Mapping[str, str]  # by purpose: DATA_BUCKETS' and access-logs
     buckets: Mapping[str, s3.IBucket]
     data_key: kms.IKey
     artifacts_key: kms.IKey
@@ -55,6 +58,7 @@ class StorageProps:
     bucket_names: Mapping[str, str]  # by purpose (DATA_BUCKETS and access-logs)
     served_artifact_keys: Sequence[str]  # object key patterns of what the serving accounts may read
     readers: Sequence[ServingReaders]
+    feedback_source_role_arn: str  # prod's role that replicates captures and labels into prod-feedback
 
 
 class PlatformStorage(Construct):
@@ -83,6 +87,7 @@ class PlatformStorage(Construct):
             for purpose, (construct_id, key) in DATA_BUCKETS.items()
         }
         self.store = DataStore(bucket_names, buckets, keys["data"], keys["artifacts"])
+        accept_replication(buckets["prod-feedback"], keys["data"], props.feedback_source_role_arn)
         for reader in props.readers:
             self._share(buckets["model-artifacts"], keys["artifacts"], reader, props.served_artifact_keys)
 

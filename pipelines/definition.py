@@ -40,6 +40,7 @@ PARAMETER_NAMES = (
     "ClarifyImageUri",
     "LabelColumn",
     "SensitiveAttributes",
+    "FeedbackManifestUri",
 )
 # The step a project without sensitive attributes does without (pipelines/clarify.py BIAS_STEP).
 BIAS_STEP = "ModelBias"

@@ -4,7 +4,8 @@
                                                                  └─► fail
 
 - Preprocess (scikit-learn container, `scripts/preprocess.py`): drop the project's PII columns,
-  encode, split into train/validation/test, and write the Model Monitor baseline dataset, all into
+  encode, append prod's labelled captures of the run's window (FeedbackManifestUri,
+  `scripts/feedback.py`), split into train/validation/test, and write the Model Monitor baseline dataset, all into
   the processed-data bucket under the data key: training data never leaves dev, while the
   model-artifacts bucket (shared read-only with test and prod) gets only the model, its metrics
   and its baselines.
@@ -105,6 +106,8 @@ training_image_uri = ParameterString("TrainingImageUri")
 monitor_image_uri = ParameterString("MonitorImageUri")
 data_kms_key_arn = ParameterString("DataKmsKeyArn")  # raw and processed data, job volumes
 artifacts_kms_key_arn = ParameterString("ArtifactsKmsKeyArn")  # models, metrics, baselines
+# A manifest of prod's captures and labels for this run (the retraining loop writes one per run).
+feedback_manifest_uri = ParameterString("FeedbackManifestUri")
 
 PARAMETERS = [
     input_data_uri,
@@ -124,6 +127,7 @@ PARAMETERS = [
     data_kms_key_arn,
     artifacts_kms_key_arn,
     *clarify.PARAMETERS,
+    feedback_manifest_uri,
 ]
 
 
@@ -204,6 +208,25 @@ class DataQualityBaselineStep(QualityCheckStep):
         return request
 
 
+def feedback_input() -> ProcessingInput:
+    """Prod's captured requests and labels of one window, as listed in FeedbackManifestUri.
+
+    A manifest rather than a prefix: the job downloads exactly the window's files, not every capture
+    ever replicated into dev (captures are kept, and grow by the hour). The manifest format is
+    SageMaker's (`[{"prefix": "s3://bucket/"}, "key", ...]`, S3DataType ManifestFile).
+    """
+    return ProcessingInput(
+        input_name="feedback",
+        s3_input=ProcessingS3Input(
+            s3_uri=feedback_manifest_uri,
+            local_path=f"{PROCESSING}/input/feedback",
+            s3_data_type="ManifestFile",
+            s3_input_mode="File",
+            s3_data_distribution_type="FullyReplicated",
+        ),
+    )
+
+
 def preprocess_step(session: PipelineSession) -> ProcessingStep:
     """Drop the PII columns and split the raw data, into the processed-data bucket (data key)."""
     return ProcessingStep(
@@ -212,6 +235,7 @@ def preprocess_step(session: PipelineSession) -> ProcessingStep:
             inputs=[
                 s3_input("code", code_uri, CODE_DIR),
                 s3_input("raw", input_data_uri, f"{PROCESSING}/input/data"),
+                feedback_input(),
             ],
             outputs=[
                 s3_output(split, processed(split), f"{PROCESSING}/output/{split}")

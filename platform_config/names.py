@@ -24,6 +24,7 @@ BUCKET_PURPOSES = (
     "raw-data",
     "processed-data",
     "model-artifacts",
+    "prod-feedback",
     "model-monitor",
     "serving-access-logs",
 )
@@ -125,6 +126,7 @@ DERIVED: list[Derived] = [
     *_each(PERSONAS, lambda p: Derived(f"the {p} role", ROLE, lambda n: naming.persona_role(n.platform, p))),
     Derived("the Studio default role", ROLE, lambda n: f"{n.platform}-studio-default"),  # stacks/studio.py
     Derived("the Studio domain", DOMAIN, lambda n: n.platform),
+    Derived("the feedback replication role", ROLE, lambda n: naming.feedback_replication_role(n.platform)),
     *_each(
         BUCKET_PURPOSES,
         lambda purpose: Derived(

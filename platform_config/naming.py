@@ -59,6 +59,18 @@ def bucket(platform: str, purpose: str, account_id: str) -> str:
     return f"{platform}-{purpose}-{account_id}"
 
 
+def feedback_replication_role(platform: str) -> str:
+    """The prod role S3 replication runs as to copy captures and labels into dev's prod-feedback bucket
+    (named, so that dev's bucket and key policies can admit it before it exists)."""
+    return f"{platform}-prod-feedback-replication"
+
+
+def feedback_manifests(project: str) -> str:
+    """The folder of a project's manifests in dev's prod-feedback bucket: which captures and labels
+    each model-build run trains on (written by the retraining loop)."""
+    return f"manifests/{project}"
+
+
 def key_alias(platform: str, purpose: str) -> str:
     """A KMS key's alias. Test and prod keys carry their account's role in `purpose`, so that a
     single-account trial (all three stages in one account and region) gets distinct aliases."""

@@ -420,8 +420,9 @@ class Monitoring(Frozen):
     # A bias alarm fires when |DPPL| (difference in positive proportions in predicted labels between
     # the sensitive group and the rest, -1..1) exceeds this (clarify-post-training-bias-metric-dppl).
     bias_alarm_threshold: float = Field(default=0.1, gt=0, lt=1)
-    # On drift, start the project's model-build pipeline (true) or only notify (false, the default:
-    # until monitoring feeds fresh data, a retrain learns from the same data as the model it replaces).
+    # On drift, start the project's model-build pipeline on the captures and labels prod replicated
+    # since the last run (true), or only notify (false, the default: a run costs a training job and
+    # registers a version someone must review).
     retrain_on_drift: bool = False
     # Hourly schedules find the same drift every hour: retrain at most once in this many hours.
     retrain_at_most_every_hours: int = Field(default=24, ge=1, le=24 * 30)
@@ -485,6 +486,9 @@ class Project(Frozen):
     processing_instance_type: ProcessingInstanceType = "ml.t3.medium"
     inference_instance_type: InferenceInstanceType = "ml.m5.large"
     quality_threshold: MetricThreshold = MetricThreshold(name="auc", minimum=0.7)
+    # Promotion refuses a version whose quality_threshold metric is more than this below the version
+    # prod serves (the champion); metrics are ratios, so 1 or more would refuse nothing.
+    champion_tolerance: float = Field(default=0.01, ge=0, lt=1)
     pii_columns: tuple[str, ...] = ()
     # The 0/1 label column of the raw data (what the model predicts), and the columns SageMaker Clarify
     # checks for bias; none: the bias checks are skipped, saying so (explainability still runs).

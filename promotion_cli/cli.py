@@ -25,7 +25,7 @@ from operator_cli.aws import Aws, SessionFactory, connect
 from operator_cli.command import Tool, run
 from operator_cli.errors import CliError
 from platform_config import PlatformConfig, Project, naming
-from promotion_cli import gate, history, metrics, registry, table
+from promotion_cli import champion, gate, history, metrics, registry, table
 
 TOOL = Tool(
     prog="mlp-promote",
@@ -139,12 +139,16 @@ def rollback(target: Target, args: argparse.Namespace) -> None:
         "codepipeline",
         "start_pipeline_execution",
         name=target.pipeline,
-        variables=[{"name": "ModelPackageArn", "value": arn}],
+        variables=[
+            {"name": "ModelPackageArn", "value": arn},
+            {"name": "ChampionCheck", "value": "rollback"},  # an earlier version may score lower
+        ],
     )
     if started:
         print(
             f"started {target.pipeline} execution {started['pipelineExecutionId']} for {target.group} "
-            f"version {package.version}; it passes the same acceptance test and prod gate"
+            f"version {package.version}; it passes the same acceptance test and prod gate (a lower score "
+            "than prod's champion is accepted for a rollback, and the gate's email says so)"
         )
 
 
@@ -189,6 +193,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--comment", required=True, type=_comment(GATE_COMMENT_MAX), help="why")
     sub = command("history", show_history, "the project's recorded decisions, newest first")
     sub.add_argument("--limit", type=flags.positive, default=20, help="how many (default 20)")
+    command("champion", champion.show, "the version serving in prod, its metrics and what its gate was shown")
     sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
     sub.add_argument(
         "version", metavar="VERSION", type=flags.positive, help="the Approved version to promote"

@@ -46,7 +46,7 @@ class DevStage(AccountStage):
         store = from_config.storage_stack(self, config).store
         from_config.registry_stack(self, config)
         studio = from_config.studio_stack(self, config, placement, store)
-        retraining = from_config.retraining_stack(self, config)
+        retraining = from_config.retraining_stack(self, config, store)
         promotion = from_config.promotion_stack(self, config)
         for project in config.projects:
             model_build = from_config.model_build_stack(self, config, project, placement, store, studio)

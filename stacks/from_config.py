@@ -13,6 +13,7 @@ from aws_cdk import Environment, Stage
 
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
+from ml_constructs.feedback_replication import FeedbackDestination
 from ml_constructs.model_build_pipeline import ModelBuildProps
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import BiasWatch, Facet, MonitorProps, QualityBar
@@ -46,7 +47,7 @@ from stacks.serving_foundation import ServingFoundationStack
 from stacks.storage import StorageStack
 from stacks.studio import StudioProps, StudioStack
 
-DATA_PURPOSES = ("access-logs", "raw-data", "processed-data", "model-artifacts")
+DATA_PURPOSES = ("access-logs", "raw-data", "processed-data", "model-artifacts", "prod-feedback")
 # The test endpoint's alarms: a serverless acceptance endpoint, not prod's bar.
 TEST_ALARMS = AlarmThresholds(latency_ms=1000, error_rate_percent=5.0)
 
@@ -121,8 +122,32 @@ def storage_stack(stage: Stage, config: PlatformConfig) -> StorageStack:
             bucket_names={purpose: naming.bucket(platform, purpose, dev) for purpose in DATA_PURPOSES},
             served_artifact_keys=naming.served_artifacts("*"),
             readers=[ServingReaders(account_id, patterns) for account_id, patterns in readers.items()],
+            feedback_source_role_arn=_feedback_role_arn(config),
         ),
     )
+
+
+def _feedback_role_arn(config: PlatformConfig) -> str:
+    return _role_arn(config.accounts.prod.account_id, naming.feedback_replication_role(config.platform.name))
+
+
+def feedback_destination(config: PlatformConfig) -> FeedbackDestination:
+    """Dev's prod-feedback bucket and data key, as prod's replication names them."""
+    dev, platform = config.accounts.dev, config.platform.name
+    return FeedbackDestination(
+        bucket_name=naming.bucket(platform, "prod-feedback", dev.account_id),
+        key_alias_arn=f"arn:aws:kms:{dev.region}:{dev.account_id}:{naming.key_alias(platform, 'data')}",
+        region=dev.region,
+        source_role_arn=_feedback_role_arn(config),
+    )
+
+
+def feedback_prefixes(config: PlatformConfig, project: str) -> tuple[str, str]:
+    """Where prod writes a project's captured requests and its ground-truth labels, in the monitoring
+    bucket (and so in dev's replica): Model Monitor's capture layout under the endpoint config's
+    destination, and the labels' documented prefix per endpoint. Project `*`: every project's."""
+    endpoint = naming.endpoint(config.platform.name, project, "prod")
+    return f"{project}/capture/{endpoint}/", f"{naming.ground_truth_prefix(endpoint)}/"
 
 
 def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
@@ -180,6 +205,7 @@ def model_build_stack(
             inference_instance_type=project.inference_instance_type,
             label_column=project.label_column,
             sensitive_attributes=tuple((a.column, a.value) for a in project.sensitive_attributes),
+            feedback_prefixes=feedback_prefixes(config, project.name),
         ),
         store=store,
         placement=placement,
@@ -188,7 +214,7 @@ def model_build_stack(
     )
 
 
-def retraining_stack(stage: Stage, config: PlatformConfig) -> RetrainingLoopStack:
+def retraining_stack(stage: Stage, config: PlatformConfig, store: DataStore) -> RetrainingLoopStack:
     prod = config.accounts.prod
     return RetrainingLoopStack(
         stage,
@@ -199,9 +225,17 @@ def retraining_stack(stage: Stage, config: PlatformConfig) -> RetrainingLoopStac
             prod_region=prod.region,
             alert_emails=config.platform.alert_emails,
             responses=[
-                DriftResponse(p.name, p.monitoring.retrain_on_drift, p.monitoring.retrain_at_most_every_hours)
+                DriftResponse(
+                    p.name,
+                    p.monitoring.retrain_on_drift,
+                    p.monitoring.retrain_at_most_every_hours,
+                    *feedback_prefixes(config, p.name),
+                )
                 for p in config.projects
             ],
+            feedback_bucket=store.bucket_names["prod-feedback"],
+            feedback_key_arn=store.data_key.key_arn,
+            feedback_patterns=feedback_prefixes(config, "*"),
         ),
     )
 
@@ -267,6 +301,8 @@ def promotion_pipeline_stack(
             test=_target(config, project, "test"),
             prod=_target(config, project, "prod"),
             max_p95_latency_ms=project.test_serving.max_p95_latency_ms,
+            quality_metric=project.quality_threshold.name,
+            champion_tolerance=project.champion_tolerance,
         ),
         gate=shared.gate,
         key=shared.key,
@@ -290,6 +326,16 @@ def serving_foundation_stack(
         monitoring_buckets=(
             naming.bucket(platform, "model-monitor", account_id),
             naming.bucket(platform, "serving-access-logs", account_id),
+        )
+        if role == "prod"
+        else None,
+        feedback=(
+            feedback_destination(config),
+            tuple(
+                prefix for project in config.projects for prefix in feedback_prefixes(config, project.name)
+            ),
+            naming.feedback_replication_role(platform),
+            feedback_prefixes(config, "*"),
         )
         if role == "prod"
         else None,

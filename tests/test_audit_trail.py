@@ -224,8 +224,11 @@ def _action_run(stage: str, action: str, status: str, updated: datetime, by: str
     } | ({"updatedBy": by} if by else {})
 
 
-def stub_gate(audit: ModuleType, status: str, by: str | None, **result) -> Stubber:
-    """CodePipeline answering exactly the two calls the handler must make for this event."""
+def stub_gate(
+    audit: ModuleType, status: str, by: str | None, resolved: dict | None = None, **result
+) -> Stubber:
+    """CodePipeline answering exactly the two calls the handler must make for this event; `resolved`:
+    the output variables of the execution's Resolve run (none: the stage has not reported any)."""
     stubber = Stubber(audit.CODEPIPELINE)
     stubber.add_response(
         "get_pipeline_execution",
@@ -245,6 +248,20 @@ def stub_gate(audit: ModuleType, status: str, by: str | None, **result) -> Stubb
         "list_action_executions",
         {
             "actionExecutionDetails": [
+                *(
+                    [
+                        _action_run("Resolve", "Resolve", "Succeeded", latest.replace(hour=6), None)
+                        | {
+                            "output": {
+                                "outputArtifacts": [],
+                                "executionResult": {},
+                                "outputVariables": resolved,
+                            }
+                        }
+                    ]
+                    if resolved is not None
+                    else []
+                ),
                 _action_run("DeployTest", "Deploy", "Succeeded", latest.replace(hour=7), None),
                 # an earlier run of the gate in the same execution (its stage was retried): not this decision
                 _action_run(
@@ -284,6 +301,23 @@ def test_gate_approval_is_recorded_with_who_and_why(audit):
             "pipeline_execution_id": EXECUTION_ID,
         }
     ]
+
+
+def test_gate_item_records_the_champion_comparison_the_officer_was_shown(audit):
+    shown = "auc: challenger version 2 0.9100 vs champion version 1 0.9000 in prod (tolerance 0.01): better"
+    with stub_gate(
+        audit, "Succeeded", OFFICER, resolved={"CHAMPION_SUMMARY": shown, "QUALITY_SUMMARY": "auc 0.91"}
+    ):
+        audit.handler(gate_event("succeeded"), CONTEXT)
+    [item] = items()
+    assert item["champion_comparison"] == shown
+
+
+def test_negative_control_no_resolve_output_records_no_comparison(audit):
+    with stub_gate(audit, "Succeeded", OFFICER, resolved={"QUALITY_SUMMARY": "auc 0.91"}):
+        audit.handler(gate_event("succeeded"), CONTEXT)
+    [item] = items()
+    assert "champion_comparison" not in item
 
 
 def test_gate_rejection_is_recorded_as_rejected(audit):

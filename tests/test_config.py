@@ -138,6 +138,16 @@ def _edit(old: str, new: str, count: int = 1) -> str:
             id="bake-beyond-cloudformation-limit",
         ),
         pytest.param(
+            _edit("champion_tolerance = 0.01", "champion_tolerance = 1.5"),
+            "projects[0].champion_tolerance must be less than 1; fix: use a smaller number",
+            id="champion-tolerance-that-refuses-nothing",
+        ),
+        pytest.param(
+            _edit("champion_tolerance = 0.01", "champion_tolerance = -0.01"),
+            "projects[0].champion_tolerance must be at least 0; fix: use a larger number",
+            id="negative-champion-tolerance",
+        ),
+        pytest.param(
             _edit("approver_principal_arns = []", 'approver_principal_arns = ["ComplianceOfficer"]'),
             "platform.approver_principal_arns[0]: 'ComplianceOfficer' is not an IAM role ARN (pattern); fix:",
             id="approver-not-an-arn",

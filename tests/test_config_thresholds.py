@@ -65,13 +65,13 @@ def test_the_ranges_edges_load(minimum):
     ("old", "new", "expected"),
     [
         (
-            "retrain_on_drift = false }",
-            "retrain_on_drift = false, drift_alarm_threshold = 1.0 }",
+            "retrain_on_drift = true }",
+            "retrain_on_drift = true, drift_alarm_threshold = 1.0 }",
             "projects[0].monitoring.drift_alarm_threshold must be less than 1; fix:",
         ),
         (
-            "retrain_on_drift = false }",
-            "retrain_on_drift = false, drift_alarm_threshold = 0 }",
+            "retrain_on_drift = true }",
+            "retrain_on_drift = true, drift_alarm_threshold = 0 }",
             "projects[0].monitoring.drift_alarm_threshold must be greater than 0; fix:",
         ),
         (

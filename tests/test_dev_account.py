@@ -283,7 +283,7 @@ def test_data_buckets_are_encrypted_versioned_private_logged_and_retained(synthe
     buckets = _buckets(storage)
     assert sorted(buckets) == [
         f"mlplatform-{p}-111111111111"
-        for p in ("access-logs", "model-artifacts", "processed-data", "raw-data")
+        for p in ("access-logs", "model-artifacts", "processed-data", "prod-feedback", "raw-data")
     ]
     for name, bucket in buckets.items():
         properties = bucket["Properties"]

@@ -77,6 +77,10 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
     assert defaults["ClarifyImageUri"].endswith(".amazonaws.com/sagemaker-clarify-processing:1.0")
     # Clarify's label and facets: the example's `churned`, and `is_senior` = 1 as the sensitive group.
     assert (defaults["LabelColumn"], defaults["SensitiveAttributes"]) == ("churned", "is_senior=1")
+    # a run the retraining loop did not start finds no fresh data from prod
+    assert defaults["FeedbackManifestUri"] == (
+        "s3://mlplatform-prod-feedback-111111111111/manifests/churn/no-fresh-data.manifest"
+    )
 
 
 def test_a_project_without_sensitive_attributes_builds_without_the_bias_check(tmp_path, example_config):
@@ -96,6 +100,15 @@ def test_a_project_without_sensitive_attributes_builds_without_the_bias_check(tm
     assert "ModelExplainability" in [s["Name"] for s in definition["Steps"]]
     defaults = {p["Name"]: p["DefaultValue"] for p in definition["Parameters"]}
     assert defaults["SensitiveAttributes"] == ""
+
+
+def test_the_default_feedback_manifest_lists_only_itself(example_outdir):
+    """Uploaded on deploy (so the Preprocess input always exists); no `.jsonl`, so no fresh rows."""
+    (manifest,) = example_outdir.glob("asset.*/no-fresh-data.manifest")
+    assert json.loads(manifest.read_text()) == [
+        {"prefix": "s3://mlplatform-prod-feedback-111111111111/manifests/churn/"},
+        "no-fresh-data.manifest",
+    ]
 
 
 def test_jobs_run_in_the_vpc_with_network_isolation(model_build):
@@ -139,7 +152,8 @@ def test_scripts_and_sample_data_are_uploaded_on_deploy(model_build):
         for r in model_build["Resources"].values()
         if r["Type"] == "Custom::CDKBucketDeployment"
     )
-    assert uploads == ["churn/code/", "churn/input/"]
+    # and the default manifest of prod's fresh data: none (pipelines/model_build.py, FeedbackManifestUri)
+    assert uploads == ["churn/code/", "churn/input/", "manifests/churn/"]
 
 
 def test_the_pipeline_records_the_version_of_its_code_for_lineage(model_build):

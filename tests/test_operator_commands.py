@@ -140,7 +140,8 @@ def test_an_installed_dry_run_needs_no_credentials(tmp_path):
             {
                 "name": "ModelPackageArn",
                 "value": "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlplatform-churn/3",
-            }
+            },
+            {"name": "ChampionCheck", "value": "rollback"},
         ],
     }
     assert (done.returncode, done.stderr) == (0, "")

@@ -14,7 +14,7 @@ import pytest
 
 from pipelines import definition
 from pipelines.definition import PARAMETER_NAMES, PLACEHOLDERS, DefinitionError
-from pipelines.scripts import evaluate
+from pipelines.scripts import evaluate, preprocess
 from tooling.synth import ROOT
 
 COMMITTED = json.loads(definition.DEFINITION_FILE.read_text(encoding="utf-8"))
@@ -352,6 +352,15 @@ def test_preprocess_reads_the_projects_data_and_pii_columns():
     raw = next(item for item in arguments["ProcessingInputs"] if item["InputName"] == "raw")
     assert raw["S3Input"]["S3Uri"] == get("InputDataUri")
     assert arguments["AppSpecification"]["ContainerArguments"] == ["--pii-columns", get("PiiColumns")]
+
+
+def test_preprocess_downloads_exactly_the_files_of_the_feedback_manifest():
+    """Prod's captures and labels of the run's window: a manifest, so no listing of every capture."""
+    arguments = STEPS["Preprocess"]["Arguments"]
+    feedback = next(item for item in arguments["ProcessingInputs"] if item["InputName"] == "feedback")
+    assert feedback["S3Input"]["S3Uri"] == get("FeedbackManifestUri")
+    assert feedback["S3Input"]["S3DataType"] == "ManifestFile"
+    assert feedback["S3Input"]["LocalPath"] == str(preprocess.parse_args([]).feedback_dir)
 
 
 def test_every_job_runs_as_the_role_in_the_vpc_isolated_and_encrypted():

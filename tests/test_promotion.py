@@ -53,7 +53,12 @@ def test_stages_run_in_promotion_order(promotion):
             "Name": "ModelPackageArn",
             "DefaultValue": "none",
             "Description": "The approved model package version to promote",
-        }
+        },
+        {
+            "Name": "ChampionCheck",
+            "DefaultValue": "enforce",
+            "Description": "enforce: no regression against prod's champion; rollback: accept one",
+        },
     ]
 
 
@@ -68,6 +73,7 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
     )
     assert sorted(p.name for p in (folder / "steps").iterdir()) == [
         "acceptance_test.py",
+        "champion.py",
         "common.py",
         "registered_checks.py",
         "resolve_package.py",
@@ -84,6 +90,11 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "TEST_STACK": "test-Serving-churn",
         "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
         "PROD_STACK": "prod-Serving-churn",
+        # The champion check: prod's endpoint, the project's metric and tolerance, the run's mode.
+        "PROD_ENDPOINT_NAME": "mlplatform-churn-prod",
+        "QUALITY_METRIC": "auc",
+        "CHAMPION_TOLERANCE": "0.01",
+        "CHAMPION_CHECK": "#{variables.ChampionCheck}",
     }
 
 
@@ -143,6 +154,7 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
         "#{variables.ModelPackageArn}",
         "#{Resolve.MODEL_PACKAGE_VERSION}",
         "#{Resolve.QUALITY_SUMMARY}",
+        "#{Resolve.CHAMPION_SUMMARY}",  # challenger and champion figures
         "#{AcceptanceTest.ACCEPTANCE_SUMMARY}",
         "`mlp-promote gate churn approve|reject --comment WHY`",  # the command that answers it
     ):
@@ -152,6 +164,12 @@ def test_the_gate_tells_the_compliance_officer_what_they_approve(promotion, shar
     assert topic["StackName"] == "dev-Promotion" and "GateNotifications" in topic["OutputName"]
     gate_topic = one(shared, "AWS::SNS::Topic")
     assert "KmsMasterKeyId" in gate_topic["Properties"]
+
+
+def test_resolve_exports_its_champion_comparison_for_the_gate(promotion):
+    (project,) = [r for r in promotion["Resources"].values() if r["Type"] == "AWS::CodeBuild::Project"]
+    exported = json.loads(project["Properties"]["Source"]["BuildSpec"])["env"]["exported-variables"]
+    assert "CHAMPION_SUMMARY" in exported
 
 
 def test_artifacts_are_encrypted_with_the_promotion_key(promotion):

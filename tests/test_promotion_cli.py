@@ -221,7 +221,13 @@ def no_credentials(monkeypatch, tmp_path):
         (
             ("rollback", "churn", "1"),
             "codepipeline StartPipelineExecution",
-            {"name": PIPELINE, "variables": [{"name": "ModelPackageArn", "value": PACKAGE_1}]},
+            {
+                "name": PIPELINE,
+                "variables": [
+                    {"name": "ModelPackageArn", "value": PACKAGE_1},
+                    {"name": "ChampionCheck", "value": "rollback"},
+                ],
+            },
         ),
     ],
     ids=["approve", "reject", "gate-approve", "gate-reject", "rollback"],
@@ -425,7 +431,11 @@ def test_rollback_starts_the_promotion_pipeline_with_that_version(pipeline, cli)
 
     assert (code, err) == (0, "")
     [execution] = pipeline_executions(PIPELINE)
-    assert execution["variables"] == [{"name": "ModelPackageArn", "resolvedValue": first}]
+    # an earlier version may score below prod's champion: Resolve accepts that for a rollback
+    assert execution["variables"] == [
+        {"name": "ModelPackageArn", "resolvedValue": first},
+        {"name": "ChampionCheck", "resolvedValue": "rollback"},
+    ]
     assert f"started {PIPELINE} execution {execution['pipelineExecutionId']} for {GROUP} version 1" in out
 
 

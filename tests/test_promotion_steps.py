@@ -149,6 +149,10 @@ def resolve_env(arn: str) -> dict[str, str]:
         "TEST_STACK": "test-Serving-churn",
         "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
         "PROD_STACK": "prod-Serving-churn",
+        "PROD_ENDPOINT_NAME": "churn-prod",
+        "QUALITY_METRIC": "auc",
+        "CHAMPION_TOLERANCE": "0.01",
+        "CHAMPION_CHECK": "enforce",
     }
 
 
@@ -193,6 +197,7 @@ def test_resolve_prints_the_version_baselines_and_quality_of_an_approved_package
         "QUALITY_SUMMARY": "auc 0.91, accuracy 0.87",
         # A version with only data-quality baselines: prod monitors nothing else for it.
         **dict.fromkeys(registered_checks.PARAMETERS.values(), "none"),
+        "CHAMPION_SUMMARY": "first promotion: prod serves no model yet, no champion to beat (auc version 2 0.9123)",
     }
 
 

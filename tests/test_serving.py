@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.templates import one, resources
@@ -250,11 +252,13 @@ def test_dev_bus_accepts_only_prod_and_its_rule_retrains(synthesized):
         for r in resources(dev, "AWS::Events::Rule").values()
         if "Drift" in r["Properties"]["Description"] or "drift" in r["Properties"]["Description"]
     )
-    (notify,) = rule["Properties"]["Targets"]  # the example config notifies only (retrain_on_drift = false)
+    # the example config notifies and retrains (retrain_on_drift = true)
+    notify, retrain = rule["Properties"]["Targets"]
     assert notify["Arn"] == {
         "Ref": next(k for k, r in dev["Resources"].items() if r["Type"] == "AWS::SNS::Topic")
     }
-    assert "DeadLetterConfig" in notify
+    assert "Retrain" in json.dumps(retrain["Arn"])
+    assert "DeadLetterConfig" in notify and "DeadLetterConfig" in retrain
 
 
 def test_the_model_role_reads_only_its_projects_models_and_baselines_in_dev(iam_model, platform):

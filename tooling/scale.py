@@ -13,13 +13,13 @@ def config_with_projects(count: int) -> str:
     """The example config's text with `count` copies of its project (`project01`, `project02`, ...)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     head, project = text.split("[[projects]]\n", 1)
-    every_feature = "retrain_on_drift = true }"  # labels (model quality, bias): on in the example
-    if "retrain_on_drift = false }" not in project:
+    every_feature = "ground_truth_labels = true, retrain_on_drift = true }"  # on in the example
+    if every_feature not in project:
         raise ValueError("the example's monitoring line changed: update tooling/scale.py")
     return head + "".join(
         "[[projects]]\n"
-        + project.replace('name = "churn"', f'name = "project{i:02d}"')
-        .replace('"mlplatform-churn"', f'"mlplatform-project{i:02d}"')
-        .replace("retrain_on_drift = false }", every_feature)
+        + project.replace('name = "churn"', f'name = "project{i:02d}"').replace(
+            '"mlplatform-churn"', f'"mlplatform-project{i:02d}"'
+        )
         for i in range(1, count + 1)
     )

@@ -37,6 +37,8 @@ CDK_ARTIFACT_GRANTS = frozenset(
 )
 NO_PACKAGE = "none"  # the variable's default: the pipeline's automatic first run
 PACKAGE = "#{variables.ModelPackageArn}"
+# Resolve's champion check: `enforce` unless `mlp-promote rollback` starts the run (steps/champion.py).
+CHAMPION_CHECK = "ChampionCheck"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class PromotionProps:
     test: Target
     prod: Target
     max_p95_latency_ms: int  # the acceptance test's bound for the test endpoint
+    quality_metric: str  # what the champion check compares: the project's build gate metric
+    champion_tolerance: float  # how far below the champion's value a candidate may be
 
 
 class PromotionPipeline(Construct):
@@ -92,7 +96,12 @@ class PromotionPipeline(Construct):
                     variable_name="ModelPackageArn",
                     description="The approved model package version to promote",
                     default_value=NO_PACKAGE,
-                )
+                ),
+                codepipeline.Variable(
+                    variable_name=CHAMPION_CHECK,
+                    description="enforce: no regression against prod's champion; rollback: accept one",
+                    default_value="enforce",
+                ),
             ],
         )
         templates = codepipeline.Artifact("Serving")
@@ -168,7 +177,8 @@ class PromotionPipeline(Construct):
         self._stage("VerifyProd", self._step("VerifyProd", "verify_endpoint", templates, verify))
 
     def _resolve_env(self) -> dict[str, str]:
-        """What Resolve checks: the package, its group, and that both serving stacks are deployed."""
+        """What Resolve checks: the package, its group, that both serving stacks are deployed, and that
+        the package does not regress against the version prod serves."""
         targets = {
             f"{t.role.upper()}_{key}": value
             for t in (self.props.test, self.props.prod)
@@ -178,6 +188,10 @@ class PromotionPipeline(Construct):
             "MODEL_PACKAGE_ARN": PACKAGE,
             "MODEL_PACKAGE_GROUP": self.props.model_package_group,
             **targets,
+            "PROD_ENDPOINT_NAME": self.props.prod.endpoint_name,
+            "QUALITY_METRIC": self.props.quality_metric,
+            "CHAMPION_TOLERANCE": f"{self.props.champion_tolerance:g}",
+            "CHAMPION_CHECK": f"#{{variables.{CHAMPION_CHECK}}}",
         }
 
     def _gate(self, topic: sns.ITopic) -> actions.ManualApprovalAction:
@@ -188,6 +202,7 @@ class PromotionPipeline(Construct):
             additional_information=(
                 f"Promote {PACKAGE} (version #{{Resolve.MODEL_PACKAGE_VERSION}}) to prod? "
                 "Model quality: #{Resolve.QUALITY_SUMMARY}. "
+                "Against prod's champion: #{Resolve.CHAMPION_SUMMARY}. "
                 "Acceptance test in test: #{AcceptanceTest.ACCEPTANCE_SUMMARY}. "
                 f"Answer with Review, or `mlp-promote gate {self.props.project} approve|reject --comment WHY`."
             ),

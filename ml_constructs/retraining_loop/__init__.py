@@ -1,6 +1,7 @@
 """The dev end of the feedback loop: prod's Model Monitor violations arrive on a dev event bus, and
 each project's rule notifies people and, for projects that retrain on drift, starts the project's
-model-build pipeline through a function that allows one run per window (`runtime/retrain.py`)."""
+model-build pipeline through a function that allows one run per window and hands it the captures
+and labels prod has replicated into dev since the last run (`runtime/retrain.py`)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ class DriftResponse:
     project: str
     retrain: bool
     window_hours: int
+    capture_prefix: str  # the project's captured requests in the feedback bucket
+    labels_prefix: str  # its ground-truth labels there
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,11 @@ class RetrainingProps:
     prod_region: str
     alert_emails: Sequence[str]
     responses: Sequence[DriftResponse]  # one per project
+    feedback_bucket: str  # dev's prod-feedback bucket (its name; prod replicates into it)
+    feedback_key_arn: str  # the key it is encrypted with (dev's data key)
+    # Every project's capture and label prefixes, as patterns: a list per project would not fit a
+    # managed policy at 50 projects.
+    feedback_patterns: tuple[str, ...]
 
 
 class RetrainingLoop(Construct):
@@ -87,6 +95,10 @@ class RetrainingLoop(Construct):
             retry_attempts=RETRY_ATTEMPTS,
             max_event_age=MAX_EVENT_AGE,
         )
+        self._feedback, self._listed = (
+            (props.feedback_bucket, props.feedback_key_arn),
+            props.feedback_patterns,
+        )
         retrainer = self._retrainer(platform, key) if any(r.retrain for r in responses) else None
         for response in responses:
             rule_targets: list[events.IRuleTarget] = [notify]
@@ -123,13 +135,17 @@ class RetrainingLoop(Construct):
                 "project": response.project,
                 "pipeline": naming.model_build_pipeline(self.platform, response.project),
                 "window_hours": response.window_hours,
+                "capture_prefix": response.capture_prefix,
+                "labels_prefix": response.labels_prefix,
                 "event_id": events.EventField.event_id,
             }
         )
 
     def _retrainer(self, platform: str, key: kms.IKey) -> PlatformFunction:
-        """One function for every project that retrains; its input names the project and window."""
+        """One function for every project that retrains; its input names the project, window and data."""
         stack = Stack.of(self)
+        bucket, bucket_key = self._feedback
+        bucket_arn = f"arn:{stack.partition}:s3:::{bucket}"
         windows = state_table(
             self, "Windows", key=key, partition_key="project", holds="when each project last retrained"
         )
@@ -139,7 +155,11 @@ class RetrainingLoop(Construct):
             code=RUNTIME,
             handler="retrain.handler",
             description="Starts a project's model-build pipeline on prod drift, at most once per window",
-            environment={"WINDOWS_TABLE": windows.table_name, "PIPELINE_PREFIX": f"{platform}-"},
+            environment={
+                "WINDOWS_TABLE": windows.table_name,
+                "PIPELINE_PREFIX": f"{platform}-",
+                "FEEDBACK_BUCKET": bucket,
+            },
             key=key,
             statements=[
                 iam.PolicyStatement(
@@ -155,9 +175,28 @@ class RetrainingLoop(Construct):
                 ),
                 iam.PolicyStatement(
                     sid="RetrainingWindows",
-                    actions=["dynamodb:PutItem", "dynamodb:DeleteItem"],
+                    actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
                     resources=[windows.table_arn],
                 ),
+                # Only keys are listed; the captures themselves are read by the pipeline's job.
+                iam.PolicyStatement(
+                    sid="ListFreshCapturesAndLabels",
+                    actions=["s3:ListBucket"],
+                    resources=[bucket_arn],
+                    conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in self._listed]}},
+                ),
+                iam.PolicyStatement(
+                    sid="WriteRunManifests",
+                    actions=["s3:PutObject"],
+                    resources=[f"{bucket_arn}/{naming.feedback_manifests('*')}/*"],
+                ),
+                iam.PolicyStatement(
+                    sid="EncryptManifests",
+                    actions=["kms:GenerateDataKey"],
+                    resources=[bucket_key],
+                    conditions={"StringEquals": {"kms:ViaService": f"s3.{stack.region}.amazonaws.com"}},
+                ),
             ],
-            wildcard_reason="The platform's model-build pipelines only, by their name pattern.",
+            wildcard_reason="The platform's model-build pipelines by their name pattern, and each retraining "
+            "project's capture, label and manifest prefixes of the feedback bucket.",
         )

@@ -6,6 +6,8 @@ tests; it needs only pandas and numpy, and stays compatible with the container's
 - PII columns named by `--pii-columns` are dropped first, so no later file can contain them; a
   named column missing from the data is an error (a typo would otherwise silently keep PII).
 - Non-numeric columns are one-hot encoded, categories in sorted order.
+- Fresh rows from prod (captured requests joined with their labels, `feedback.py`), already in
+  the encoded layout, are appended after encoding.
 - Rows are shuffled with a fixed seed and split; each split is written label first, without a
   header, as the built-in XGBoost algorithm reads CSV.
 - `baseline/baseline.csv` is the training split WITH a header and WITHOUT the label: its columns
@@ -21,6 +23,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+try:
+    from . import feedback  # imported as a package module (tests)
+except ImportError:
+    import feedback  # run as a script: Python puts this folder first on sys.path
 
 SPLITS = ("train", "validation", "test")
 
@@ -86,6 +93,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--input-dir", type=Path, default=Path("/opt/ml/processing/input/data"))
     parser.add_argument("--output-dir", type=Path, default=Path("/opt/ml/processing/output"))
     parser.add_argument("--pii-columns", default="", help="comma-separated column names to drop")
+    parser.add_argument(
+        "--feedback-dir",
+        type=Path,
+        default=Path("/opt/ml/processing/input/feedback"),
+        help="prod's captured requests and their labels for this run (feedback.py)",
+    )
     parser.add_argument("--label-column", default="churned")
     parser.add_argument("--validation-fraction", type=float, default=0.15)
     parser.add_argument("--test-fraction", type=float, default=0.15)
@@ -100,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         data = encode(drop_pii(read_raw(args.input_dir), pii_columns), args.label_column)
     except DataError as error:
         sys.exit(f"preprocess: {error}")
+    fresh, account = feedback.fresh_rows(data, args.label_column, args.feedback_dir)
+    print(f"preprocess: {account}")
+    data = pd.concat([data, fresh], ignore_index=True)
     splits = split(data, args.validation_fraction, args.test_fraction, args.seed)
     write(splits, args.label_column, args.output_dir)
     sizes = ", ".join(f"{name} {len(frame)}" for name, frame in splits.items())

@@ -109,4 +109,12 @@ WORKFLOWS: dict[str, Workflow] = {
         _function_role("TriggerHandler"), "dev", platform_roles.promotion_trigger
     ),
     "audit trail function": Workflow(_function_role("AuditTrailRecorder"), "dev", platform_roles.audit_trail),
+    "retraining loop function": Workflow(
+        lambda p: p.model.physical_names("dev-RetrainingLoop", "AWS::IAM::Role", "RetrainRole")[0],
+        "dev",
+        platform_roles.retraining_function,
+    ),
+    "prod feedback replication role": Workflow(
+        lambda p: naming.feedback_replication_role(p.name), "prod", platform_roles.feedback_replication
+    ),
 }

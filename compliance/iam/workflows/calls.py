@@ -38,6 +38,13 @@ LINEAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-enti
 CROSS_ACCOUNT_PACKAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-deploy-xaccount.html"
 HOST_VPC = "https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html"
 DATA_CAPTURE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html"
+MANIFEST_INPUT = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_ProcessingS3Input.html"
+LIST_OBJECTS = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html"
+PUT_OBJECT = "https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"
+REPLICATION = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html"
+REPLICATION_KMS = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html"
+)
 MONITOR = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-pre-built-container.html"
 GROUND_TRUTH = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-model-quality-merge.html"
 CLARIFY_JOB = "https://docs.aws.amazon.com/sagemaker/latest/dg/clarify-processing-job-run.html"

@@ -1,5 +1,6 @@
 """What the platform's own roles call: the model-build pipeline, the served model in test and prod,
-the promotion pipeline's steps and check roles, and the promotion functions."""
+the promotion pipeline's steps and check roles, the promotion functions, the retraining loop's
+function and prod's replication of its feedback into dev."""
 
 from __future__ import annotations
 
@@ -21,8 +22,14 @@ from compliance.iam.workflows.calls import (
     IDEMPOTENCY,
     LAMBDA_DLQ,
     LAMBDA_LOGS,
+    LIST_OBJECTS,
+    MANIFEST_INPUT,
     MODEL_MONITOR,
     MONITOR,
+    PIPELINES,
+    PUT_OBJECT,
+    REPLICATION,
+    REPLICATION_KMS,
     S3_KMS,
     SCIKIT_LEARN,
     SQS_KMS,
@@ -105,6 +112,7 @@ def model_build(p: Platform) -> list[Call]:
     return [
         *(c for step in steps for c in job_calls(p, step)),
         *_clarify_model(p, role),
+        *fresh_data_reads(p),
         *register_pending(p),
     ]
 
@@ -130,6 +138,96 @@ def _clarify_model(p: Platform, role: str) -> list[Call]:
             for action in ("Create", "Describe", "Delete")
         ),
         call("sagemaker:InvokeEndpoint", endpoint, source=CLARIFY_JOB),
+    ]
+
+
+def fresh_data_reads(p: Platform) -> list[Call]:
+    """Preprocess downloads the objects its feedback manifest lists (S3DataType ManifestFile: each
+    key, no listing): the manifest, and prod's captures and labels replicated into dev."""
+    feedback, endpoint = p.bucket("prod-feedback"), naming.endpoint(p.name, p.project, "prod")
+    objects = (
+        f"{naming.feedback_manifests(p.project)}/no-fresh-data.manifest",
+        f"{p.project}/capture/{endpoint}/AllTraffic/2026/01/01/00/capture.jsonl",
+        f"ground-truth/{endpoint}/2026/01/01/01/labels.jsonl",
+    )
+    return [
+        *(call("s3:GetObject", f"{feedback}/{key}", source=MANIFEST_INPUT) for key in objects),
+        call("kms:Decrypt", p.data_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
+    ]
+
+
+def retraining_function(p: Platform) -> list[Call]:
+    """The retraining loop's function (`retraining_loop/runtime/retrain.py`): its window, the keys of
+    prod's fresh data, the run's manifest, and the start of the project's model-build pipeline."""
+    (table,) = p.model.arns("dev-RetrainingLoop", "AWS::DynamoDB::GlobalTable", "Windows")
+    feedback, endpoint = p.bucket("prod-feedback"), naming.endpoint(p.name, p.project, "prod")
+    dynamodb = (
+        "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/api-permissions-reference.html"
+    )
+    return [
+        *(call(f"dynamodb:{verb}Item", table, source=dynamodb) for verb in ("Get", "Put", "Delete")),
+        *(
+            call("s3:ListBucket", feedback, source=LIST_OBJECTS, s3__prefix=prefix)
+            for prefix in (
+                f"{p.project}/capture/{endpoint}/",
+                f"{p.project}/capture/{endpoint}/AllTraffic/",
+                f"ground-truth/{endpoint}/",
+            )
+        ),
+        call(
+            "s3:PutObject",
+            f"{feedback}/{naming.feedback_manifests(p.project)}/run.manifest",
+            source=PUT_OBJECT,
+        ),
+        call(
+            "kms:GenerateDataKey", p.data_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"
+        ),
+        call(
+            "sagemaker:StartPipelineExecution",
+            p.sagemaker(f"pipeline/{naming.model_build_pipeline(p.name, p.project)}"),
+            source=PIPELINES,
+        ),
+    ]
+
+
+def feedback_replication(p: Platform) -> list[Call]:
+    """S3 replication as prod's role: read the capture and label versions (serving key), write the
+    replicas into dev's prod-feedback bucket (dev's data key); cross-account, so dev's bucket and key
+    policies must allow it too (S3 User Guide, replication-walkthrough-2, replication-config-for-kms-objects)."""
+    prod_region = p.config.accounts.prod.region
+    monitor = p.bucket("model-monitor", p.accounts["prod"])
+    serving_key = p.key("prod-ServingFoundation", "ServingKey")
+    endpoint = naming.endpoint(p.name, p.project, "prod")
+    objects = (
+        f"{p.project}/capture/{endpoint}/AllTraffic/2026/01/01/00/capture.jsonl",
+        f"ground-truth/{endpoint}/2026/01/01/01/labels.jsonl",
+    )
+    return [
+        call("s3:GetReplicationConfiguration", monitor, source=REPLICATION),
+        call("s3:ListBucket", monitor, source=REPLICATION),
+        *(
+            call(action, f"{monitor}/{key}", source=REPLICATION)
+            for key in objects
+            for action in (
+                "s3:GetObjectVersionForReplication",
+                "s3:GetObjectVersionAcl",
+                "s3:GetObjectVersionTagging",
+            )
+        ),
+        call(
+            "kms:Decrypt",
+            serving_key,
+            source=REPLICATION_KMS,
+            kms__ViaService=f"s3.{prod_region}.amazonaws.com",
+        ),
+        *(
+            call(action, f"{p.bucket('prod-feedback')}/{key}", source=REPLICATION)
+            for key in objects
+            for action in ("s3:ReplicateObject", "s3:ReplicateTags")
+        ),
+        call(
+            "kms:Encrypt", p.data_key, source=REPLICATION_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"
+        ),
     ]
 
 

@@ -33,6 +33,8 @@ GATE_DECISIONS = {"SUCCEEDED": "Approved", "FAILED": "Rejected"}
 # What CodePipeline answers for a pipeline or execution it does not know: a retry cannot help.
 UNKNOWN_EXECUTION = ("PipelineNotFoundException", "PipelineExecutionNotFoundException")
 UNKNOWN = "unknown"
+# The promotion pipeline's Resolve stage and action, and its output variable comparing with prod.
+RESOLVE, CHAMPION = "Resolve", "CHAMPION_SUMMARY"
 
 logger = Logger(service="audit-trail")
 
@@ -114,18 +116,20 @@ def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def _approval_execution(pipeline: str, execution_id: str, stage: str, action: str) -> dict[str, Any]:
-    """The latest run of the approval action in this pipeline execution (a retried stage re-runs it)."""
+def _action_runs(pipeline: str, execution_id: str) -> list[dict[str, Any]]:
     pages = CODEPIPELINE.get_paginator("list_action_executions").paginate(
         pipelineName=pipeline, filter={"pipelineExecutionId": execution_id}
     )
-    runs = [
-        run
-        for page in pages
-        for run in page["actionExecutionDetails"]
-        if run.get("stageName") == stage and run.get("actionName") == action
-    ]
-    return max(runs, key=lambda run: str(run.get("lastUpdateTime", "")), default={})
+    return [run for page in pages for run in page["actionExecutionDetails"]]
+
+
+def _latest(runs: list[dict[str, Any]], stage: str, action: str) -> dict[str, Any]:
+    """The latest run of an action in this pipeline execution (a retried stage re-runs it)."""
+    return max(
+        (run for run in runs if run.get("stageName") == stage and run.get("actionName") == action),
+        key=lambda run: str(run.get("lastUpdateTime", "")),
+        default={},
+    )
 
 
 def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
@@ -149,17 +153,21 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
         execution = CODEPIPELINE.get_pipeline_execution(
             pipelineName=pipeline, pipelineExecutionId=execution_id
         )
-        run = _approval_execution(pipeline, execution_id, stage, action)
+        runs = _action_runs(pipeline, execution_id)
     except ClientError as error:
         if error.response["Error"]["Code"] not in UNKNOWN_EXECUTION:
             raise
         raise Skipped(f"CodePipeline does not know execution {execution_id} of {pipeline}") from None
+    run = _latest(runs, stage, action)
     variables = execution["pipelineExecution"].get("variables", [])
     arn = next((v.get("resolvedValue", "") for v in variables if v.get("name") == "ModelPackageArn"), "")
     result = run.get("output", {}).get("executionResult", {})
     # The approver's summary; for an approval that timed out, CodePipeline's reason.
     comment = result.get("externalExecutionSummary") or result.get("errorDetails", {}).get("message", "")
-    return {
+    # Resolve's comparison with prod's champion: what the officer was shown at this gate.
+    resolved = _latest(runs, RESOLVE, RESOLVE).get("output", {}).get("outputVariables", {})
+    champion = {"champion_comparison": resolved[CHAMPION]} if resolved.get(CHAMPION) else {}
+    return champion | {
         "project": project,
         "kind": "promotion-gate",
         "model_package_arn": arn,

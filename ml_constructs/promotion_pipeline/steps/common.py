@@ -8,6 +8,7 @@ stderr and turns it into exit status 1.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import shlex
 import sys
@@ -140,6 +141,30 @@ def served_packages(sagemaker, described_endpoint: dict) -> list[str]:
         containers = model.get("Containers") or [model.get("PrimaryContainer") or {}]
         packages += [container.get("ModelPackageName") or "(no model package)" for container in containers]
     return packages
+
+
+def registered_metrics(s3, package: dict) -> dict[str, float]:
+    """The numbers of the package's evaluation report (ModelMetrics.ModelQuality.Statistics, the
+    model-build pipeline's `evaluation.json`): every `{name: {"value": n}}` of its `*_metrics`
+    sections. Empty when there is none or it cannot be read; the reason goes to the log."""
+    uri = package.get("ModelMetrics", {}).get("ModelQuality", {}).get("Statistics", {}).get("S3Uri", "")
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        return {}
+    bucket, key = uri[5:].split("/", 1)
+    try:
+        document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        return {
+            name: float(entry["value"])
+            for section, metrics in document.items()
+            if section.endswith("_metrics") and isinstance(metrics, dict)
+            for name, entry in metrics.items()
+            if isinstance(entry, dict)
+            and isinstance(entry.get("value"), (int, float))
+            and not isinstance(entry["value"], bool)
+        }
+    except (ClientError, BotoCoreError, ValueError, AttributeError) as error:
+        log(f"quality metrics at {uri} are not readable ({error}); going on without them")
+        return {}
 
 
 def assignments(**values: object) -> str:

@@ -7,27 +7,27 @@ step assumes, and the shared network and key stacks the serving templates import
 before that would fail half-way, in DeployTest or DeployProd.
 
 Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION, TEST_CHECK_ROLE_ARN, TEST_STACK,
-PROD_CHECK_ROLE_ARN, PROD_STACK.
-Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY, and
-the model-quality, bias and explainability baselines (`registered_checks.py`).
+PROD_CHECK_ROLE_ARN, PROD_STACK, and the champion check's (`champion.py`).
+Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY,
+CHAMPION_SUMMARY, and the model-quality, bias and explainability baselines (`registered_checks.py`).
 
     python3 steps/resolve_package.py > resolved.env
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import ClientError
 
 try:
-    from . import common, registered_checks  # imported as a package module (tests)
+    from . import champion, common, registered_checks  # imported as a package module (tests)
 except ImportError:
-    import common  # run as a script: Python puts this folder first on sys.path
+    import champion  # run as a script: Python puts this folder first on sys.path
+    import common
     import registered_checks
 
 NO_METRICS = "metrics not available"
@@ -108,23 +108,8 @@ def check_targets_deployed(sts, environ: Mapping[str, str]) -> None:
 
 def quality_summary(s3, package: dict) -> str:
     """The registered quality metrics as one short line; never stops the step, the metrics are for people."""
-    uri = package.get("ModelMetrics", {}).get("ModelQuality", {}).get("Statistics", {}).get("S3Uri", "")
-    if not uri.startswith("s3://") or "/" not in uri[5:]:
-        return NO_METRICS
-    bucket, key = uri[5:].split("/", 1)
-    try:
-        document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
-        values = [
-            f"{name} {entry['value']:.2f}"
-            for section, metrics in document.items()
-            if section.endswith("_metrics") and isinstance(metrics, dict)
-            for name, entry in metrics.items()
-            if isinstance(entry, dict) and isinstance(entry.get("value"), (int, float))
-        ]
-    except (ClientError, BotoCoreError, ValueError, AttributeError) as error:
-        common.log(f"quality metrics at {uri} are not readable ({error}); going on without them")
-        return NO_METRICS
-    return ", ".join(values) or NO_METRICS
+    metrics = common.registered_metrics(s3, package)
+    return ", ".join(f"{name} {value:.2f}" for name, value in metrics.items()) or NO_METRICS
 
 
 def resolve(environ: Mapping[str, str]) -> str:
@@ -132,11 +117,14 @@ def resolve(environ: Mapping[str, str]) -> str:
     group = common.env(environ, "MODEL_PACKAGE_GROUP")
     region = common.env(environ, "AWS_REGION")
     check_arn(arn, group, region)
-    package = describe(boto3.client("sagemaker", region_name=region), arn)
+    sagemaker = boto3.client("sagemaker", region_name=region)
+    package = describe(sagemaker, arn)
     statistics, constraints = check_package(package, group)
     check_targets_deployed(boto3.client("sts", region_name=region), environ)
-    summary = quality_summary(boto3.client("s3", region_name=region), package)
+    s3 = boto3.client("s3", region_name=region)
+    summary = quality_summary(s3, package)
     common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
+    against_champion = champion.compare(environ, sagemaker, s3, package)
     checks = registered_checks.registered_checks(package)
     if registered_checks.absent(checks):
         common.log(f"not registered, so not monitored in prod: {', '.join(registered_checks.absent(checks))}")
@@ -146,6 +134,7 @@ def resolve(environ: Mapping[str, str]) -> str:
         BASELINE_STATISTICS_URI=statistics,
         BASELINE_CONSTRAINTS_URI=constraints,
         QUALITY_SUMMARY=summary,
+        CHAMPION_SUMMARY=against_champion,
     )
 
 
