@@ -1,0 +1,112 @@
+# %% [markdown]
+# # Data scientist: explore, train locally and as a job, record, register
+#
+# Subnets, keys and role come from the SDK defaults file the platform wrote
+# (`~/.config/sagemaker/config.yaml`). Copy this out of `~/platform-starters/` to change it.
+
+# %%
+import io
+import json
+import sys
+from pathlib import Path
+
+import boto3
+import pandas as pd
+from platform_context import CONTEXT, project, trainer_defaults
+
+sys.path.append(str(Path("jobs").resolve()))
+import evaluate  # the pipeline's evaluation
+import preprocess  # the pipeline's preprocessing
+import train  # the training script the job runs
+
+churn = project()
+s3 = boto3.client("s3")
+
+# %% [markdown]
+# ## Explore the sample locally, without its PII columns
+
+# %%
+raw_bucket, raw_prefix = CONTEXT["buckets"]["raw-data"], f"{churn['name']}/input/"
+keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=raw_bucket, Prefix=raw_prefix)["Contents"])
+sample = pd.read_csv(io.BytesIO(s3.get_object(Bucket=raw_bucket, Key=keys[0])["Body"].read()))
+data = preprocess.drop_pii(sample, churn["pii_columns"])
+print(data.describe().T[["mean", "min", "max"]])
+print("churn rate:", round(data[churn["label"]].mean(), 3))
+
+# %% [markdown]
+# ## Train locally, on the pipeline's splits
+
+# %%
+splits = preprocess.split(preprocess.encode(data, churn["label"]), 0.15, 0.15, seed=42)
+model = train.fit(splits["train"].iloc[:, 0].to_numpy(), splits["train"].iloc[:, 1:].to_numpy())
+test = splits["test"]
+scores = model.predict_proba(test.iloc[:, 1:].to_numpy())[:, 1]
+report = evaluate.report(test.iloc[:, 0].to_numpy(), scores, churn["quality_metric"])
+print("local", churn["quality_metric"], round(report["quality"]["value"], 3))
+
+# %% [markdown]
+# ## The same training as a SageMaker job (`jobs/train.py`, scikit-learn container)
+
+# %%
+from sagemaker.core.helper.session_helper import Session
+from sagemaker.core.training.configs import InputData, SourceCode
+from sagemaker.train.model_trainer import ModelTrainer
+
+session = Session()
+prefix = f"s3://{session.default_bucket()}/{session.default_bucket_prefix}"
+s3.put_object(
+    Bucket=session.default_bucket(),
+    Key=f"{session.default_bucket_prefix}/train/train.csv",
+    Body=splits["train"].to_csv(header=False, index=False).encode(),
+)
+trainer = ModelTrainer(
+    base_job_name=f"{CONTEXT['platform']}-{churn['name']}-train",
+    training_image=CONTEXT["images"]["scikit-learn"],
+    source_code=SourceCode(source_dir="jobs", entry_script="train.py"),
+    sagemaker_session=session,
+    **trainer_defaults(),
+)
+trainer.train(input_data_config=[InputData(channel_name="train", data_source=f"{prefix}/train/")], logs=False)
+job = trainer._latest_training_job
+model_data = job.model_artifacts.s3_model_artifacts
+print(job.training_job_name, job.training_job_status, model_data)
+
+# %% [markdown]
+# ## Record the run as an experiment
+
+# %%
+from sagemaker.core.experiments.run import Run
+
+with Run(
+    experiment_name=f"{CONTEXT['platform']}-{churn['name']}",
+    run_name=job.training_job_name,
+    sagemaker_session=session,
+) as run:
+    run.log_parameters(train.SETTINGS)
+    run.log_metric(name=f"test:{churn['quality_metric']}", value=report["quality"]["value"])
+
+# %% [markdown]
+# ## Register a version, PendingManualApproval (the only status you may register)
+
+# %%
+evaluation_key = f"{session.default_bucket_prefix}/{job.training_job_name}/evaluation.json"
+s3.put_object(Bucket=session.default_bucket(), Key=evaluation_key, Body=json.dumps(report).encode())
+package = boto3.client("sagemaker").create_model_package(
+    ModelPackageGroupName=churn["package_group"],
+    ModelApprovalStatus="PendingManualApproval",
+    ModelPackageDescription=f"trained in Studio by {job.training_job_name}",
+    InferenceSpecification={
+        "Containers": [{"Image": CONTEXT["images"]["scikit-learn"], "ModelDataUrl": model_data}],
+        "SupportedContentTypes": ["text/csv"],
+        "SupportedResponseMIMETypes": ["text/csv"],
+    },
+    ModelMetrics={
+        "ModelQuality": {
+            "Statistics": {
+                "ContentType": "application/json",
+                "S3Uri": f"s3://{session.default_bucket()}/{evaluation_key}",
+            }
+        }
+    },
+)
+print("registered", package["ModelPackageArn"], "PendingManualApproval")
