@@ -32,6 +32,7 @@ def trainer_defaults() -> dict:
     the file's training-job tags without the session that holds them: these three come from here.
     """
     from sagemaker.core.helper.session_helper import Session
+    from sagemaker.core.shapes import Tag
     from sagemaker.core.training.configs import Compute, OutputDataConfig
 
     config = Session().sagemaker_config["SageMaker"]
@@ -39,5 +40,5 @@ def trainer_defaults() -> dict:
     return {
         "compute": Compute(**trainer["compute"]),
         "output_data_config": OutputDataConfig(**trainer["outputDataConfig"]),
-        "tags": config["TrainingJob"]["Tags"],
+        "tags": [Tag(key=tag["Key"], value=tag["Value"]) for tag in config["TrainingJob"]["Tags"]],
     }
