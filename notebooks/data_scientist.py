@@ -23,13 +23,14 @@ churn = project()
 s3 = boto3.client("s3")
 
 # %% [markdown]
-# ## Explore the sample locally, without its PII columns
+# ## Explore the data locally: the data engineer's PII-free Parquet
+# (the data engineer's starter writes it; you may read processed data, never raw data)
 
 # %%
-raw_bucket, raw_prefix = CONTEXT["buckets"]["raw-data"], f"{churn['name']}/input/"
-keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=raw_bucket, Prefix=raw_prefix)["Contents"])
-sample = pd.read_csv(io.BytesIO(s3.get_object(Bucket=raw_bucket, Key=keys[0])["Body"].read()))
-data = preprocess.drop_pii(sample, churn["pii_columns"])
+processed = CONTEXT["buckets"]["processed-data"]
+parquet = s3.get_object(Bucket=processed, Key=f"{churn['name']}/parquet/data.parquet")["Body"].read()
+data = pd.read_parquet(io.BytesIO(parquet))
+assert not set(churn["pii_columns"]) & set(data.columns)
 print(data.describe().T[["mean", "min", "max"]])
 print("churn rate:", round(data[churn["label"]].mean(), 3))
 

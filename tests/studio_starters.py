@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cfn.assembly import SynthesizedStack
 from compliance.iam.resolve import AssemblyValues
-from ml_constructs.studio_starters import MARKS
+from platform_config.naming import PERSONA_MARKS
 from tests.templates import resources
 
 PERSONAS = ("data-engineer", "data-scientist", "mlops-engineer", "compliance-officer")
@@ -41,7 +41,7 @@ def lifecycle_configs(synthesized) -> dict[str, dict]:
     return {persona_of(r["Properties"]["StudioLifecycleConfigName"]): r for r in found.values()}
 
 
-PERSONA_OF_MARK = {mark: persona for persona, mark in MARKS.items()}
+PERSONA_OF_MARK = {mark: persona for persona, mark in PERSONA_MARKS.items()}
 
 
 def persona_of(config_name: str) -> str:

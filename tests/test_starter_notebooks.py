@@ -6,16 +6,21 @@ platform's keys, as the persona's role, tagged; and the local parts run for real
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
 
 import boto3
 import botocore.client
+import pytest
+import yaml
 from moto import mock_aws
 
 from ml_constructs.studio_starters import STARTERS_DIR
+from ml_constructs.studio_starters.sdk_defaults import JobPlacement, PersonaDefaults, sdk_defaults
 
 SAMPLE = Path(__file__).resolve().parents[1] / "pipelines" / "data" / "churn.csv"
 STARTER_MODULES = ("platform_context", "preprocess", "evaluate", "train", "to_parquet")
@@ -183,8 +188,19 @@ def test_the_data_engineers_job_script_drops_pii_into_parquet(studio_homes, tmp_
 def test_data_scientist_trains_locally_and_as_a_compliant_job_then_registers_pending(
     studio_homes, monkeypatch
 ):
+    import pandas as pd
+
     with studio(studio_homes["data-scientist"], monkeypatch) as (calls, context):
         seed(context)
+        project = context["projects"][0]
+        # What the data engineer's starter leaves in the processed-data bucket.
+        parquet = io.BytesIO()
+        pd.read_csv(SAMPLE).drop(columns=project["pii_columns"]).to_parquet(parquet, index=False)
+        boto3.client("s3").put_object(
+            Bucket=context["buckets"]["processed-data"],
+            Key=f"{project['name']}/parquet/data.parquet",
+            Body=parquet.getvalue(),
+        )
         namespace = run_notebook(studio_homes["data-scientist"], "data-scientist")
     project = context["projects"][0]
     # Local training ran for real, on the sample, and scores well above chance.
@@ -305,3 +321,57 @@ def test_the_pipeline_the_mlops_engineer_starts_runs_its_jobs_inside_the_guardra
         assert ":key/StorageDataKey" in value(resources["VolumeKmsKeyId"])
         assert job["RoleArn"] == role
     assert {t["Key"] for t in pipeline["Properties"]["Tags"]} >= {"project", "account-role", "cost-centre"}
+
+
+def test_with_feature_store_the_data_engineer_creates_an_encrypted_group(studio_homes, tmp_path, monkeypatch):
+    """As with `studio.feature_store = true`: the defaults file gains `SageMaker.FeatureGroup`."""
+    home = tmp_path / "home"
+    shutil.copytree(studio_homes["data-engineer"], home)
+    for path in home.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    config_file = home / ".config/sagemaker/config.yaml"
+    processing = yaml.safe_load(config_file.read_text())["SageMaker"]["ProcessingJob"]
+    defaults = PersonaDefaults(
+        persona="data-engineer",
+        role_arn=processing["RoleArn"],
+        bucket="unused-bucket",
+        prefix="unused",
+        tags={},
+        placement=JobPlacement(["subnet-a"], ["sg-a"]),
+        volume_key_arn=processing["ProcessingResources"]["ClusterConfig"]["VolumeKmsKeyId"],
+        output_key_arn=processing["ProcessingOutputConfig"]["KmsKeyId"],
+        feature_store=True,
+    )
+    written = yaml.safe_load(config_file.read_text())
+    written["SageMaker"]["FeatureGroup"] = sdk_defaults(defaults)["SageMaker"]["FeatureGroup"]
+    config_file.write_text(json.dumps(written))
+    context_file = home / STARTERS_DIR / "context.json"
+    context_file.write_text(json.dumps({**json.loads(context_file.read_text()), "feature_store": True}))
+    with studio(home, monkeypatch) as (calls, context):
+        seed(context)
+        run_notebook(home, "data-engineer")
+    (group,) = calls.of("CreateFeatureGroup")
+    assert group["FeatureGroupName"].startswith("mlplatform-")
+    assert group["RoleArn"].endswith(":role/mlplatform-data-engineer")
+    assert DATA_KEY in group["OnlineStoreConfig"]["SecurityConfig"]["KmsKeyId"]
+    offline = group["OfflineStoreConfig"]["S3StorageConfig"]
+    assert DATA_KEY in offline["KmsKeyId"]
+    assert offline["S3Uri"] == f"s3://{context['buckets']['processed-data']}/feature-store/"
+    assert not {"customer_name", "email", "phone"} & {f["FeatureName"] for f in group["FeatureDefinitions"]}
+    assert len(calls.of("PutRecord")) == 5
+
+
+def test_without_the_platforms_defaults_the_same_job_would_leave_the_guardrails(studio_homes, monkeypatch):
+    """The negative control: the notebook alone names no VPC, key or role, so the defaults file is
+    what puts them into the request (the boundary would refuse this job)."""
+    home = studio_homes["data-engineer"]
+    with studio(home, monkeypatch) as (calls, context):
+        empty = home.parent / "empty-sdk-config.yaml"
+        empty.write_text(json.dumps({"SchemaVersion": "1.0"}))
+        monkeypatch.setenv("SAGEMAKER_ADMIN_CONFIG_OVERRIDE", str(empty))
+        monkeypatch.setenv("SAGEMAKER_USER_CONFIG_OVERRIDE", str(empty))
+        seed(context)
+        with pytest.raises(ValueError) as refused:  # the SDK cannot even find a role
+            run_notebook(home, "data-engineer")
+    assert "role" in str(refused.value)
+    assert not calls.of("CreateProcessingJob")

@@ -37,20 +37,12 @@ from constructs import Construct
 
 from ml_constructs.studio_starters import bundle
 from ml_constructs.studio_starters.sdk_defaults import PersonaDefaults, sdk_defaults
+from platform_config import naming
 
 MAX_CONTENT = 16384  # StudioLifecycleConfigContent maxLength, base64 included
 HOME = "/home/sagemaker-user"  # the JupyterLab user's home in SageMaker Distribution images
 STARTERS_DIR = "platform-starters"
 SDK_CONFIG = ".config/sagemaker/config.yaml"
-# Short persona marks keep `<platform>-<mark>-<hash>` within the 63 characters a name may have.
-MARKS = {"data-engineer": "de", "data-scientist": "ds", "mlops-engineer": "mlops", "compliance-officer": "co"}
-HASH_LENGTH = 8
-
-
-def lifecycle_config_name(platform: str, persona: str, digest: str) -> str:
-    return f"{platform}-{MARKS[persona]}-{digest[:HASH_LENGTH]}"
-
-
 _TOKEN = re.compile(r'"\$\{Token\[[^\]]+\]\}"')
 
 
@@ -119,7 +111,7 @@ class PersonaStarters(Construct):
                 self,
                 persona.title().replace("-", ""),
                 studio_lifecycle_config_app_type="JupyterLab",
-                studio_lifecycle_config_name=lifecycle_config_name(props.platform, persona, digest),
+                studio_lifecycle_config_name=naming.studio_lifecycle_config(props.platform, persona, digest),
                 studio_lifecycle_config_content=content,
             )
             self.arns[persona] = config.attr_studio_lifecycle_config_arn
