@@ -125,7 +125,6 @@ class StudioStack(Stack):
         and the jobs, pipelines, endpoints and feature groups its policies allow."""
         engineer = persona == "data-engineer"
         return PersonaDefaults(
-            persona=persona,
             role_arn=None if persona == "compliance-officer" else role.role.role_arn,
             bucket=store.bucket_names["processed-data" if engineer else "model-artifacts"],
             prefix=f"studio/{persona}",

@@ -82,7 +82,9 @@ def studio(home: Path, monkeypatch):
         "AWS_SECRET_ACCESS_KEY": "testing",
     }.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("SAGEMAKER_VALIDATE_ROLE", raising=False)
+    # Unset, as in Studio (the notebook's helper sets it), and unset again afterwards.
+    monkeypatch.setenv("SAGEMAKER_VALIDATE_ROLE", "unset")
+    monkeypatch.delenv("SAGEMAKER_VALIDATE_ROLE")
     starters = home / STARTERS_DIR
     monkeypatch.chdir(starters)
     monkeypatch.syspath_prepend(str(starters))
@@ -332,7 +334,6 @@ def test_with_feature_store_the_data_engineer_creates_an_encrypted_group(studio_
     config_file = home / ".config/sagemaker/config.yaml"
     processing = yaml.safe_load(config_file.read_text())["SageMaker"]["ProcessingJob"]
     defaults = PersonaDefaults(
-        persona="data-engineer",
         role_arn=processing["RoleArn"],
         bucket="unused-bucket",
         prefix="unused",

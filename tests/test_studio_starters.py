@@ -8,6 +8,8 @@ import base64
 import json
 from pathlib import Path
 
+import yaml
+
 from ml_constructs.studio_starters import MAX_CONTENT, STARTERS_DIR, bundle
 from ml_constructs.studio_starters.sdk_defaults import SCHEMA_VERSION
 from tests.studio_starters import PERSONAS, persona_of, studio_stack
@@ -41,7 +43,7 @@ def test_content_fits_the_limit_with_the_longest_values(scripts):
 
 
 def sdk_config(home: Path) -> dict:
-    return json.loads((home / ".config/sagemaker/config.yaml").read_text())
+    return yaml.safe_load((home / ".config/sagemaker/config.yaml").read_text())
 
 
 def test_the_pinned_sdk_reads_the_written_defaults(studio_homes, monkeypatch):
@@ -85,3 +87,23 @@ def test_the_bundle_is_the_same_bytes_every_time():
     assert bundle.pack(bundle.files("data-engineer", context)) == bundle.pack(
         bundle.files("data-engineer", context)
     )
+
+
+def test_each_persona_gets_only_the_defaults_of_what_it_may_do(studio_homes):
+    sections = {persona: set(sdk_config(home)["SageMaker"]) for persona, home in studio_homes.items()}
+    assert sections == {
+        "data-engineer": {"PythonSDK", "ProcessingJob"},
+        "data-scientist": {"PythonSDK", "ProcessingJob", "TrainingJob"},
+        "mlops-engineer": {"PythonSDK", "Pipeline", "Model", "EndpointConfig", "Endpoint"},
+        "compliance-officer": {"PythonSDK"},  # runs nothing, so names no role
+    }
+    mlops = sdk_config(studio_homes["mlops-engineer"])["SageMaker"]
+    assert mlops["Model"]["EnableNetworkIsolation"] and mlops["Model"]["VpcConfig"]["Subnets"]
+    assert ":key/StorageModelArtifactsKey" in mlops["EndpointConfig"]["KmsKeyId"]
+
+
+def test_the_notebooks_label_is_the_pipelines(studio_homes):
+    from pipelines.scripts import preprocess
+
+    context = json.loads((studio_homes["data-scientist"] / STARTERS_DIR / "context.json").read_text())
+    assert context["projects"][0]["label"] == preprocess.parse_args([]).label_column

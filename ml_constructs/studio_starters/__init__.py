@@ -10,7 +10,7 @@ https://docs.aws.amazon.com/sagemaker/latest/dg/jl-lcc.html
   `platformdirs.user_config_dir("sagemaker")`), rewritten at every start, so it always matches the
   deployment. Subnet ids, key and role ARNs are CloudFormation values: the script is an
   `Fn::Base64` of an `Fn::Join`, which CloudFormation renders at deploy time.
-- `~/platform-starters/`: the starter, read-only, rewritten at every start (copy it to change it).
+- `~/platform-starters/`: the starter, rewritten at every start (copy it out to keep changes).
 
 The content is at most 16,384 characters, base64 included (the resource schema's maxLength), which
 `tests/test_studio_starters.py` checks with the longest values the tokens can take; the starter

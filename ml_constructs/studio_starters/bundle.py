@@ -2,7 +2,7 @@
 kept in `notebooks/`), the helper it imports, the job scripts it runs (the pipeline's own scripts,
 shipped as they are, never copied in the repository), and the platform's names (`context.json`).
 
-Packed as a deterministic `.tar.gz` (sorted, zero times and owners), so the lifecycle
+Packed as a deterministic `.tar.gz` (sorted, zero times and owners, no gzip time), so the lifecycle
 configuration's content changes only when a file does.
 """
 
@@ -97,8 +97,8 @@ def pack(contents: Mapping[str, bytes]) -> bytes:
     with tarfile.open(fileobj=archive, mode="w", format=tarfile.USTAR_FORMAT) as tar:
         for path in sorted(contents):
             data = contents[path]
-            info = tarfile.TarInfo(path)
-            info.size, info.mode, info.mtime = len(data), 0o444, 0
+            info = tarfile.TarInfo(path)  # mode 0644, time 0, owner 0: the same on every machine
+            info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     packed = io.BytesIO()
     with gzip.GzipFile(fileobj=packed, mode="wb", mtime=0, compresslevel=9) as zipped:

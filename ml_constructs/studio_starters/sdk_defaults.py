@@ -30,7 +30,6 @@ class JobPlacement:
 
 @dataclass(frozen=True)
 class PersonaDefaults:
-    persona: str
     role_arn: str | None  # what jobs run as (the persona's own role); None: the persona runs no jobs
     bucket: str  # where the SDK puts what it uploads (code, job outputs without a path)
     prefix: str
@@ -50,7 +49,7 @@ def _vpc(placement: JobPlacement) -> dict[str, Any]:
 
 
 def sdk_defaults(d: PersonaDefaults) -> dict[str, Any]:
-    """The defaults file's content for `d.persona`."""
+    """The defaults file's content for one persona."""
     tags = [{"Key": key, "Value": value} for key, value in d.tags.items()]
     role = {"RoleArn": d.role_arn} if d.role_arn else {}
     modules: dict[str, Any] = {
