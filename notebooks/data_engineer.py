@@ -15,7 +15,7 @@ from pathlib import Path
 
 import boto3
 import pandas as pd
-from platform_context import CONTEXT, project
+from platform_context import CONTEXT, project, session
 
 sys.path.append(str(Path("jobs").resolve()))
 from preprocess import drop_pii  # the pipeline's own code
@@ -41,12 +41,11 @@ print(f"{len(raw)} rows; PII columns dropped: {churn['pii_columns']}; kept: {lis
 # the defaults file. Job names must start with the platform's name.
 
 # %%
-from sagemaker.core.helper.session_helper import Session
 from sagemaker.core.processing import Processor
 from sagemaker.core.shapes import ProcessingInput, ProcessingOutput, ProcessingS3Input, ProcessingS3Output
 
-session = Session()
-code = session.upload_data("jobs", key_prefix=f"{session.default_bucket_prefix}/code")
+sagemaker_session = session()
+code = sagemaker_session.upload_data("jobs", key_prefix=f"{sagemaker_session.default_bucket_prefix}/code")
 parquet_uri = f"s3://{processed_bucket}/{churn['name']}/parquet"
 
 
@@ -65,7 +64,7 @@ processor = Processor(
     entrypoint=["python3", "/opt/ml/processing/input/code/to_parquet.py"],
     instance_type=churn["processing_instance_type"],
     instance_count=1,
-    sagemaker_session=session,
+    sagemaker_session=sagemaker_session,
 )
 processor.run(
     inputs=[
@@ -93,7 +92,7 @@ print("Parquet written to", parquet_uri)
 
 # %%
 if CONTEXT["feature_store"]:
-    defaults = session.sagemaker_config["SageMaker"]["FeatureGroup"]
+    defaults = sagemaker_session.sagemaker_config["SageMaker"]["FeatureGroup"]
     features = clean.head(5).assign(record_id=range(5), event_time=pd.Timestamp.now(tz="UTC").isoformat())
     kinds = {"int64": "Integral", "float64": "Fractional"}
     group = f"{CONTEXT['platform']}-{churn['name']}-features"

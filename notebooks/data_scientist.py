@@ -12,15 +12,19 @@ from pathlib import Path
 
 import boto3
 import pandas as pd
-from platform_context import CONTEXT, project, trainer_defaults
-
-sys.path.append(str(Path("jobs").resolve()))
-import evaluate  # the pipeline's evaluation
-import preprocess  # the pipeline's preprocessing
-import train  # the training script the job runs
+from platform_context import CONTEXT, project, session, trainer_defaults
 
 churn = project()
 s3 = boto3.client("s3")
+# The model-build pipeline's own preprocessing and evaluation, as deployed (its CodeUri).
+for script in ("preprocess.py", "evaluate.py"):
+    s3.download_file(
+        CONTEXT["buckets"]["model-artifacts"], f"{churn['code_prefix']}/{script}", f"jobs/{script}"
+    )
+sys.path.append(str(Path("jobs").resolve()))
+import evaluate
+import preprocess
+import train  # the training script the job runs
 
 # %% [markdown]
 # ## Explore the data locally: the data engineer's PII-free Parquet
@@ -49,31 +53,32 @@ print("local", churn["quality_metric"], round(report["quality"]["value"], 3))
 # ## The same training as a SageMaker job (`jobs/train.py`, scikit-learn container)
 
 # %%
-from sagemaker.core.helper.session_helper import Session
 from sagemaker.core.training.configs import InputData, SourceCode
 from sagemaker.train.model_trainer import ModelTrainer
 
-session = Session()
-prefix = f"s3://{session.default_bucket()}/{session.default_bucket_prefix}"
-s3.put_object(
-    Bucket=session.default_bucket(),
-    Key=f"{session.default_bucket_prefix}/train/train.csv",
-    Body=splits["train"].to_csv(header=False, index=False).encode(),
-)
+sagemaker_session = session()
+bucket, prefix = sagemaker_session.default_bucket(), sagemaker_session.default_bucket_prefix
+train_csv = splits["train"].to_csv(header=False, index=False).encode()
+s3.put_object(Bucket=bucket, Key=f"{prefix}/train/train.csv", Body=train_csv)
 trainer = ModelTrainer(
     base_job_name=f"{CONTEXT['platform']}-{churn['name']}-train",
     training_image=CONTEXT["images"]["scikit-learn"],
     source_code=SourceCode(source_dir="jobs", entry_script="train.py"),
-    sagemaker_session=session,
+    sagemaker_session=sagemaker_session,
     **trainer_defaults(),
 )
-trainer.train(input_data_config=[InputData(channel_name="train", data_source=f"{prefix}/train/")], logs=False)
+trainer.train(
+    input_data_config=[InputData(channel_name="train", data_source=f"s3://{bucket}/{prefix}/train/")],
+    logs=False,
+)
 job = trainer._latest_training_job
 model_data = job.model_artifacts.s3_model_artifacts
 print(job.training_job_name, job.training_job_status, model_data)
 
 # %% [markdown]
 # ## Record the run as an experiment
+# Its settings and test score as the run's parameters: logged metrics go to SageMaker Metrics
+# (`metrics.sagemaker.<region>`), which has no endpoint in the VPC.
 
 # %%
 from sagemaker.core.experiments.run import Run
@@ -81,17 +86,16 @@ from sagemaker.core.experiments.run import Run
 with Run(
     experiment_name=f"{CONTEXT['platform']}-{churn['name']}",
     run_name=job.training_job_name,
-    sagemaker_session=session,
+    sagemaker_session=sagemaker_session,
 ) as run:
-    run.log_parameters(train.SETTINGS)
-    run.log_metric(name=f"test:{churn['quality_metric']}", value=report["quality"]["value"])
+    run.log_parameters({**train.SETTINGS, f"test:{churn['quality_metric']}": report["quality"]["value"]})
 
 # %% [markdown]
 # ## Register a version, PendingManualApproval (the only status you may register)
 
 # %%
-evaluation_key = f"{session.default_bucket_prefix}/{job.training_job_name}/evaluation.json"
-s3.put_object(Bucket=session.default_bucket(), Key=evaluation_key, Body=json.dumps(report).encode())
+evaluation_key = f"{prefix}/{job.training_job_name}/evaluation.json"
+s3.put_object(Bucket=bucket, Key=evaluation_key, Body=json.dumps(report).encode())
 package = boto3.client("sagemaker").create_model_package(
     ModelPackageGroupName=churn["package_group"],
     ModelApprovalStatus="PendingManualApproval",
@@ -105,7 +109,7 @@ package = boto3.client("sagemaker").create_model_package(
         "ModelQuality": {
             "Statistics": {
                 "ContentType": "application/json",
-                "S3Uri": f"s3://{session.default_bucket()}/{evaluation_key}",
+                "S3Uri": f"s3://{bucket}/{evaluation_key}",
             }
         }
     },

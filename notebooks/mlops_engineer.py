@@ -11,8 +11,7 @@ import json
 import time
 
 import boto3
-from platform_context import project
-from sagemaker.core.helper.session_helper import Session
+from platform_context import project, session
 from sagemaker.mlops.workflow import Pipeline
 
 churn = project()
@@ -22,8 +21,8 @@ sagemaker = boto3.client("sagemaker")
 # ## Start the model-build pipeline, with its deployed parameters
 
 # %%
-session = Session()
-pipeline = Pipeline(name=churn["model_build_pipeline"], sagemaker_session=session)
+sagemaker_session = session()
+pipeline = Pipeline(name=churn["model_build_pipeline"], sagemaker_session=sagemaker_session)
 execution = pipeline.start()
 arn = execution.arn
 print("started", arn)

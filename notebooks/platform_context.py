@@ -1,8 +1,5 @@
-"""What every starter notebook reads first: the platform's names (`context.json`, written beside it
-by the Studio lifecycle configuration) and the SageMaker SDK defaults file it wrote too.
-
-Runs in Studio (SageMaker Distribution) and in the repository's tests; it needs only the SDK.
-"""
+"""What every starter notebook reads first: the platform's names (`context.json`, beside it) and
+the SDK defaults file, both written by the Studio lifecycle configuration."""
 
 from __future__ import annotations
 
@@ -24,18 +21,29 @@ def project(name: str | None = None) -> dict:
     return next(p for p in projects if p["name"] == name) if name else projects[0]
 
 
-def trainer_defaults() -> dict:
-    """ModelTrainer's compute, output and tags, from the SDK defaults file.
-
-    sagemaker 3.27's ModelTrainer fills `compute` and `output_data_config` with its own defaults
-    before it looks at the file's (so the volume key and the output key would be lost), and reads
-    the file's training-job tags without the session that holds them: these three come from here.
-    """
+def session():
+    """A SageMaker session for Studio's VPC, which has no route to IAM: the SDK's optional IAM
+    checks fail at once, not after minutes of connect timeouts, and the SDK goes on without them."""
+    import boto3
+    from botocore.exceptions import EndpointConnectionError
     from sagemaker.core.helper.session_helper import Session
+
+    def unreachable(**_):
+        raise EndpointConnectionError(endpoint_url="https://iam.amazonaws.com")
+
+    boto_session = boto3.Session()
+    boto_session.events.register("before-call.iam", unreachable)
+    return Session(boto_session=boto_session)
+
+
+def trainer_defaults() -> dict:
+    """ModelTrainer's compute, output and tags, from the SDK defaults file: sagemaker 3.27's
+    ModelTrainer sets its own compute and output before it reads the file's (losing the volume and
+    output keys), and reads the file's tags without the session that holds them."""
     from sagemaker.core.shapes import Tag
     from sagemaker.core.training.configs import Compute, OutputDataConfig
 
-    config = Session().sagemaker_config["SageMaker"]
+    config = session().sagemaker_config["SageMaker"]
     trainer = config["PythonSDK"]["Modules"]["ModelTrainer"]
     return {
         "compute": Compute(**trainer["compute"]),

@@ -75,6 +75,11 @@ def model_build_outputs(project: str) -> str:
     return f"{project}/model-build"
 
 
+def model_build_code(project: str) -> str:
+    """The key prefix, in the model-artifacts bucket, of a project's model-build scripts (CodeUri)."""
+    return f"{project}/code"
+
+
 def served_artifacts(project: str) -> list[str]:
     """Key patterns, in the model-artifacts bucket, of what the test and prod accounts may read: each
     execution's model and its data-quality baseline (as `pipelines/model_build.py` writes them),

@@ -186,6 +186,7 @@ def _starter_context(config: PlatformConfig) -> dict:
                 "model_build_pipeline": naming.model_build_pipeline(platform, p.name),
                 "promotion_pipeline": naming.promotion_pipeline(platform, p.name),
                 "pii_columns": list(p.pii_columns),
+                "code_prefix": naming.model_build_code(p.name),
                 "label": LABEL_COLUMN,
                 "quality_metric": p.quality_threshold.name,
                 "processing_instance_type": p.processing_instance_type,

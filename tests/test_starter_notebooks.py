@@ -17,12 +17,15 @@ import boto3
 import botocore.client
 import pytest
 import yaml
+from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
 from ml_constructs.studio_starters import STARTERS_DIR
 from ml_constructs.studio_starters.sdk_defaults import JobPlacement, PersonaDefaults, sdk_defaults
+from platform_config import reachability
 
 SAMPLE = Path(__file__).resolve().parents[1] / "pipelines" / "data" / "churn.csv"
+SCRIPTS = SAMPLE.parents[1] / "scripts"
 STARTER_MODULES = ("platform_context", "preprocess", "evaluate", "train", "to_parquet")
 # What moto does not implement, as SageMaker and CodePipeline answer it.
 RECORDED = {
@@ -49,7 +52,6 @@ RECORDED = {
         ],
     },
     "PutApprovalResult": {},
-    "BatchPutMetrics": {"Errors": []},
     "PutRecord": {},
 }
 
@@ -71,7 +73,11 @@ def studio(home: Path, monkeypatch):
         calls.append((client.meta.service_model.service_name, operation, params))
         if operation in RECORDED:
             return RECORDED[operation]
-        return send(client, operation, params)
+        try:
+            return send(client, operation, params)
+        except EndpointConnectionError:  # never sent: what Studio cannot reach fails at once
+            calls.pop()
+            raise
 
     config = str(home / ".config/sagemaker/config.yaml")
     for name, value in {
@@ -95,6 +101,25 @@ def studio(home: Path, monkeypatch):
     with mock_aws():
         monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
         yield calls, json.loads((starters / "context.json").read_text())
+
+
+# botocore's service names -> the VPC endpoint names of platform_config/reachability.py.
+ENDPOINT_NAMES = {
+    "sagemaker": "sagemaker.api",
+    "sagemaker-featurestore-runtime": "sagemaker.featurestore-runtime",
+}
+
+
+def assert_reachable_from_studio(calls: Calls, *, feature_store: bool = False) -> None:
+    """Studio has no route out: every service a notebook called has its endpoint in the dev VPC."""
+    reachable = {
+        service
+        for workflow in reachability.WORKFLOWS
+        if workflow.vpc == "dev" and (feature_store or not workflow.needs_feature_store)
+        for service in workflow.services
+    }
+    called = {ENDPOINT_NAMES.get(service, service) for service, _, _ in calls}
+    assert called <= reachable, f"unreachable from Studio: {sorted(called - reachable)}"
 
 
 def seed(context: dict) -> None:
@@ -144,6 +169,7 @@ def test_data_engineer_writes_pii_free_parquet_with_a_compliant_processing_job(s
     with studio(studio_homes["data-engineer"], monkeypatch) as (calls, context):
         seed(context)
         namespace = run_notebook(studio_homes["data-engineer"], "data-engineer")
+    assert_reachable_from_studio(calls)
     pii = context["projects"][0]["pii_columns"]
     assert len(namespace["raw"]) == 600 and not set(pii) & set(namespace["clean"].columns)
     (job,) = calls.of("CreateProcessingJob")
@@ -195,6 +221,12 @@ def test_data_scientist_trains_locally_and_as_a_compliant_job_then_registers_pen
     with studio(studio_homes["data-scientist"], monkeypatch) as (calls, context):
         seed(context)
         project = context["projects"][0]
+        for script in ("preprocess.py", "evaluate.py"):  # as the model-build stack uploads them
+            boto3.client("s3").put_object(
+                Bucket=context["buckets"]["model-artifacts"],
+                Key=f"{project['code_prefix']}/{script}",
+                Body=(SCRIPTS / script).read_bytes(),
+            )
         # What the data engineer's starter leaves in the processed-data bucket.
         parquet = io.BytesIO()
         pd.read_csv(SAMPLE).drop(columns=project["pii_columns"]).to_parquet(parquet, index=False)
@@ -204,6 +236,7 @@ def test_data_scientist_trains_locally_and_as_a_compliant_job_then_registers_pen
             Body=parquet.getvalue(),
         )
         namespace = run_notebook(studio_homes["data-scientist"], "data-scientist")
+    assert_reachable_from_studio(calls)
     project = context["projects"][0]
     # Local training ran for real, on the sample, and scores well above chance.
     assert namespace["report"]["quality"]["metric"] == project["quality_metric"]
@@ -258,6 +291,7 @@ def test_mlops_engineer_starts_and_follows_the_pipeline_and_reads_promotion(stud
         )
         register_pending(context)
         namespace = run_notebook(studio_homes["mlops-engineer"], "mlops-engineer")
+    assert_reachable_from_studio(calls)
     (start,) = calls.of("StartPipelineExecution")
     assert start["PipelineName"] == project["model_build_pipeline"]
     assert "PipelineParameters" not in start, "the deployed defaults, not the notebook's"
@@ -274,6 +308,7 @@ def test_compliance_officer_reviews_approves_and_answers_the_gate(studio_homes, 
         arn = register_pending(context)
         namespace = run_notebook(studio_homes["compliance-officer"], "compliance-officer")
         approved = boto3.client("sagemaker").describe_model_package(ModelPackageName=arn)
+    assert_reachable_from_studio(calls)
     project = context["projects"][0]
     (listed,) = calls.of("ListModelPackages")
     assert listed == {
@@ -351,6 +386,7 @@ def test_with_feature_store_the_data_engineer_creates_an_encrypted_group(studio_
     with studio(home, monkeypatch) as (calls, context):
         seed(context)
         run_notebook(home, "data-engineer")
+    assert_reachable_from_studio(calls, feature_store=True)
     (group,) = calls.of("CreateFeatureGroup")
     assert group["FeatureGroupName"].startswith("mlplatform-")
     assert group["RoleArn"].endswith(":role/mlplatform-data-engineer")

@@ -24,6 +24,7 @@ would keep the name, and that update would fail until the name changes (edit any
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import re
@@ -46,20 +47,22 @@ SDK_CONFIG = ".config/sagemaker/config.yaml"
 _TOKEN = re.compile(r'"\$\{Token\[[^\]]+\]\}"')
 
 
-def anchored(text: str) -> str:
-    """JSON (which is YAML) whose repeated CloudFormation values are YAML aliases of their first
-    occurrence: a subnet id or key ARN appears once in the deployed content, which keeps it within
-    the limit. The SDK reads its file with `yaml.safe_load`, which resolves aliases."""
+def anchored(text: str, *repeated: str) -> str:
+    """JSON (which is YAML) whose CloudFormation values, and the `repeated` JSON fragments, appear
+    once: later occurrences are YAML aliases of the first, which keeps the content within the
+    limit. The SDK reads its file with `yaml.safe_load`, which resolves aliases."""
     anchors: dict[str, str] = {}
 
     def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token in anchors:
-            return f"*{anchors[token]}"
-        anchors[token] = f"v{len(anchors)}"
-        return f"&{anchors[token]} {token}"
+        value = match.group(0)
+        if value in anchors:
+            return f"*{anchors[value]}"
+        anchors[value] = f"v{len(anchors)}"
+        return f"&{anchors[value]} {value}"
 
-    return _TOKEN.sub(replace, text)
+    fragments = "|".join(re.escape(fragment) for fragment in repeated)
+    pattern = f"{_TOKEN.pattern}|{fragments}" if repeated else _TOKEN.pattern
+    return re.sub(pattern, replace, text)
 
 
 def lifecycle_script(sdk_config: str, packed: bytes) -> str:
@@ -101,7 +104,9 @@ class PersonaStarters(Construct):
         self.arns: dict[str, str] = {}
         for persona, persona_defaults in defaults.items():
             packed = bundle.pack(bundle.files(persona, props.context))
-            sdk_config = anchored(json.dumps(sdk_defaults(persona_defaults), separators=(",", ":")))
+            compact = functools.partial(json.dumps, separators=(",", ":"))
+            tags = compact([{"Key": key, "Value": value} for key, value in persona_defaults.tags.items()])
+            sdk_config = anchored(compact(sdk_defaults(persona_defaults)), tags)
             script = lifecycle_script(sdk_config, packed)
             content = Fn.base64(script)
             # Hashed as CloudFormation gets it: tokens by the resources they name, stable across syntheses.

@@ -28,11 +28,8 @@ JOB_FILES: Mapping[str, Mapping[str, Path]] = {
         "jobs/to_parquet.py": NOTEBOOKS / "jobs" / "to_parquet.py",
         "jobs/preprocess.py": SCRIPTS / "preprocess.py",
     },
-    "data-scientist": {
-        "jobs/train.py": NOTEBOOKS / "jobs" / "train.py",
-        "jobs/preprocess.py": SCRIPTS / "preprocess.py",
-        "jobs/evaluate.py": SCRIPTS / "evaluate.py",
-    },
+    # The data scientist reads the pipeline's scripts where the pipeline does (CodeUri).
+    "data-scientist": {"jobs/train.py": NOTEBOOKS / "jobs" / "train.py"},
     "mlops-engineer": {},
     "compliance-officer": {},
 }

@@ -30,8 +30,9 @@ def data_engineer_starter(p: Platform) -> list[Call]:
 
 
 def data_scientist_starter(p: Platform) -> list[Call]:
-    """Read the data engineer's Parquet, upload the train split, code and evaluation report to the
-    SDK's default bucket (model artifacts, `studio/data-scientist/`), and train there."""
+    """Read the pipeline's scripts and the data engineer's Parquet, upload the train split, code and
+    evaluation report to the SDK's default bucket (model artifacts, `studio/data-scientist/`), and
+    train there."""
     processed, artifacts = p.bucket("processed-data"), p.bucket("model-artifacts")
     mine = "studio/data-scientist"
     name = f"{p.name}-{p.project}-train-20261201000000"
@@ -47,7 +48,9 @@ def data_scientist_starter(p: Platform) -> list[Call]:
         writes=((artifacts, f"{mine}/training/{name}/output/model.tar.gz", p.artifacts_key),),
         image=SCIKIT_LEARN,
     )
+    code = naming.model_build_code(p.project)
     return [
+        *s3_read(artifacts, f"{code}/preprocess.py", f"{code}/", p.artifacts_key, p.region),
         *s3_read(
             processed, f"{p.project}/parquet/data.parquet", f"{p.project}/parquet/", p.data_key, p.region
         ),
