@@ -71,7 +71,7 @@ trainer.train(
     input_data_config=[InputData(channel_name="train", data_source=f"s3://{bucket}/{prefix}/train/")],
     logs=False,
 )
-job = trainer._latest_training_job
+job = trainer._latest_training_job  # as the SDK's own examples read it
 model_data = job.model_artifacts.s3_model_artifacts
 print(job.training_job_name, job.training_job_status, model_data)
 
