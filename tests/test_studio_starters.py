@@ -107,3 +107,43 @@ def test_the_notebooks_label_is_the_pipelines(studio_homes):
 
     context = json.loads((studio_homes["data-scientist"] / STARTERS_DIR / "context.json").read_text())
     assert context["projects"][0]["label"] == preprocess.parse_args([]).label_column
+
+
+def _names(tags: dict[str, str], notebook_context: dict) -> list[str]:
+    """The configurations' names in a one-stack app with these stage-wide tags."""
+    from aws_cdk import App, Stack, Tags
+
+    from ml_constructs.studio_starters import PersonaStarters, StarterProps
+    from ml_constructs.studio_starters.sdk_defaults import JobPlacement, PersonaDefaults
+
+    app = App()
+    stack = Stack(app, "Studio")
+    defaults = PersonaDefaults(
+        role_arn=None,
+        bucket="a-bucket",
+        prefix="studio/x",
+        tags={},
+        placement=JobPlacement(["subnet-1"], ["sg-1"]),
+        volume_key_arn="arn:aws:kms:eu-west-1:111111111111:key/1",
+        output_key_arn="arn:aws:kms:eu-west-1:111111111111:key/1",
+    )
+    PersonaStarters(
+        stack,
+        "Starters",
+        props=StarterProps("p", notebook_context),
+        defaults={"compliance-officer": defaults},
+    )
+    for key, value in tags.items():
+        Tags.of(app).add(key, value)
+    template = app.synth().get_stack_by_name("Studio").template
+    return [r["Properties"]["StudioLifecycleConfigName"] for r in template["Resources"].values()]
+
+
+def test_a_configuration_is_renamed_when_a_create_only_property_changes():
+    """Content and tags are create-only: a change must rename (CloudFormation cannot replace a
+    named resource under the same name); nothing else may, or every synthesis would replace it."""
+    context = {"platform": "p", "projects": []}
+    (name,) = _names({"cost-centre": "a"}, context)
+    assert _names({"cost-centre": "a"}, context) == [name]
+    assert _names({"cost-centre": "b"}, context) != [name], "a tag changed"
+    assert _names({"cost-centre": "a"}, {**context, "platform": "q"}) != [name], "the content changed"

@@ -14,11 +14,11 @@ https://docs.aws.amazon.com/sagemaker/latest/dg/jl-lcc.html
 
 The content is at most 16,384 characters, base64 included (the resource schema's maxLength), which
 `tests/test_studio_starters.py` checks with the longest values the tokens can take; the starter
-files travel gzipped. Configurations are named with their content's hash: every property of
-`AWS::SageMaker::StudioLifecycleConfig` is create-only, and a new name lets CloudFormation create
-the new one before it deletes the old. The hash is of the content as CloudFormation gets it, tokens
-as the resources they name: a subnet replaced under the same logical id (a CIDR or zone change)
-would keep the name, and that update would fail until the name changes (edit anything here).
+files travel gzipped. Configurations are named with a hash of their content and tags: every
+property of `AWS::SageMaker::StudioLifecycleConfig` is create-only, and a new name lets
+CloudFormation create the new one before it deletes the old. Tokens are hashed as the resources
+they name: a subnet replaced under the same logical id (a CIDR or zone change) would keep the
+name, and that update would fail until the name changes.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import Fn, Stack
+import jsii
+from aws_cdk import Fn, IStableStringProducer, Lazy, Stack
 from aws_cdk import aws_sagemaker as sagemaker
 from constructs import Construct
 
@@ -108,15 +109,30 @@ class PersonaStarters(Construct):
             tags = compact([{"Key": key, "Value": value} for key, value in persona_defaults.tags.items()])
             sdk_config = anchored(compact(sdk_defaults(persona_defaults)), tags)
             script = lifecycle_script(sdk_config, packed)
-            content = Fn.base64(script)
-            # Hashed as CloudFormation gets it: tokens by the resources they name, stable across syntheses.
-            resolved = json.dumps(Stack.of(self).resolve(content), sort_keys=True)
-            digest = hashlib.sha256(resolved.encode()).hexdigest()
             config = sagemaker.CfnStudioLifecycleConfig(
                 self,
                 persona.title().replace("-", ""),
                 studio_lifecycle_config_app_type="JupyterLab",
-                studio_lifecycle_config_name=naming.studio_lifecycle_config(props.platform, persona, digest),
-                studio_lifecycle_config_content=content,
+                studio_lifecycle_config_name="named at synthesis",
+                studio_lifecycle_config_content=Fn.base64(script),
+            )
+            config.studio_lifecycle_config_name = Lazy.string(
+                _NamedForContent(config, props.platform, persona)
             )
             self.arns[persona] = config.attr_studio_lifecycle_config_arn
+
+
+@jsii.implements(IStableStringProducer)
+class _NamedForContent:
+    """The configuration's name, with the hash of every create-only property as CloudFormation gets
+    them: the content (tokens as the resources they name, stable across syntheses) and the tags
+    (known only at synthesis, once every Tags aspect has run)."""
+
+    def __init__(self, config: sagemaker.CfnStudioLifecycleConfig, platform: str, persona: str) -> None:
+        self._config, self._platform, self._persona = config, platform, persona
+
+    def produce(self) -> str:
+        stack, config = Stack.of(self._config), self._config
+        create_only = [config.studio_lifecycle_config_content, config.cdk_tag_manager.render_tags()]
+        digest = hashlib.sha256(json.dumps(stack.resolve(create_only), sort_keys=True).encode()).hexdigest()
+        return naming.studio_lifecycle_config(self._platform, self._persona, digest)
