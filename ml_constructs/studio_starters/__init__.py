@@ -109,17 +109,15 @@ class PersonaStarters(Construct):
             tags = compact([{"Key": key, "Value": value} for key, value in persona_defaults.tags.items()])
             sdk_config = anchored(compact(sdk_defaults(persona_defaults)), tags)
             script = lifecycle_script(sdk_config, packed)
-            config = sagemaker.CfnStudioLifecycleConfig(
+            name = _NamedForContent(props.platform, persona)
+            name.config = sagemaker.CfnStudioLifecycleConfig(
                 self,
                 persona.title().replace("-", ""),
                 studio_lifecycle_config_app_type="JupyterLab",
-                studio_lifecycle_config_name="named at synthesis",
+                studio_lifecycle_config_name=Lazy.string(name),
                 studio_lifecycle_config_content=Fn.base64(script),
             )
-            config.studio_lifecycle_config_name = Lazy.string(
-                _NamedForContent(config, props.platform, persona)
-            )
-            self.arns[persona] = config.attr_studio_lifecycle_config_arn
+            self.arns[persona] = name.config.attr_studio_lifecycle_config_arn
 
 
 @jsii.implements(IStableStringProducer)
@@ -128,11 +126,13 @@ class _NamedForContent:
     them: the content (tokens as the resources they name, stable across syntheses) and the tags
     (known only at synthesis, once every Tags aspect has run)."""
 
-    def __init__(self, config: sagemaker.CfnStudioLifecycleConfig, platform: str, persona: str) -> None:
-        self._config, self._platform, self._persona = config, platform, persona
+    config: sagemaker.CfnStudioLifecycleConfig  # the configuration named, set once it exists
+
+    def __init__(self, platform: str, persona: str) -> None:
+        self._platform, self._persona = platform, persona
 
     def produce(self) -> str:
-        stack, config = Stack.of(self._config), self._config
+        stack, config = Stack.of(self.config), self.config
         create_only = [config.studio_lifecycle_config_content, config.cdk_tag_manager.render_tags()]
         digest = hashlib.sha256(json.dumps(stack.resolve(create_only), sort_keys=True).encode()).hexdigest()
         return naming.studio_lifecycle_config(self._platform, self._persona, digest)
