@@ -101,7 +101,7 @@ class ModelBuildPipeline(Construct):
                 "InputDataUri": self._s3_uri("raw-data", project, "input"),
                 "ProcessedDataUri": self._s3_uri("processed-data", project, "model-build"),
                 "ArtifactsUri": self._s3_uri("model-artifacts", naming.model_build_outputs(project)),
-                "CodeUri": self._s3_uri("model-artifacts", project, "code"),
+                "CodeUri": self._s3_uri("model-artifacts", naming.model_build_code(project)),
                 "PiiColumns": ",".join(props.pii_columns),
                 "ModelPackageGroupName": props.package_group,
                 "QualityMetric": props.quality_metric,
@@ -278,7 +278,7 @@ class ModelBuildPipeline(Construct):
                     store.buckets["model-artifacts"],
                     store.bucket_names["model-artifacts"],
                     store.artifacts_key,
-                    f"{project}/code",
+                    naming.model_build_code(project),
                 ),
                 Upload(
                     "SampleData",

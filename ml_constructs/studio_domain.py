@@ -28,6 +28,7 @@ class UserProfile:
     name: str
     persona: str
     role: iam.IRole
+    lifecycle_config_arn: str  # the persona's JupyterLab lifecycle configuration (SDK defaults, starter)
 
 
 class StudioDomain(Construct):
@@ -69,6 +70,7 @@ class StudioDomain(Construct):
         )
         self.domain_id = self.domain.attr_domain_id
         self._security_groups = security_groups
+        self._notebooks = notebooks
 
     def add_profiles(self, profiles: Sequence[UserProfile]) -> None:
         """One user profile per person, running as their persona's role, tagged with the persona."""
@@ -79,7 +81,12 @@ class StudioDomain(Construct):
                 domain_id=self.domain_id,
                 user_profile_name=profile.name,
                 user_settings=sagemaker.CfnUserProfile.UserSettingsProperty(
-                    execution_role=profile.role.role_arn, security_groups=self._security_groups
+                    execution_role=profile.role.role_arn,
+                    security_groups=self._security_groups,
+                    # The persona's lifecycle configuration: the default of every space of the profile.
+                    jupyter_lab_app_settings=_profile_jupyter_lab(
+                        self._notebooks, profile.lifecycle_config_arn
+                    ),
                 ),
                 tags=[{"key": "persona", "value": profile.persona}],
             )
@@ -96,4 +103,17 @@ def _jupyter_lab(notebooks: Notebooks) -> sagemaker.CfnDomain.JupyterLabAppSetti
                 max_idle_timeout_in_minutes=notebooks.idle_timeout_minutes,
             )
         ),
+    )
+
+
+def _profile_jupyter_lab(
+    notebooks: Notebooks, lifecycle_config_arn: str
+) -> sagemaker.CfnUserProfile.JupyterLabAppSettingsProperty:
+    """The profile's default instance and lifecycle configuration (which must also be listed to be
+    allowed); idle shutdown is the domain's, which a profile's settings have no field for."""
+    return sagemaker.CfnUserProfile.JupyterLabAppSettingsProperty(
+        default_resource_spec=sagemaker.CfnUserProfile.ResourceSpecProperty(
+            instance_type=notebooks.instance_type, lifecycle_config_arn=lifecycle_config_arn
+        ),
+        lifecycle_config_arns=[lifecycle_config_arn],
     )

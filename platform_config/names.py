@@ -56,6 +56,9 @@ PACKAGE_GROUP = Limit(
 PIPELINE = Limit("SageMaker pipeline name", 256, _SAGEMAKER + "API_CreatePipeline.html")
 DOMAIN = Limit("SageMaker Studio domain name", 63, _SAGEMAKER + "API_CreateDomain.html")
 PROFILE = Limit("SageMaker Studio user profile name", 63, _SAGEMAKER + "API_CreateUserProfile.html")
+LIFECYCLE_CONFIG = Limit(
+    "SageMaker Studio lifecycle configuration name", 63, _SAGEMAKER + "API_CreateStudioLifecycleConfig.html"
+)
 CODEPIPELINE = Limit(
     "CodePipeline pipeline name", 100, "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html"
 )
@@ -127,6 +130,14 @@ DERIVED: list[Derived] = [
     Derived("the Studio default role", ROLE, lambda n: f"{n.platform}-studio-default"),  # stacks/studio.py
     Derived("the Studio domain", DOMAIN, lambda n: n.platform),
     Derived("the feedback replication role", ROLE, lambda n: naming.feedback_replication_role(n.platform)),
+    *_each(
+        PERSONAS,
+        lambda p: Derived(
+            f"the {p} Studio lifecycle configuration",
+            LIFECYCLE_CONFIG,
+            lambda n: naming.studio_lifecycle_config(n.platform, p, "0" * naming.CONTENT_HASH_LENGTH),
+        ),
+    ),
     *_each(
         BUCKET_PURPOSES,
         lambda purpose: Derived(

@@ -98,6 +98,11 @@ SERVED_OUTPUTS = (
 )
 
 
+def model_build_code(project: str) -> str:
+    """The key prefix, in the model-artifacts bucket, of a project's model-build scripts (CodeUri)."""
+    return f"{project}/code"
+
+
 def served_artifacts(project: str) -> list[str]:
     """Key patterns, in the model-artifacts bucket, of what the test and prod accounts may read: each
     execution's model and its baselines, nothing else. `project` may be `*`."""
@@ -132,3 +137,19 @@ def promotion_check_role(platform: str, project: str, role: str) -> str:
 def promotion_steps_role(platform: str, project: str) -> str:
     """The dev role of a promotion pipeline's scripted steps; the check roles trust it by name."""
     return f"{platform}-{project}-promotion-steps"
+
+
+# Short persona marks keep a Studio lifecycle configuration's name within its 63 characters.
+PERSONA_MARKS = {
+    "data-engineer": "de",
+    "data-scientist": "ds",
+    "mlops-engineer": "mlops",
+    "compliance-officer": "co",
+}
+CONTENT_HASH_LENGTH = 8
+
+
+def studio_lifecycle_config(platform: str, persona: str, content_hash: str) -> str:
+    """A persona's JupyterLab lifecycle configuration, named for its content (every property is
+    create-only: a new name lets CloudFormation replace it)."""
+    return f"{platform}-{PERSONA_MARKS[persona]}-{content_hash[:CONTENT_HASH_LENGTH]}"

@@ -49,6 +49,12 @@ WORKFLOWS = (
         "promotion_cli/gate.py, promotion_cli/cli.py, promotion_cli/history.py",
     ),
     Workflow(
+        "Studio starter notebooks: jobs, experiments, registry, pipelines, the promotion's state and gate",
+        "dev",
+        ("sagemaker.api", "s3", "sts", "codepipeline"),
+        "notebooks/ (tests/test_starter_notebooks.py checks the calls they make)",
+    ),
+    Workflow(
         "Lineage CLI from a Studio terminal: the registry and its lineage in dev",
         "dev",
         ("sts", "sagemaker.api"),

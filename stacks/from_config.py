@@ -32,6 +32,7 @@ from ml_constructs.serving_endpoint import (
     Serverless,
 )
 from ml_constructs.studio_domain import Notebooks
+from ml_constructs.studio_starters import StarterProps
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
 from platform_config.names import MONITORING_KINDS
@@ -176,10 +177,49 @@ def studio_stack(
             feature_store=studio.feature_store,
             notebooks=Notebooks(studio.default_instance_type, studio.idle_timeout_minutes),
             people=[(person.name, person.persona) for person in config.people],
+            starters=StarterProps(config.platform.name, _starter_context(config)),
+            tags={
+                "project": config.platform.name,
+                "account-role": "dev",
+                "cost-centre": config.platform.cost_centre,
+            },
+            training_instance_type=config.projects[0].training_instance_type,
         ),
         placement=placement,
         store=store,
     )
+
+
+# The label column of the sample data: preprocess.py's default, which the pipeline does not override.
+LABEL_COLUMN = "churned"
+
+
+def _starter_context(config: PlatformConfig) -> dict:
+    """The platform's names the starter notebooks read (`context.json` in Studio)."""
+    platform, dev = config.platform.name, config.accounts.dev
+    return {
+        "platform": platform,
+        "region": dev.region,
+        "buckets": {
+            purpose: naming.bucket(platform, purpose, dev.account_id) for purpose in DATA_PURPOSES[1:]
+        },
+        "feature_store": config.studio.feature_store,
+        "images": {"scikit-learn": container_images(dev.region)["ProcessingImageUri"]},
+        "projects": [
+            {
+                "name": p.name,
+                "package_group": p.package_group_name,
+                "model_build_pipeline": naming.model_build_pipeline(platform, p.name),
+                "promotion_pipeline": naming.promotion_pipeline(platform, p.name),
+                "pii_columns": list(p.pii_columns),
+                "code_prefix": naming.model_build_code(p.name),
+                "label": LABEL_COLUMN,
+                "quality_metric": p.quality_threshold.name,
+                "processing_instance_type": p.processing_instance_type,
+            }
+            for p in config.projects
+        ],
+    }
 
 
 def model_build_stack(

@@ -3,7 +3,7 @@ the operators' commands for its terminals."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import CfnOutput, Stack
@@ -22,6 +22,8 @@ from ml_constructs.personas import (
 from ml_constructs.platform_storage import DataStore
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.studio_domain import Notebooks, StudioDomain, UserProfile
+from ml_constructs.studio_starters import PersonaStarters, StarterProps
+from ml_constructs.studio_starters.sdk_defaults import JobPlacement, PersonaDefaults
 from platform_config import naming
 from platform_config.schema import PersonaName
 
@@ -32,6 +34,9 @@ class StudioProps:
     feature_store: bool
     notebooks: Notebooks
     people: Sequence[tuple[str, PersonaName]]  # (name, persona)
+    starters: StarterProps
+    tags: Mapping[str, str]  # what the SDK tags every job with (the platform's cost tags)
+    training_instance_type: str  # ModelTrainer's default in Studio
 
 
 class StudioStack(Stack):
@@ -92,8 +97,46 @@ class StudioStack(Stack):
         CfnOutput(
             self, "OperatorCommandsWheel", value=wheel, description="mlp-promote and mlp-lineage, for Studio"
         )
+        starters = PersonaStarters(
+            self,
+            "Starters",
+            props=props.starters,
+            defaults={
+                persona: self._sdk_defaults(props, persona, role, placement, store)
+                for persona, role in personas.items()
+            },
+        )
         studio.add_profiles(
-            [UserProfile(name, persona, personas[persona].role) for name, persona in props.people]
+            [
+                UserProfile(name, persona, personas[persona].role, starters.arns[persona])
+                for name, persona in props.people
+            ]
+        )
+
+    @staticmethod
+    def _sdk_defaults(
+        props: StudioProps,
+        persona: PersonaName,
+        role: PersonaRole,
+        placement: NetworkPlacement,
+        store: DataStore,
+    ) -> PersonaDefaults:
+        """What the persona's SDK calls default to: its own role, the buckets and keys it may use,
+        and the jobs, pipelines, endpoints and feature groups its policies allow."""
+        engineer = persona == "data-engineer"
+        return PersonaDefaults(
+            role_arn=None if persona == "compliance-officer" else role.role.role_arn,
+            bucket=store.bucket_names["processed-data" if engineer else "model-artifacts"],
+            prefix=f"studio/{persona}",
+            tags={**props.tags, "persona": persona},
+            placement=JobPlacement(placement.subnet_ids, placement.security_group_ids),
+            volume_key_arn=store.data_key.key_arn,
+            output_key_arn=(store.data_key if engineer else store.artifacts_key).key_arn,
+            processing=persona in ("data-engineer", "data-scientist"),
+            training_instance_type=props.training_instance_type if persona == "data-scientist" else None,
+            pipelines=persona == "mlops-engineer",
+            endpoints=persona == "mlops-engineer",
+            feature_store=engineer and props.feature_store,
         )
 
     def _persona_role(self, platform: str, persona: PersonaName) -> PersonaRole:

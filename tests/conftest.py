@@ -19,6 +19,7 @@ from cfn.assembly import SynthesizedStack, read_assembly
 from compliance.iam.assembly import IamModel
 from compliance.iam.platform import Platform
 from platform_config import PlatformConfig, load_config
+from tests import studio_starters
 from tooling.synth import ROOT, synthesize
 
 EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
@@ -71,6 +72,18 @@ def iam_model(synthesized) -> IamModel:
 def platform(example_config, iam_model) -> Platform:
     """The names and ARNs of the example platform that its workflows act on."""
     return Platform(example_config, iam_model)
+
+
+@pytest.fixture(scope="session")
+def scripts(synthesized) -> dict[str, str]:
+    """Persona -> its Studio lifecycle script, every CloudFormation value rendered as deployed."""
+    return studio_starters.rendered_scripts(synthesized)
+
+
+@pytest.fixture(scope="session")
+def studio_homes(scripts, tmp_path_factory) -> dict[str, Path]:
+    """Persona -> a home directory as its Studio lifecycle script leaves it."""
+    return studio_starters.studio_homes(scripts, tmp_path_factory)
 
 
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")

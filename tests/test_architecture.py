@@ -34,6 +34,9 @@ RUNTIME = (
     "ml_constructs/*/runtime/*.py",
     "ml_constructs/promotion_pipeline/steps/*.py",
     "pipelines/scripts/*.py",
+    # Studio's starter notebooks, their helper and their job scripts (ml_constructs/studio_starters).
+    "notebooks/*.py",
+    "notebooks/jobs/*.py",
 )
 PLATFORM = {*LAYERS, "tooling", "tests", "app"}
 # The one module that turns the config into props, and the stage and app code that call it.

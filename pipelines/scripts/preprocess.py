@@ -24,11 +24,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-try:
-    from . import feedback  # imported as a package module (tests)
-except ImportError:
-    import feedback  # run as a script: Python puts this folder first on sys.path
-
 SPLITS = ("train", "validation", "test")
 
 
@@ -107,6 +102,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Imported here, not at the top: the Studio starters import this module alone, for drop_pii and
+    # encode, and ship no feedback.py (a lifecycle configuration holds at most 16 KB).
+    try:
+        from . import feedback  # imported as a package module (tests)
+    except ImportError:
+        import feedback  # run as a script: Python puts this folder first on sys.path
+
     args = parse_args(argv)
     pii_columns = [column.strip() for column in args.pii_columns.split(",") if column.strip()]
     try:

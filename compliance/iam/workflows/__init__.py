@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from compliance.iam.platform import Platform
-from compliance.iam.workflows import personas, platform_roles
+from compliance.iam.workflows import personas, platform_roles, starters
 from compliance.iam.workflows.calls import Call
 from platform_config import naming
 
@@ -65,6 +65,8 @@ WORKFLOWS: dict[str, Workflow] = {
         DE, "dev", personas.data_engineer_feature_store, needs_feature_store=True
     ),
     "data-engineer: Data Wrangler flow": Workflow(DE, "dev", personas.data_engineer_data_wrangler),
+    "data-engineer: Studio starter notebook": Workflow(DE, "dev", starters.data_engineer_starter),
+    "data-scientist: Studio starter notebook": Workflow(DS, "dev", starters.data_scientist_starter),
     "data-scientist: processing job in the VPC": Workflow(DS, "dev", personas.data_scientist_processing),
     "data-scientist: training job in the VPC": Workflow(DS, "dev", personas.data_scientist_training),
     "data-scientist: experiments": Workflow(DS, "dev", personas.data_scientist_experiments),

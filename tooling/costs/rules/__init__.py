@@ -89,6 +89,7 @@ NO_CHARGE = frozenset(
         "AWS::SageMaker::Model",
         "AWS::SageMaker::ModelPackageGroup",
         "AWS::SageMaker::UserProfile",
+        "AWS::SageMaker::StudioLifecycleConfig",  # a script; the JupyterLab app it runs in is what bills
         serving.ENDPOINT_CONFIG,  # priced through the endpoint that uses it
         serving.SCALABLE_TARGET,  # read for the endpoint's minimum
         *monitoring.JOB_TYPES,  # priced through the schedule that runs them
