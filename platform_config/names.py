@@ -26,6 +26,7 @@ BUCKET_PURPOSES = (
     "model-artifacts",
     "model-monitor",
     "serving-access-logs",
+    "audit-records",
 )
 ENDPOINT_ALARMS = ("5xx", "latency", "4xx", "cpu", "memory")  # ml_constructs/endpoint_alarms.py
 MONITORING_KINDS = ("data-quality", "model-quality")
@@ -91,6 +92,11 @@ METRIC = Limit(
     255,
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html",
 )
+TRAIL = Limit(
+    "CloudTrail trail name",
+    128,
+    "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html",
+)
 STACK = Limit(
     "CloudFormation stack name",
     128,
@@ -132,6 +138,7 @@ DERIVED: list[Derived] = [
         ),
     ),
     Derived("the promotion audit table", TABLE, lambda n: naming.audit_table(n.platform)),
+    Derived("the approvals trail", TRAIL, lambda n: naming.approvals_trail(n.platform)),
     Derived("the monitoring event bus", BUS, lambda n: naming.monitoring_bus(n.platform)),
     *_each(
         (

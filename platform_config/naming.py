@@ -40,6 +40,12 @@ def audit_table(platform: str) -> str:
     return f"{platform}-promotion-audit"
 
 
+def approvals_trail(platform: str) -> str:
+    """The CloudTrail trail that writes dev's management write events (approvals among them) to the
+    audit-records bucket; named, because that bucket's policy must name it before it exists."""
+    return f"{platform}-approvals"
+
+
 def endpoint(platform: str, project: str, role: str) -> str:
     """The SageMaker endpoint serving a project's model in the test or prod account."""
     return f"{platform}-{project}-{role}"

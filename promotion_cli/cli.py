@@ -25,7 +25,7 @@ from operator_cli.aws import Aws, SessionFactory, connect
 from operator_cli.command import Tool, run
 from operator_cli.errors import CliError
 from platform_config import PlatformConfig, Project, naming
-from promotion_cli import gate, history, metrics, registry, table
+from promotion_cli import export, gate, history, metrics, registry, table
 
 TOOL = Tool(
     prog="mlp-promote",
@@ -107,6 +107,11 @@ def answer_gate(target: Target, args: argparse.Namespace) -> None:
 def show_history(target: Target, args: argparse.Namespace) -> None:
     """The audit trail of the project's decisions, for reviews and incident timelines."""
     audit = naming.audit_table(target.config.platform.name)
+    if args.export:
+        items = history.decisions(target.aws, audit, target.project.name, limit=None)
+        export.write(args.export, items)
+        print(f"wrote {len(items)} decisions of {target.project.name} to {args.export}")
+        return
     items = history.decisions(target.aws, audit, target.project.name, args.limit)
     if not items:
         print(f"no decisions recorded for {target.project.name} yet")
@@ -189,6 +194,12 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--comment", required=True, type=_comment(GATE_COMMENT_MAX), help="why")
     sub = command("history", show_history, "the project's recorded decisions, newest first")
     sub.add_argument("--limit", type=flags.positive, default=20, help="how many (default 20)")
+    sub.add_argument(
+        "--export",
+        type=export.path_argument,
+        metavar="FILE",
+        help="write every decision to FILE (.csv or .json) for auditors",
+    )
     sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
     sub.add_argument(
         "version", metavar="VERSION", type=flags.positive, help="the Approved version to promote"

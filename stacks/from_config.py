@@ -37,7 +37,7 @@ from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
-from stacks.promotion import PromotionPipelineStack, PromotionStack
+from stacks.promotion import LedgerProps, PromotionPipelineStack, PromotionStack
 from stacks.registry import RegistryGroup, RegistryStack
 from stacks.retraining_loop import RetrainingLoopStack
 from stacks.serving import Monitored, ServingProps, ServingStack
@@ -211,6 +211,11 @@ def promotion_stack(stage: Stage, config: PlatformConfig) -> PromotionStack:
         platform=platform,
         gate_emails=config.platform.compliance_officer_emails,
         audit_table=naming.audit_table(platform),
+        ledger=LedgerProps(
+            bucket_name=naming.bucket(platform, "audit-records", config.accounts.dev.account_id),
+            trail_name=naming.approvals_trail(platform),
+            retention_days=config.platform.audit_retention_days,
+        ),
         projects=PromotionProjects(
             platform,
             tuple(

@@ -7,6 +7,7 @@ botocore's Stubber, expecting exactly the calls the handler must make and answer
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from types import ModuleType
 
@@ -37,6 +38,8 @@ HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "audit.py"
 REGISTRY_EVENT = registry_event("approved")
 GATE_EVENT = gate_event("succeeded")
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
+BUCKET = f"mlplatform-audit-records-{ACCOUNT}"
+RETENTION_DAYS = 2555
 PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
 EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
 OFFICER = f"arn:aws:sts::{ACCOUNT}:assumed-role/ComplianceOfficer/jane.doe"
@@ -53,10 +56,12 @@ def aws(monkeypatch, tmp_path):
     fake_aws_environment(
         monkeypatch,
         AUDIT_TABLE=TABLE,
+        AUDIT_BUCKET=BUCKET,
         PROJECTS_FILE=projects_file(tmp_path, {"churn": (GROUP, PIPELINE)}),
     )
     with mock_aws():
         create_audit_table(TABLE)
+        create_ledger(BUCKET)
         boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
         yield
 
@@ -79,8 +84,42 @@ def register(status: str, comment: str | None = None) -> str:
     return arn
 
 
+def create_ledger(name: str) -> None:
+    """The audit-records bucket as AuditLedger deploys it: versioned, Object Lock in compliance mode."""
+    s3 = boto3.client("s3")
+    s3.create_bucket(
+        Bucket=name,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket=name,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": RETENTION_DAYS}},
+        },
+    )
+
+
 def items() -> list[dict]:
     return boto3.resource("dynamodb").Table(TABLE).scan()["Items"]
+
+
+def locked_records() -> list[dict]:
+    """Every version of every record in the ledger, with its key and Object Lock retention."""
+    s3 = boto3.client("s3")
+    versions = s3.list_object_versions(Bucket=BUCKET).get("Versions", [])
+    records = []
+    for version in versions:
+        got = s3.get_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+        records.append(
+            {
+                "key": version["Key"],
+                "mode": got.get("ObjectLockMode"),
+                "body": json.loads(got["Body"].read()),
+            }
+        )
+    return records
 
 
 def test_registry_approval_is_recorded_with_who_and_why(audit):
@@ -179,7 +218,59 @@ def test_redelivered_event_is_recorded_once(audit):
     second = audit.handler(registry_event("approved"), CONTEXT)
 
     assert len(items()) == 1
+    assert len(locked_records()) == 1
     assert second == first | {"status": "duplicate"}
+
+
+def test_every_decision_is_written_to_the_table_and_locked_in_the_ledger(audit):
+    """Both records, the same content: the table for queries, the Object Lock bucket for auditors."""
+    register("Approved", "AUC 0.91")
+    audit.handler(registry_event("approved"), CONTEXT)
+
+    [item] = items()
+    [record] = locked_records()
+    assert record["body"] == {
+        key: (int(v) if key == "model_package_version" else v) for key, v in item.items()
+    }
+    assert record["key"] == f"decisions/churn/2026-11-20T14:03:27Z_{REGISTRY_EVENT['id']}.json"
+    assert record["mode"] == "COMPLIANCE"  # the bucket's default retention applied to the record
+
+
+def test_a_locked_record_cannot_be_deleted(audit):
+    """Negative control for the ledger fixture: compliance mode refuses deleting the version."""
+    register("Approved", "ok")
+    audit.handler(registry_event("approved"), CONTEXT)
+    s3 = boto3.client("s3")
+    [version] = s3.list_object_versions(Bucket=BUCKET)["Versions"]
+
+    with pytest.raises(ClientError):
+        s3.delete_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+
+
+def test_a_redelivery_after_a_failed_table_write_completes_the_table_and_locks_nothing_twice(
+    audit, monkeypatch
+):
+    register("Approved", "ok")
+    real = audit.TABLE.put_item
+
+    def fail(**_):
+        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "x"}}, "PutItem")
+
+    monkeypatch.setattr(audit.TABLE, "put_item", fail)
+    with pytest.raises(ClientError):
+        audit.handler(registry_event("approved"), CONTEXT)
+    monkeypatch.setattr(audit.TABLE, "put_item", real)
+
+    assert audit.handler(registry_event("approved"), CONTEXT)["status"] == "recorded"
+    assert len(items()) == 1
+    assert len(locked_records()) == 1
+
+
+def test_the_recorder_may_write_only_where_the_construct_lets_it(audit):
+    """The runtime's prefix is the construct's: otherwise every locked write would be denied."""
+    from ml_constructs.audit_ledger import DECISIONS_PREFIX
+
+    assert audit.DECISIONS_PREFIX == DECISIONS_PREFIX
 
 
 def test_decision_changed_since_the_event_is_not_attributed_to_the_later_author(audit):
@@ -448,6 +539,8 @@ def test_fuzzed_events_never_raise_and_record_nothing(audit, event):
     [
         ("AUDIT_TABLE", None),
         ("AUDIT_TABLE", ""),
+        ("AUDIT_BUCKET", None),
+        ("AUDIT_BUCKET", ""),
     ],
 )
 def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):

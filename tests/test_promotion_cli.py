@@ -6,6 +6,8 @@ CodePipeline client that expects exactly the calls the command must make, answer
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
@@ -14,7 +16,7 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from promotion_cli import gate
+from promotion_cli import export, gate
 from promotion_cli.cli import main
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.fakes import create_audit_table, pipeline_executions
@@ -409,6 +411,39 @@ def test_history_limit_keeps_the_newest(aws, cli):
 
     newest = [row.split()[0] for row in out.splitlines()[1:]]
     assert newest == ["2026-11-19T00:00:00Z", "2026-11-18T00:00:00Z"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_history_export_writes_every_decision_for_an_auditor(aws, cli, tmp_path, suffix):
+    for day in range(10, 35):  # more than the default --limit: an export has them all
+        record(
+            "churn",
+            f"2026-11-{day % 30 + 1:02d}T00:00:{day:02d}Z",
+            1,
+            "registry-decision",
+            "Approved",
+            "jane",
+            'ok, "quoted"',
+        )
+    record("fraud", "2026-11-22T00:00:00Z", 7, "registry-decision", "Rejected", "bob", "someone else's")
+    target = tmp_path / f"churn{suffix}"
+
+    code, out, err = cli("history", "churn", "--export", str(target))
+
+    assert (code, err, out) == (0, "", f"wrote 25 decisions of churn to {target}\n")
+    text = target.read_text()
+    rows = json.loads(text) if suffix == ".json" else list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 25
+    assert list(rows[0]) == list(export.COLUMNS)
+    assert {row["comment"] for row in rows} == {'ok, "quoted"'}  # commas and quotes survive
+    assert rows[0]["recorded_at"] > rows[-1]["recorded_at"]  # newest first, without the event id
+    assert "#" not in rows[0]["recorded_at"]
+
+
+def test_history_export_refuses_an_unknown_format_before_calling_aws(credentials, cli, tmp_path):
+    code, _, err = cli("history", "churn", "--export", str(tmp_path / "churn.xlsx"))
+    assert code == 2
+    assert_one_line_error(err, "must end in .csv or .json")
 
 
 def test_history_of_a_project_without_decisions(aws, cli):

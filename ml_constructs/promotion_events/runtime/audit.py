@@ -1,4 +1,5 @@
-"""Records every registry decision and every promotion-gate answer in the audit table.
+"""Records every registry decision and every promotion-gate answer in the audit table, and the same
+record as a JSON object in the Object Lock bucket that nobody can rewrite.
 
 Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision: a
 version's approval status changed to Approved or Rejected, as `registry_events` decides for the
@@ -8,13 +9,20 @@ key is the event's own time and id, and the put is conditional on that key being
 foreign events, metadata-only updates and answers for executions CodePipeline does not know are
 logged and skipped, never raised; other AWS failures raise so that Lambda's retries run.
 
+The locked copy is written first, with `If-None-Match: *` (S3 conditional writes): a redelivery finds
+it there (412) and goes on to the table, so a failure between the two writes is healed by the retry
+and neither store ever holds a second version of one decision. S3 requires a checksum header on
+writes to an Object Lock bucket; boto3 sends a CRC32 checksum by default.
+
 Settings (read once, at cold start; a bad value stops the function with a message naming it): the
 projects, from `projects.json` beside the handler (`projects.py`), and from the environment:
-    AUDIT_TABLE  the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
+    AUDIT_TABLE   the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
+    AUDIT_BUCKET  the Object Lock bucket; records go to decisions/<project>/<time>_<event id>.json
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -33,6 +41,7 @@ GATE_DECISIONS = {"SUCCEEDED": "Approved", "FAILED": "Rejected"}
 # What CodePipeline answers for a pipeline or execution it does not know: a retry cannot help.
 UNKNOWN_EXECUTION = ("PipelineNotFoundException", "PipelineExecutionNotFoundException")
 UNKNOWN = "unknown"
+DECISIONS_PREFIX = "decisions"  # the recorder may write only under it (ml_constructs/audit_ledger.py)
 
 logger = Logger(service="audit-trail")
 
@@ -41,17 +50,19 @@ class Skipped(Refused):
     """The event is malformed or not an answer this trail records (registry events: `read_decision`)."""
 
 
-def _table_name() -> str:
-    value = os.environ.get("AUDIT_TABLE", "").strip()
+def _setting(name: str, what: str) -> str:
+    value = os.environ.get(name, "").strip()
     if not value:
-        raise ConfigurationError("AUDIT_TABLE must be set to the audit table's name; it is empty or unset")
+        raise ConfigurationError(f"{name} must be set to {what}; it is empty or unset")
     return value
 
 
 _PROJECTS = load_projects()
 GROUPS = {project.group: project.name for project in _PROJECTS}
 PIPELINES = {project.pipeline: project.name for project in _PROJECTS}
-TABLE = boto3.resource("dynamodb").Table(_table_name())
+TABLE = boto3.resource("dynamodb").Table(_setting("AUDIT_TABLE", "the audit table's name"))
+BUCKET = _setting("AUDIT_BUCKET", "the audit-records bucket's name")
+S3 = boto3.client("s3")
 SAGEMAKER = boto3.client("sagemaker")
 CODEPIPELINE = boto3.client("codepipeline")
 
@@ -174,6 +185,28 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
 READERS = {REGISTRY_EVENT: registry_decision, GATE_EVENT: gate_decision}
 
 
+def ledger_key(item: dict[str, Any]) -> str:
+    """decisions/<project>/<UTC time>_<event id>.json: sorted by time, one object per event."""
+    moment, event_id = item["recorded_at"].split("#", 1)
+    return f"{DECISIONS_PREFIX}/{item['project']}/{moment}_{event_id}.json"
+
+
+def lock(item: dict[str, Any]) -> None:
+    """The record, once, under Object Lock; a copy already there (a redelivery) is left as it is."""
+    try:
+        S3.put_object(
+            Bucket=BUCKET,
+            Key=ledger_key(item),
+            Body=json.dumps(item, sort_keys=True, default=str).encode(),
+            ContentType="application/json",
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("PreconditionFailed", "412"):
+            raise
+        logger.info("the locked copy exists already: a redelivery of the same event")
+
+
 @logger.inject_lambda_context
 def handler(event: Any, context: LambdaContext) -> dict[str, str]:
     try:
@@ -184,6 +217,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, str]:
     except Refused as reason:
         logger.warning(f"nothing recorded: {reason}")
         return {"status": "skipped", "reason": str(reason)}
+    lock(item)
     try:
         TABLE.put_item(Item=item, ConditionExpression="attribute_not_exists(recorded_at)")
     except ClientError as error:
