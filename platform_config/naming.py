@@ -106,3 +106,10 @@ def promotion_check_role(platform: str, project: str, role: str) -> str:
 def promotion_steps_role(platform: str, project: str) -> str:
     """The dev role of a promotion pipeline's scripted steps; the check roles trust it by name."""
     return f"{platform}-{project}-promotion-steps"
+
+
+# The model package lifecycle stages the promotion pipeline sets (ModelLifeCycle.Stage), in order:
+# deployed to test, verified in prod, replaced or rolled back. Its steps role may set exactly these
+# (`ml_constructs/promotion_pipeline/steps/set_stage.py` names them again: it runs without this package).
+LIFECYCLE_STAGES = ("Staging", "Production", "Archived")
+PRODUCTION_STAGE = "Production"

@@ -129,7 +129,14 @@ def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
     return RegistryStack(
         stage,
         "Registry",
-        groups=[RegistryGroup(p.name, p.package_group_name) for p in config.projects],
+        groups=[
+            RegistryGroup(
+                p.name,
+                p.package_group_name,
+                _role_arn(dev.account_id, naming.promotion_steps_role(config.platform.name, p.name)),
+            )
+            for p in config.projects
+        ],
         serving_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
         approver_arns=config.approver_arns(),
         deployer_arn=_role_arn(

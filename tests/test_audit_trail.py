@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.events import GATE, gate_event, registry_event
+from ml_constructs.promotion_pipeline.steps import set_stage
+from tests.events import GATE, gate_event, lifecycle_event, registry_event
 from tests.fakes import (
     ACCOUNT,
     BAD_PROJECTS_FILES,
@@ -201,6 +202,15 @@ def test_other_metadata_only_updates_record_nothing(audit, updated):
 
     assert result["status"] == "skipped" and "ModelApprovalStatus did not change" in result["reason"]
     assert items() == []
+
+
+@pytest.mark.parametrize("stage", set_stage.STAGES)
+def test_no_lifecycle_stage_the_promotion_sets_is_recorded_as_a_decision(audit, stage):
+    register("Approved", "ok")
+    event = lifecycle_event(set_stage.life_cycle(stage, "by the promotion"))
+
+    assert audit.handler(event, CONTEXT)["status"] == "skipped"
+    assert items() == [] and locked_records() == []
 
 
 def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(audit):

@@ -25,6 +25,7 @@ from lineage import chain, code_version
 from lineage.cli import main
 from lineage.link import KINDS, Link, who
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
+from tests.recorded import recorded as recorded_response
 from tooling.synth import ROOT
 
 CONFIG = ROOT / "config" / "example.toml"
@@ -46,18 +47,7 @@ MOTO_USER = "fake-user-profile-name"  # moto records every change as made by thi
 
 
 def recorded(name: str) -> dict[str, Any]:
-    """A recorded response, as botocore hands it out: timestamps as datetimes, no `_` notes."""
-
-    def parse(value: Any, key: str = "") -> Any:
-        if isinstance(value, dict):
-            return {k: parse(v, k) for k, v in value.items() if not k.startswith("_")}
-        if isinstance(value, list):
-            return [parse(item) for item in value]
-        if key.endswith("Time") and isinstance(value, str):
-            return datetime.fromisoformat(value)
-        return value
-
-    return parse(json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8")))
+    return recorded_response("lineage", name)
 
 
 def session(credentials: dict[str, str], sagemaker: Any = None) -> boto3.Session:

@@ -30,8 +30,10 @@ def _pipeline(template: dict) -> dict:
     return pipeline["Properties"]
 
 
-def _action(pipeline: dict, stage: str) -> dict:
-    (action,) = next(s for s in pipeline["Stages"] if s["Name"] == stage)["Actions"]
+def _action(pipeline: dict, stage: str, run_order: int = 1) -> dict:
+    """The stage's action that runs `run_order`th (DeployTest and VerifyProd then mark the stage)."""
+    actions = next(s for s in pipeline["Stages"] if s["Name"] == stage)["Actions"]
+    (action,) = [a for a in actions if a.get("RunOrder", 1) == run_order]
     return action
 
 
@@ -71,6 +73,7 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "common.py",
         "resolve_package.py",
         "sample_requests.csv",
+        "set_stage.py",
         "verify_endpoint.py",
     ]
     resolve = _action(_pipeline(promotion), "Resolve")["Configuration"]["EnvironmentVariables"]
@@ -83,6 +86,30 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "TEST_STACK": "test-Serving-churn",
         "PROD_CHECK_ROLE_ARN": "arn:aws:iam::333333333333:role/mlplatform-churn-prod-check",
         "PROD_STACK": "prod-Serving-churn",
+    }
+
+
+@pytest.mark.parametrize(
+    ("stage", "first", "mark", "lifecycle"),
+    [
+        ("DeployTest", "DeployTest", "MarkStaging", "Staging"),
+        ("VerifyProd", "VerifyProd", "MarkProduction", "Production"),
+    ],
+)
+def test_the_lifecycle_stage_is_set_only_after_its_deploy_or_verification_succeeded(
+    promotion, stage, first, mark, lifecycle
+):
+    pipeline = _pipeline(promotion)
+    assert _action(pipeline, stage)["Name"] == first
+    marking = _action(pipeline, stage, run_order=2)
+    assert marking["Name"] == mark
+    variables = {v["name"]: v["value"] for v in json.loads(marking["Configuration"]["EnvironmentVariables"])}
+    assert variables == {
+        "STEP": "set_stage",
+        "STAGE": lifecycle,
+        "MODEL_PACKAGE_ARN": "#{variables.ModelPackageArn}",
+        "MODEL_PACKAGE_GROUP": "mlplatform-churn",
+        "PIPELINE_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}",
     }
 
 

@@ -539,6 +539,7 @@ def test_assignments_survive_the_buildspecs_shell(tmp_path):
         ("resolve_package.py", "MODEL_PACKAGE_ARN"),
         ("acceptance_test.py", "ENDPOINT_NAME"),
         ("verify_endpoint.py", "ENDPOINT_NAME"),
+        ("set_stage.py", "STAGE"),
     ],
 )
 def test_each_script_runs_from_the_bare_folder_as_codebuild_runs_it(tmp_path, script, first_variable):

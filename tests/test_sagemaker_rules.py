@@ -472,6 +472,21 @@ def deny_approval(**props) -> iam.PolicyStatement:
     return iam.PolicyStatement(effect=iam.Effect.DENY, actions=["sagemaker:UpdateModelPackage"], **props)
 
 
+@pytest.mark.parametrize(
+    ("null", "approves"),
+    [("true", False), ("false", True), (None, True)],
+    ids=["absent", "present", "unconditioned"],
+)
+def test_a_lifecycle_only_update_is_not_an_approval(null, approves):
+    """The promotion steps may set lifecycle stages only when the request names no approval status;
+    negative controls: requiring the key present, or no condition, lets the role approve."""
+    conditions = {"Null": {"sagemaker:ModelApprovalStatus": null}} if null else None
+    statement = iam.PolicyStatement(
+        actions=["sagemaker:UpdateModelPackage"], resources=["*"], conditions=conditions
+    )
+    assert reported("ApprovalOnlyByComplianceOfficer", l1_role(new_stack(), statement)) is approves
+
+
 def test_approving_role_of_the_compliance_officer():
     role = l1_role(new_stack(), APPROVE, persona="compliance-officer")
     assert not reported("ApprovalOnlyByComplianceOfficer", role)

@@ -33,6 +33,7 @@ DATA_WRANGLER = "https://docs.aws.amazon.com/sagemaker/latest/dg/canvas-data-pre
 EXPERIMENTS = "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateTrialComponent.html"
 REGISTER = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-version.html"
 APPROVE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-approve.html"
+LIFECYCLE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-staging-construct-set-up.html"
 PIPELINES = "https://docs.aws.amazon.com/sagemaker/latest/dg/build-and-manage-access.html"
 LINEAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/querying-lineage-entities.html"
 CROSS_ACCOUNT_PACKAGE = "https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-deploy-xaccount.html"

@@ -17,6 +17,7 @@ from compliance.iam.workflows.calls import (
     IDEMPOTENCY,
     LAMBDA_DLQ,
     LAMBDA_LOGS,
+    LIFECYCLE,
     MODEL_MONITOR,
     MONITOR,
     S3_KMS,
@@ -167,6 +168,16 @@ def promotion_steps(p: Platform) -> list[Call]:
         call("kms:Decrypt", promotion_key, source=CODEBUILD_ROLE),
         call("kms:GenerateDataKey", promotion_key, source=CODEBUILD_ROLE),
         call("sagemaker:DescribeModelPackage", p.package, source=CROSS_ACCOUNT_PACKAGE),
+        call("sagemaker:ListModelPackages", "*", source=LIFECYCLE),
+        *(
+            Call(
+                "sagemaker:UpdateModelPackage",
+                (p.package,),
+                LIFECYCLE,
+                {"sagemaker:ModelLifeCycle:Stage": stage},
+            )
+            for stage in naming.LIFECYCLE_STAGES
+        ),
         call("s3:GetObject", metrics, source=APPROVE),
         call("kms:Decrypt", p.artifacts_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
         *(
