@@ -37,6 +37,9 @@ PARAMETER_NAMES = (
     "MonitorImageUri",
     "DataKmsKeyArn",
     "ArtifactsKmsKeyArn",
+    "CodeVersion",  # pipelines/model_card.py: the commit, and the model card's two configured sections
+    "ModelCardIntendedUses",
+    "ModelCardPiiColumns",
 )
 # What no pipeline parameter can hold: the jobs' execution role and their VPC subnets and security
 # groups (each of these two a one-element list in the JSON, replaced by the whole list).

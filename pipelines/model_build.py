@@ -34,11 +34,13 @@ from pipelines.offline_sdk import pipeline_session  # isort: split
 import botocore.session
 from sagemaker.core import image_uris
 from sagemaker.core.drift_check_baselines import DriftCheckBaselines
+from sagemaker.core.metadata_properties import MetadataProperties
 from sagemaker.core.model_metrics import MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
 from sagemaker.core.processing import Processor
 from sagemaker.core.shapes import (
+    ModelPackageModelCard,
     ProcessingInput,
     ProcessingOutput,
     ProcessingS3Input,
@@ -65,6 +67,7 @@ from sagemaker.mlops.workflow.quality_check_step import DataQualityCheckConfig
 from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
+from pipelines import model_card as model_cards
 from pipelines.scripts.evaluate import METRIC_NAMES
 from platform_config.regions import CONTAINER_IMAGES_FILE
 
@@ -122,6 +125,7 @@ PARAMETERS = [
     monitor_image_uri,
     data_kms_key_arn,
     artifacts_kms_key_arn,
+    *model_cards.PARAMETERS,
 ]
 
 
@@ -305,9 +309,14 @@ def baseline_step(session: PipelineSession, splits, after: ProcessingStep) -> Da
 
 
 def register_step(
-    session: PipelineSession, model_data, evaluation: Join, baseline: DataQualityBaselineStep
+    session: PipelineSession,
+    model_data,
+    evaluation: Join,
+    baseline: DataQualityBaselineStep,
+    model_card: ModelPackageModelCard,
 ) -> ModelStep:
-    """Register the model as PendingManualApproval, with its metrics and baselines attached."""
+    """Register the model as PendingManualApproval, with its metrics, baselines, model card and the
+    commit it was built from attached."""
     builder = ModelBuilder(
         image_uri=training_image_uri,
         s3_model_data_url=model_data,
@@ -337,6 +346,9 @@ def register_step(
                 model_data_statistics=json_file(checked.BaselineUsedForDriftCheckStatistics),
                 model_data_constraints=json_file(checked.BaselineUsedForDriftCheckConstraints),
             ),
+            model_card=model_card,
+            model_life_cycle=model_cards.REGISTERED_STAGE,
+            metadata_properties=MetadataProperties(commit_id=model_cards.code_version),
         ),
     )
 
@@ -377,8 +389,11 @@ def build(session: PipelineSession) -> Pipeline:
     evaluation_uri = evaluate.properties.ProcessingOutputConfig.Outputs["evaluation"].S3Output.S3Uri
     baseline = baseline_step(session, splits, after=evaluate)
     quality = JsonGet(step_name=evaluate.name, property_file=report, json_path="quality.value")
+    card = model_cards.card(
+        evaluate.name, report, splits["train"].S3Output.S3Uri, splits["test"].S3Output.S3Uri
+    )
     register = register_step(
-        session, model_data, Join(on="/", values=[evaluation_uri, "evaluation.json"]), baseline
+        session, model_data, Join(on="/", values=[evaluation_uri, "evaluation.json"]), baseline, card
     )
     gate = quality_gate_step(quality, register, after=baseline)
     return Pipeline(

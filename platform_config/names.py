@@ -139,6 +139,7 @@ DERIVED: list[Derived] = [
     ),
     Derived("the promotion audit table", TABLE, lambda n: naming.audit_table(n.platform)),
     Derived("the approvals trail", TRAIL, lambda n: naming.approvals_trail(n.platform)),
+    Derived("the audit recorder role", ROLE, lambda n: naming.audit_recorder_role(n.platform)),
     Derived("the monitoring event bus", BUS, lambda n: naming.monitoring_bus(n.platform)),
     *_each(
         (

@@ -40,6 +40,11 @@ def audit_table(platform: str) -> str:
     return f"{platform}-promotion-audit"
 
 
+def audit_recorder_role(platform: str) -> str:
+    """The audit recorder's role: the registry lets it write decisions into model cards, by this name."""
+    return f"{platform}-audit-recorder"
+
+
 def approvals_trail(platform: str) -> str:
     """The CloudTrail trail that writes dev's management write events (approvals among them) to the
     audit-records bucket; named, because that bucket's policy must name it before it exists."""

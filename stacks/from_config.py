@@ -13,7 +13,7 @@ from aws_cdk import Environment, Stage
 
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
-from ml_constructs.model_build_pipeline import ModelBuildProps
+from ml_constructs.model_build_pipeline import ModelBuildProps, ModelCardFacts
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import MonitorProps
 from ml_constructs.platform_storage import DataStore, ServingReaders, StorageProps
@@ -33,6 +33,8 @@ from ml_constructs.serving_endpoint import (
 from ml_constructs.studio_domain import Notebooks
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
+from platform_config.commit import CONTEXT_KEY as COMMIT_CONTEXT
+from platform_config.commit import code_version
 from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
@@ -139,6 +141,7 @@ def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
         ],
         serving_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
         approver_arns=config.approver_arns(),
+        card_writer_arn=_role_arn(dev.account_id, naming.audit_recorder_role(config.platform.name)),
         deployer_arn=_role_arn(
             dev.account_id, naming.cdk_bootstrap_role("cfn-exec-role", dev.account_id, dev.region)
         ),
@@ -184,6 +187,12 @@ def model_build_stack(
             processing_instance_type=project.processing_instance_type,
             training_instance_type=project.training_instance_type,
             inference_instance_type=project.inference_instance_type,
+            model_card=ModelCardFacts(
+                intended_use=project.model_card.intended_use,
+                risk_rating=project.model_card.risk_rating,
+                risk_explanation=project.model_card.risk_explanation,
+            ),
+            code_version=code_version(stage.node.try_get_context(COMMIT_CONTEXT)),
         ),
         store=store,
         placement=placement,

@@ -27,6 +27,7 @@ class RegistryStack(Stack):
         groups: Sequence[RegistryGroup],
         serving_accounts: Sequence[str],
         approver_arns: Sequence[str],
+        card_writer_arn: str,
         deployer_arn: str,
     ) -> None:
         super().__init__(
@@ -41,5 +42,6 @@ class RegistryStack(Stack):
                 serving_accounts=serving_accounts,
                 approver_arns=approver_arns,
                 stage_setter_arn=group.stage_setter_arn,
+                card_writer_arn=card_writer_arn,
                 deployer_arn=deployer_arn,
             )

@@ -14,7 +14,7 @@ from types import ModuleType
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
@@ -33,6 +33,7 @@ from tests.fakes import (
     load_lambda,
     projects_file,
 )
+from tests.recorded import recorded
 from tooling.synth import ROOT
 
 HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "audit.py"
@@ -160,6 +161,85 @@ def _described(status: str, comment: str) -> dict:
             "IamIdentity": {"Arn": OFFICER, "PrincipalId": "AROAEXAMPLE:jane.doe"},
         },
     }
+
+
+def _with_card(described: dict, status: str = "PendingReview", **details: str) -> dict:
+    """`described` carrying the model card of the recorded version, before any decision."""
+    card = recorded("registry", "describe_model_package")["ModelCard"]
+    content = json.loads(card["ModelCardContent"])
+    kept = {
+        k: v for k, v in content["additional_information"]["custom_details"].items() if "decision" not in k
+    }
+    content["additional_information"]["custom_details"] = {**kept, **details}
+    return described | {"ModelCard": {"ModelCardContent": json.dumps(content), "ModelCardStatus": status}}
+
+
+@pytest.mark.parametrize(("status", "card_status"), [("Approved", "Approved"), ("Rejected", "Draft")])
+def test_the_decision_is_written_into_the_model_card_and_moves_its_status(audit, status, card_status):
+    """Whoever decided (console or CLI), the card says who, when and why; moto keeps no card, so the
+    registry is stubbed with the recorded version."""
+    kind = "approved" if status == "Approved" else "rejected"
+    described = _with_card(_described(status, "AUC 0.91, bias review OK"))
+    with Stubber(audit.SAGEMAKER) as sagemaker:
+        sagemaker.add_response("describe_model_package", described, {"ModelPackageName": PACKAGE_ARN})
+        expected = {
+            "ModelPackageArn": PACKAGE_ARN,
+            "ModelCard": {"ModelCardContent": ANY, "ModelCardStatus": card_status},
+        }
+        sagemaker.add_response("update_model_package", {"ModelPackageArn": PACKAGE_ARN}, expected)
+        assert audit.handler(registry_event(kind), CONTEXT)["status"] == "recorded"
+        sagemaker.assert_no_pending_responses()
+
+
+def test_the_card_update_carries_exactly_the_decision(audit, monkeypatch):
+    described = _with_card(_described("Approved", "AUC 0.91, bias review OK"))
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
+    updates = []
+    monkeypatch.setattr(audit.SAGEMAKER, "update_model_package", lambda **kw: updates.append(kw))
+
+    audit.handler(registry_event("approved"), CONTEXT)
+
+    [update] = updates
+    assert set(update) == {"ModelPackageArn", "ModelCard"}  # no status, no stage: what IAM lets it do
+    assert update["ModelCard"]["ModelCardStatus"] == "Approved"
+    details = json.loads(update["ModelCard"]["ModelCardContent"])["additional_information"]["custom_details"]
+    assert details["decision"] == "Approved" and details["decided_by"] == OFFICER
+    assert details["decided_at"] == "2026-11-20T14:03:27Z"
+    assert details["decision_comment"] == "AUC 0.91, bias review OK"
+    assert details["code_version"] == "0123456789abcdef0123456789abcdef01234567"  # the rest is kept
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        {"status": "Archived"},
+        {
+            "status": "Approved",
+            "decision": "Approved",
+            "decided_by": OFFICER,
+            "decided_at": "2026-11-20T14:03:27Z",
+            "decision_comment": "AUC 0.91, bias review OK",
+        },
+    ],
+    ids=["archived", "written-already"],
+)
+def test_a_card_that_is_archived_or_records_the_decision_already_is_left_alone(audit, monkeypatch, card):
+    described = _with_card(_described("Approved", "AUC 0.91, bias review OK"), card.pop("status"), **card)
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
+    updates = []
+    monkeypatch.setattr(audit.SAGEMAKER, "update_model_package", lambda **kw: updates.append(kw))
+
+    assert audit.handler(registry_event("approved"), CONTEXT)["status"] == "recorded"
+    assert updates == []
+
+
+@pytest.mark.parametrize("updated", [["ModelCard"], []])
+def test_the_event_of_the_card_update_is_no_decision(audit, updated):
+    """SageMaker's event for the recorder's own update lists no ModelApprovalStatus."""
+    event = registry_event("lifecycle_updated")
+    event["detail"]["UpdatedModelPackageFields"] = updated
+    assert audit.handler(event, CONTEXT)["status"] == "skipped"
+    assert items() == []
 
 
 @pytest.mark.parametrize("kind", ["rejected", "approval_revoked"])

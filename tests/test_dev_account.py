@@ -379,7 +379,12 @@ def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synt
     steps = "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"
     changes = denies["OnlyComplianceOfficersAndThePromotionChangeVersions"]
     assert changes["Action"] == "sagemaker:UpdateModelPackage"
-    assert changes["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [officer, steps]}}
+    recorder = "arn:aws:iam::111111111111:role/mlplatform-audit-recorder"
+    assert changes["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [officer, steps, recorder]}}
+    assert denies["TheAuditRecorderSetsNoStage"]["Condition"] == {
+        "Null": {"sagemaker:ModelLifeCycle:Stage": "false"},
+        "ArnEquals": {"aws:PrincipalArn": recorder},
+    }
     assert denies["OnlyComplianceOfficersSetAnApprovalStatus"]["Condition"] == {
         "Null": {"sagemaker:ModelApprovalStatus": "false"},
         "ArnNotLike": {"aws:PrincipalArn": [officer]},

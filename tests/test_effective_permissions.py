@@ -235,6 +235,17 @@ def test_the_steps_role_changes_nothing_but_a_stage(iam_model, platform):
     assert not _sets(iam_model, steps, platform, **{"sagemaker:ModelLifeCycle:Stage": "QA"})
 
 
+def test_the_audit_recorder_writes_cards_but_sets_no_approval_and_no_stage(iam_model, platform):
+    recorder = iam_model.role("mlplatform-audit-recorder").principal
+    assert _sets(iam_model, recorder, platform)  # a ModelCard update: no status, no stage
+    for context in (
+        {"sagemaker:ModelApprovalStatus": "Approved"},
+        {"sagemaker:ModelLifeCycle:Stage": "Production"},
+        {"sagemaker:ModelLifeCycle:Stage": "Staging"},
+    ):
+        assert not _sets(iam_model, recorder, platform, **context), context
+
+
 def test_the_step_script_sets_exactly_the_stages_iam_allows():
     from ml_constructs.promotion_pipeline.steps import set_stage
     from platform_config import naming

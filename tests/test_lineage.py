@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -29,7 +28,6 @@ from tests.recorded import recorded as recorded_response
 from tooling.synth import ROOT
 
 CONFIG = ROOT / "config" / "example.toml"
-RECORDED = Path(__file__).resolve().parent / "recorded" / "lineage"
 REGION, DEV_ACCOUNT, PROD_ACCOUNT = "eu-west-1", "111111111111", "333333333333"
 GROUP, PIPELINE, ENDPOINT = "churn-models", "mlplatform-churn-model-build", "mlplatform-churn-prod"
 PACKAGE_ARN = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/1"

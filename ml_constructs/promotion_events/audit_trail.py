@@ -90,6 +90,7 @@ class AuditTrail(Construct):
             handler="audit.handler",
             description="Records model package decisions and promotion gate answers",
             environment={"AUDIT_TABLE": table_name, "AUDIT_BUCKET": ledger.bucket_name},
+            role_name=naming.audit_recorder_role(projects.platform),
             data=projects.function_data(),
             key=key,
             statements=[
@@ -105,6 +106,23 @@ class AuditTrail(Construct):
                 ),
                 iam.PolicyStatement(
                     sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]
+                ),
+                # The decision into the version's model card: neither an approval nor a stage (their
+                # keys absent); the registry's policy denies the recorder the same.
+                iam.PolicyStatement(
+                    sid="RecordDecisionsInModelCards",
+                    actions=["sagemaker:UpdateModelPackage"],
+                    resources=[
+                        stack.format_arn(
+                            service="sagemaker", resource="model-package", resource_name=f"{projects.prefix}*"
+                        )
+                    ],
+                    conditions={
+                        "Null": {
+                            "sagemaker:ModelApprovalStatus": "true",
+                            "sagemaker:ModelLifeCycle:Stage": "true",
+                        }
+                    },
                 ),
                 iam.PolicyStatement(
                     sid="LockedRecords",

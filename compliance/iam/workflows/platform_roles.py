@@ -18,6 +18,8 @@ from compliance.iam.workflows.calls import (
     LAMBDA_DLQ,
     LAMBDA_LOGS,
     LIFECYCLE,
+    LOCKED,
+    MODEL_CARD,
     MODEL_MONITOR,
     MONITOR,
     S3_KMS,
@@ -257,4 +259,8 @@ def audit_trail(p: Platform) -> list[Call]:
             p.audit_table,
             source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html",
         ),
+        # The decision into the model card: an update naming neither approval status nor stage.
+        call("sagemaker:UpdateModelPackage", p.package, source=MODEL_CARD),
+        call("s3:PutObject", f"{p.bucket('audit-records')}/decisions/{p.project}/record.json", source=LOCKED),
+        call("kms:GenerateDataKey", p.key("dev-Promotion", "PromotionKey"), source=S3_KMS),
     ]

@@ -31,6 +31,7 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from model_cards import with_decision
 from projects import ConfigurationError, load_projects
 from registry_events import DETAIL_TYPE as REGISTRY_EVENT
 from registry_events import Refused, read_decision
@@ -99,8 +100,28 @@ def _who(context: dict[str, Any]) -> str:
     return iam.get("Arn") or context.get("UserProfileName") or UNKNOWN
 
 
+def record_in_card(package: dict[str, Any], item: dict[str, Any], decided_at: str) -> None:
+    """Write the decision into the version's model card (`model_cards`), once."""
+    card = package.get("ModelCard")
+    if not card:
+        logger.warning("the version has no model card (registered outside the model-build pipeline?)")
+        return
+    decision = {
+        "decision": item["decision"],
+        "decided_by": item["decided_by"],
+        "decided_at": decided_at,
+        "decision_comment": item["comment"],
+    }
+    updated = with_decision(card, decision)
+    if updated is None:
+        logger.info("the model card records this decision already, or is archived")
+        return
+    SAGEMAKER.update_model_package(ModelPackageArn=item["model_package_arn"], ModelCard=updated)
+
+
 def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
-    """An approval status set on a model package version, attributed from DescribeModelPackage."""
+    """An approval status set on a model package version, attributed from DescribeModelPackage, and
+    written into its model card."""
     decision = read_decision(event, GROUPS)
     item = {
         "project": GROUPS[decision.group],
@@ -122,6 +143,7 @@ def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
     if package.get("ModelApprovalStatus") == decision.status:
         item["decided_by"] = _who(package.get("LastModifiedBy") or package.get("CreatedBy") or {})
         item["comment"] = package.get("ApprovalDescription", "")
+        record_in_card(package, item, _recorded_at(event).split("#")[0])
     return item
 
 

@@ -7,7 +7,7 @@ step assumes, and the shared network and key stacks the serving templates import
 before that would fail half-way, in DeployTest or DeployProd.
 
 Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION, TEST_CHECK_ROLE_ARN, TEST_STACK,
-PROD_CHECK_ROLE_ARN, PROD_STACK.
+PROD_CHECK_ROLE_ARN, PROD_STACK, CARD_WAIT_SECONDS (default 300; `model_card_check`).
 Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY.
 
     python3 steps/resolve_package.py > resolved.env
@@ -24,9 +24,10 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
 try:
-    from . import common  # imported as a package module (tests)
+    from . import common, model_card_check  # imported as a package module (tests)
 except ImportError:
     import common  # run as a script: Python puts this folder first on sys.path
+    import model_card_check
 
 NO_METRICS = "metrics not available"
 
@@ -125,13 +126,15 @@ def quality_summary(s3, package: dict) -> str:
     return ", ".join(values) or NO_METRICS
 
 
-def resolve(environ: Mapping[str, str]) -> str:
+def resolve(environ: Mapping[str, str], clock: common.Clock = common.Clock()) -> str:
     arn = common.env(environ, "MODEL_PACKAGE_ARN")
     group = common.env(environ, "MODEL_PACKAGE_GROUP")
     region = common.env(environ, "AWS_REGION")
     check_arn(arn, group, region)
-    package = describe(boto3.client("sagemaker", region_name=region), arn)
+    sagemaker = boto3.client("sagemaker", region_name=region)
+    package = describe(sagemaker, arn)
     statistics, constraints = check_package(package, group)
+    package = model_card_check.check_card(sagemaker, package, environ, clock)
     check_targets_deployed(boto3.client("sts", region_name=region), environ)
     summary = quality_summary(boto3.client("s3", region_name=region), package)
     common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
@@ -143,8 +146,9 @@ def resolve(environ: Mapping[str, str]) -> str:
     )
 
 
-def main(environ: Mapping[str, str] | None = None) -> int:
-    return common.run("resolve_package", lambda: resolve(os.environ if environ is None else environ))
+def main(environ: Mapping[str, str] | None = None, *, clock: common.Clock = common.Clock()) -> int:
+    """`clock` is for tests."""
+    return common.run("resolve_package", lambda: resolve(os.environ if environ is None else environ, clock))
 
 
 if __name__ == "__main__":
