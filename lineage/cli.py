@@ -100,7 +100,7 @@ def _connect(session_factory: SessionFactory, role: str, account: Account, profi
 
 def _walk(prod: Aws, dev: Aws, name: str, prod_account: Account) -> list[Link]:
     try:
-        return chain.walk(prod.client("sagemaker"), dev.client("sagemaker"), name)
+        return chain.walk(prod.client("sagemaker"), dev.client("sagemaker"), name, dev.client("s3"))
     except EndpointNotFound:
         raise CliError(
             f"no endpoint {name} in the prod account {prod_account.account_id} ({prod_account.region})",

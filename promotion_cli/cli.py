@@ -25,7 +25,7 @@ from operator_cli.aws import Aws, SessionFactory, connect
 from operator_cli.command import Tool, run
 from operator_cli.errors import CliError
 from platform_config import PlatformConfig, Project, naming
-from promotion_cli import export, gate, history, metrics, registry, table
+from promotion_cli import card, export, gate, history, metrics, registry, table
 
 TOOL = Tool(
     prog="mlp-promote",
@@ -130,6 +130,18 @@ def show_history(target: Target, args: argparse.Namespace) -> None:
     print(table.render(("RECORDED (UTC)", "KIND", "VERSION", "DECISION", "BY", "COMMENT"), rows))
 
 
+def model_card(target: Target, args: argparse.Namespace) -> None:
+    """Show a version's model card, or export it into the audit-records bucket (`promotion_cli/card.py`)."""
+    found = card.read(target.aws, target.package_arn(args.version))
+    if args.action == "show":
+        print("\n".join(card.lines(found)))
+        return
+    bucket = naming.bucket(
+        target.config.platform.name, "audit-records", target.config.accounts.dev.account_id
+    )
+    print(f"exported to {card.export(target.aws, bucket, found, target.group)}")
+
+
 def rollback(target: Target, args: argparse.Namespace) -> None:
     """Promote an earlier approved version through the same pipeline, so it passes the same checks."""
     arn = target.package_arn(args.version)
@@ -199,6 +211,11 @@ def parser() -> argparse.ArgumentParser:
         type=export.path_argument,
         metavar="FILE",
         help="write every decision to FILE (.csv or .json) for auditors",
+    )
+    sub = command("card", model_card, "show a version's model card, or export it for auditors")
+    sub.add_argument("action", choices=("show", "export"))
+    sub.add_argument(
+        "version", metavar="VERSION", type=flags.positive, help="the version number in the group"
     )
     sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
     sub.add_argument(

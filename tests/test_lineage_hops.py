@@ -454,3 +454,25 @@ def test_unreadable_pipeline_tags_make_the_code_version_unknown_not_unrecorded(s
 
     assert link.id != NOT_RECORDED and link.source == "ListTags"
     assert link.unknown == "ListTags refused: AccessDeniedException: not authorized to perform: list_tags"
+
+
+def test_the_package_link_shows_its_stage_card_and_commit():
+    """The recorded version (tests/recorded/registry/): in Production, its card Approved by the officer."""
+    from lineage import code_version
+    from lineage.facts import model_package_link
+    from tests.recorded import recorded
+
+    package = recorded("registry", "describe_model_package")
+    shown = model_package_link(package).facts
+    assert shown["lifecycle_stage"] == "Production/Approved"
+    assert shown["lifecycle_note"].startswith("serving in prod, verified by promotion")
+    assert shown["model_card"] == "Approved" and shown["risk_rating"] == "Medium"
+    assert shown["card_decided_by"].endswith("mlplatform-compliance-officer/cora")
+    assert shown["pii_columns_dropped"] == "customer_name,email,phone"
+    assert code_version.from_package(package).id == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_a_package_without_stage_or_card_shows_neither():
+    from lineage.facts import lifecycle_and_card
+
+    assert {k: v for k, v in lifecycle_and_card({}).items() if v is not None} == {}

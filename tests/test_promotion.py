@@ -71,6 +71,7 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
     assert sorted(p.name for p in (folder / "steps").iterdir()) == [
         "acceptance_test.py",
         "common.py",
+        "model_card_check.py",
         "resolve_package.py",
         "sample_requests.csv",
         "set_stage.py",

@@ -20,6 +20,7 @@ from promotion_cli import export, gate
 from promotion_cli.cli import main
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.fakes import create_audit_table, pipeline_executions
+from tests.recorded import recorded
 from tests.test_promotion_trigger import create_promotion_pipeline
 from tooling.synth import ROOT
 
@@ -448,6 +449,74 @@ def test_history_export_refuses_an_unknown_format_before_calling_aws(credentials
 
 def test_history_of_a_project_without_decisions(aws, cli):
     assert cli("history", "churn") == (0, "no decisions recorded for churn yet\n", "")
+
+
+# card
+
+
+LEDGER = f"mlplatform-audit-records-{ACCOUNT}"
+
+
+def with_card(status: str | None = "Approved"):
+    """A session factory whose DescribeModelPackage answers carry the recorded version's card (moto
+    keeps none); None: no card."""
+    card = recorded("registry", "describe_model_package")["ModelCard"]
+
+    def factory(**kwargs):
+        session = fresh_session(**kwargs)
+
+        def add_card(parsed, **_):
+            if status:
+                parsed["ModelCard"] = card | {"ModelCardStatus": status}
+
+        session.events.register("after-call.sagemaker.DescribeModelPackage", add_card)
+        return session
+
+    return factory
+
+
+def test_card_show_prints_what_the_card_says(aws, cli):
+    register("Approved")
+    code, out, err = cli("card", "churn", "show", "1", session_factory=with_card())
+
+    assert (code, err) == (0, "")
+    shown = dict(line.split(": ", 1) for line in out.splitlines())
+    assert shown["card status"] == "Approved"
+    assert shown["risk rating"] == "Medium"
+    assert shown["metrics (test split)"] == "auc 0.9123, accuracy 0.8712"
+    assert shown["pii columns dropped"] == "customer_name,email,phone"
+    assert shown["code version"] == "0123456789abcdef0123456789abcdef01234567"
+    assert shown["decision"] == "Approved"
+    assert shown["decided by"].endswith("mlplatform-compliance-officer/cora")
+    assert shown["decision comment"] == "AUC 0.91, bias review OK"
+
+
+def test_card_export_locks_the_card_in_the_audit_records(aws, cli):
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(
+        Bucket=LEDGER,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    register("Approved")
+
+    code, out, err = cli("card", "churn", "export", "1", session_factory=with_card())
+
+    assert (code, err) == (0, "")
+    [version] = s3.list_object_versions(Bucket=LEDGER)["Versions"]
+    assert version["Key"].startswith(f"model-cards/{GROUP}/1/") and version["Key"].endswith("Z.json")
+    assert out == f"exported to s3://{LEDGER}/{version['Key']}\n"
+    document = json.loads(s3.get_object(Bucket=LEDGER, Key=version["Key"])["Body"].read())
+    assert document["model_card_status"] == "Approved"
+    assert document["model_card"]["intended_uses"]["risk_rating"] == "Medium"
+    assert document["exported_by"].startswith("arn:aws:")
+
+
+def test_a_version_without_a_card_is_refused_in_one_line(aws, cli):
+    register("Approved")
+    code, _, err = cli("card", "churn", "show", "1", session_factory=with_card(None))
+    assert code == 1
+    assert_one_line_error(err, "has no model card")
 
 
 # rollback
