@@ -86,6 +86,8 @@ def decide(target: Target, args: argparse.Namespace) -> None:
     registry.check_decision(package, decision)
     registry.decide(target.aws, arn, decision, args.comment)
     print(f"{decision.lower()} {target.group} version {package.version} ({package.arn})")
+    shown = f"card {target.project.name} show {package.version}"
+    print(f"the audit trail writes this decision into its model card (`{shown}`)")
     if decision == registry.APPROVED:
         print(f"the approval event starts {target.pipeline}; follow it with `history {target.project.name}`")
     elif package.approval == registry.APPROVED:

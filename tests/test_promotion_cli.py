@@ -144,6 +144,7 @@ def test_approve_sets_approved_with_the_comment(aws, cli):
 
     assert (code, err) == (0, "")
     assert out.startswith(f"approved {GROUP} version 1 ({arn})")
+    assert "writes this decision into its model card (`card churn show 1`)" in out
     described = package(arn)
     assert described["ModelApprovalStatus"] == "Approved"
     assert described["ApprovalDescription"] == "AUC 0.91, bias report reviewed"
