@@ -134,8 +134,9 @@ def group_policy(
                 "Sid": "OnlyThePromotionSetsProduction",
                 "Effect": "Deny",
                 "Principal": "*",
-                "Action": "sagemaker:UpdateModelPackage",
-                "Resource": packages_arn,
+                # Registering a version straight into Production would be setting it too.
+                "Action": ["sagemaker:UpdateModelPackage", "sagemaker:CreateModelPackage"],
+                "Resource": [group_arn, packages_arn],
                 "Condition": {
                     "StringEqualsIgnoreCase": {"sagemaker:ModelLifeCycle:Stage": "Production"},
                     "ArnNotEquals": {"aws:PrincipalArn": stage_setter},

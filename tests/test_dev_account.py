@@ -389,6 +389,10 @@ def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synt
         "Null": {"sagemaker:ModelApprovalStatus": "false"},
         "ArnNotLike": {"aws:PrincipalArn": [officer]},
     }
+    assert denies["OnlyThePromotionSetsProduction"]["Action"] == [
+        "sagemaker:UpdateModelPackage",
+        "sagemaker:CreateModelPackage",
+    ]
     assert denies["OnlyThePromotionSetsProduction"]["Condition"] == {
         "StringEqualsIgnoreCase": {"sagemaker:ModelLifeCycle:Stage": "Production"},
         "ArnNotEquals": {"aws:PrincipalArn": steps},

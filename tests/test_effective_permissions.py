@@ -217,6 +217,22 @@ def test_only_the_promotion_steps_role_sets_production(iam_model, platform):
     assert _sets(iam_model, officer, platform, **{"sagemaker:ModelApprovalStatus": "Approved"})
 
 
+def test_nobody_registers_a_version_straight_into_production(iam_model, platform):
+    new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
+    context = {
+        "sagemaker:ModelApprovalStatus": "PendingManualApproval",
+        "sagemaker:ModelLifeCycle:Stage": "Production",
+    }
+    principals = [*dev_roles(iam_model, platform).values(), *admins(platform)]
+    assert not any(
+        iam_model.decide(p, "sagemaker:CreateModelPackage", new_version, context).allowed for p in principals
+    )
+    # Negative control: the model-build role registers the same version in Development.
+    builder = iam_model.role("mlplatform-churn-model-build").principal
+    development = context | {"sagemaker:ModelLifeCycle:Stage": "Development"}
+    assert iam_model.decide(builder, "sagemaker:CreateModelPackage", new_version, development).allowed
+
+
 @pytest.mark.parametrize("stage", ["Staging", "Production", "Archived"])
 def test_the_steps_role_sets_each_stage_it_needs_but_never_an_approval(stage, iam_model, platform):
     steps = iam_model.role(STEPS).principal
