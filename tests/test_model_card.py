@@ -135,3 +135,18 @@ def test_the_app_refuses_a_bad_commit_in_one_line_before_synthesis(tmp_path):
     assert done.returncode != 0 and not list(outdir.glob("**/*.template.json"))
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("config error: -c commit='main' is not a full git commit id")
+
+
+def test_make_passes_the_commit_it_is_given_and_no_context_without_one():
+    import subprocess
+
+    from tooling.synth import ROOT
+
+    def synth_command(*args: str) -> str:
+        done = subprocess.run(
+            ["make", "-n", "synth", *args], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return next(line for line in done.stdout.splitlines() if "cdk synth" in line)
+
+    assert f"-c commit={COMMIT}" in synth_command(f"COMMIT={COMMIT}")
+    assert "commit=" not in synth_command("COMMIT=")
