@@ -123,7 +123,7 @@ def show_history(target: Target, args: argparse.Namespace) -> None:
             item["recorded_at"].split("#")[0],
             item.get("kind", ""),
             item.get("model_package_version", ""),
-            item.get("decision", ""),
+            item.get("decision") or item.get("stage", ""),  # a lifecycle-stage item has its stage
             item.get("decided_by", "").rsplit(":", 1)[-1],  # an ARN's principal part fits a terminal
             item.get("comment", ""),
         )

@@ -23,6 +23,7 @@ COLUMNS = (
     "model_package_arn",
     "model_package_version",
     "decision",
+    "stage",  # kind lifecycle-stage: the stage the promotion set, never a decision
     "decided_by",
     "comment",
     "pipeline_execution_id",

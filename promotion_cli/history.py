@@ -1,4 +1,5 @@
-"""Reads a project's decisions from the audit table that the audit-trail Lambda writes, newest first."""
+"""Reads a project's decisions (and the stage history kept beside them) from the audit table that the
+audit-trail Lambda writes, newest first."""
 
 from __future__ import annotations
 

@@ -260,7 +260,6 @@ def test_rejections_are_recorded_with_the_iam_identity_as_their_author(audit, ki
     ("kind", "reason"),
     [
         ("registered", "status is PendingManualApproval; only Approved or Rejected is a decision"),
-        ("lifecycle_updated", "ModelApprovalStatus did not change (updated: ModelLifeCycle)"),
     ],
 )
 def test_registry_events_that_are_not_decisions_record_nothing(audit, kind, reason):
@@ -285,12 +284,32 @@ def test_other_metadata_only_updates_record_nothing(audit, updated):
 
 
 @pytest.mark.parametrize("stage", set_stage.STAGES)
-def test_no_lifecycle_stage_the_promotion_sets_is_recorded_as_a_decision(audit, stage):
-    register("Approved", "ok")
-    event = lifecycle_event(set_stage.life_cycle(stage, "by the promotion"))
+def test_a_lifecycle_stage_the_promotion_sets_is_stage_history_never_a_decision(audit, monkeypatch, stage):
+    """The documented event of each stage update of steps/set_stage.py: kept apart, as kind
+    lifecycle-stage with no decision, and attributed to whoever set the stage (the steps role)."""
+    life_cycle = set_stage.life_cycle(stage, "by the promotion")
+    steps = f"arn:aws:sts::{ACCOUNT}:assumed-role/mlplatform-churn-promotion-steps/AWSCodeBuild-1"
+    described = _described("Approved", "ok") | {
+        "ModelLifeCycle": life_cycle,
+        "LastModifiedBy": {"IamIdentity": {"Arn": steps}},
+    }
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
 
-    assert audit.handler(event, CONTEXT)["status"] == "skipped"
-    assert items() == [] and locked_records() == []
+    assert audit.handler(lifecycle_event(life_cycle), CONTEXT)["status"] == "recorded"
+
+    [item] = items()
+    assert item["kind"] == "lifecycle-stage" and "decision" not in item
+    assert item["stage"] == f"{stage}/{set_stage.STATUS[stage]}"
+    assert (item["decided_by"], item["comment"]) == (steps, "by the promotion")
+    [record] = locked_records()
+    assert record["body"]["kind"] == "lifecycle-stage"
+
+
+def test_a_stage_changed_again_since_the_event_is_not_attributed(audit):
+    register("Approved", "ok")  # moto keeps no ModelLifeCycle: the stage is not the event's any more
+    audit.handler(lifecycle_event(set_stage.life_cycle("Production", "x")), CONTEXT)
+    [item] = items()
+    assert (item["kind"], item["decided_by"]) == ("lifecycle-stage", "unknown")
 
 
 def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(audit):

@@ -131,28 +131,37 @@ def stage_event(stage: str) -> dict:
 
 
 @pytest.mark.parametrize("stage", set_stage.STAGES)
-def test_no_rule_matches_a_stage_update(shared_rules, stage):
-    for pattern in shared_rules.values():
-        assert not EventPattern.load(json.dumps(pattern)).matches_event(stage_event(stage))
+def test_no_decision_rule_matches_a_stage_update_and_the_stage_history_rule_does(rules, stage):
+    """The trigger's and the audit trail's decision rules stay quiet; only the stage history hears it."""
+    event = stage_event(stage)
+    assert not matches(rules["Approved versions"], event)
+    assert not matches(rules["Approvals and rejections"], event)
+    assert matches(rules["Lifecycle stages"], event)
 
 
-def test_negative_control_the_same_event_reporting_an_approval_matches(shared_rules):
+def test_negative_control_the_same_event_reporting_an_approval_matches(rules):
     event = stage_event("Production")
     event["detail"]["UpdatedModelPackageFields"] = ["ModelApprovalStatus"]
-    assert EventPattern.load(json.dumps(shared_rules["Approved versions"])).matches_event(event)
+    assert matches(rules["Approved versions"], event)
+    assert not matches(rules["Lifecycle stages"], event)
+
+
+def matches(pattern: dict, event: dict) -> bool:
+    return EventPattern.load(json.dumps(pattern)).matches_event(event)
 
 
 @pytest.fixture(scope="module")
-def shared_rules(synthesized) -> dict[str, dict]:
-    """The registry rules of the trigger and the audit trail, by description prefix."""
+def rules(synthesized) -> dict[str, dict]:
+    """The SageMaker rules of the trigger and the audit trail, by the start of their descriptions."""
     template = synthesized["dev/Promotion"].template
-    rules = {
+    found = {
         r["Properties"]["Description"]: r["Properties"]["EventPattern"]
         for r in template["Resources"].values()
         if r["Type"] == "AWS::Events::Rule" and r["Properties"]["EventPattern"]["source"] == ["aws.sagemaker"]
     }
-    assert len(rules) == 2
-    return {
-        "Approved versions" if d.startswith("Approved") else "Approvals and rejections": p
-        for d, p in rules.items()
+    named = {
+        name: next(p for d, p in found.items() if d.startswith(name))
+        for name in ("Approved versions", "Approvals and rejections", "Lifecycle stages")
     }
+    assert len(found) == 3
+    return named

@@ -476,3 +476,53 @@ def test_a_package_without_stage_or_card_shows_neither():
     from lineage.facts import lifecycle_and_card
 
     assert {k: v for k, v in lifecycle_and_card({}).items() if v is not None} == {}
+
+
+def test_the_stage_history_comes_from_the_audit_table_oldest_first(monkeypatch, tmp_path):
+    """The recorder's lifecycle-stage items of that version only, not its decisions nor other versions."""
+    import boto3
+    from moto import mock_aws
+
+    from lineage import stage_history
+    from lineage.link import Link
+    from tests.cli_fakes import isolated_aws_environment
+    from tests.fakes import create_audit_table
+
+    isolated_aws_environment(monkeypatch, tmp_path, AWS_DEFAULT_REGION="eu-west-1")
+    arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlplatform-churn/3"
+    with mock_aws():
+        create_audit_table("audit")
+        table = boto3.resource("dynamodb").Table("audit")
+        for when, kind, package, extra in (
+            ("2026-11-21T08:00:00Z", "lifecycle-stage", arn, {"stage": "Staging/InProgress"}),
+            ("2026-11-20T14:03:27Z", "registry-decision", arn, {"decision": "Approved"}),
+            (
+                "2026-11-22T16:12:44Z",
+                "lifecycle-stage",
+                arn,
+                {"stage": "Production/Approved", "comment": "verified"},
+            ),
+            ("2026-11-23T00:00:00Z", "lifecycle-stage", arn[:-1] + "4", {"stage": "Staging/InProgress"}),
+        ):
+            table.put_item(
+                Item={
+                    "project": "churn",
+                    "recorded_at": f"{when}#e",
+                    "kind": kind,
+                    "model_package_arn": package,
+                    "decided_by": "steps",
+                    **extra,
+                }
+            )
+        package = Link("model-package", "dev", arn, {"version": 3})
+        [linked] = stage_history.with_history([package], table, {"mlplatform-churn": "churn"})
+        missing = stage_history.with_history(
+            [package], boto3.resource("dynamodb").Table("none"), {"mlplatform-churn": "churn"}
+        )
+
+    assert linked.facts["stage_history"] == [
+        "2026-11-21T08:00:00Z Staging/InProgress by steps",
+        "2026-11-22T16:12:44Z Production/Approved by steps (verified)",
+    ]
+    assert linked.facts["version"] == 3
+    assert "ResourceNotFoundException" in missing[0].facts["stage_history_unknown"]

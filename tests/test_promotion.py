@@ -239,6 +239,7 @@ DOCUMENTED = {f"registry:{kind}": registry_event(kind) for kind in REGISTRY} | {
 RULES = {
     "Approved versions": {"registry:approved"},
     "Approvals and rejections": {"registry:approved", "registry:rejected", "registry:approval_revoked"},
+    "Lifecycle stages": {"registry:lifecycle_updated"},
     "ApproveForProd gate": {"gate:succeeded", "gate:failed"},
 }
 

@@ -628,3 +628,27 @@ def test_aws_access_denied_exits_1_with_the_call_and_the_fix(aws, cli):
     assert_one_line_error(
         err, f"AWS refused ListModelPackages in {REGION}: AccessDeniedException", "use credentials allowed"
     )
+
+
+def test_history_shows_the_stage_history_apart_from_decisions(aws, cli):
+    record("churn", "2026-11-20T14:03:27Z", 1, "registry-decision", "Approved", "jane", "AUC 0.91")
+    boto3.resource("dynamodb", region_name=REGION).Table(AUDIT).put_item(
+        Item={
+            "project": "churn",
+            "recorded_at": "2026-11-21T08:00:00Z#evt-stage",
+            "kind": "lifecycle-stage",
+            "model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/1",
+            "model_package_version": 1,
+            "stage": "Staging/InProgress",
+            "decided_by": f"arn:aws:sts::{ACCOUNT}:assumed-role/mlplatform-churn-promotion-steps/build",
+            "comment": "deployed to test by promotion e-1",
+            "event_id": "evt-stage",
+        }
+    )
+
+    _, out, _ = cli("history", "churn")
+
+    stage, decision = (row.split()[:5] for row in out.splitlines()[1:])
+    assert stage[:4] == ["2026-11-21T08:00:00Z", "lifecycle-stage", "1", "Staging/InProgress"]
+    assert stage[4].endswith("mlplatform-churn-promotion-steps/build")
+    assert decision[1:4] == ["registry-decision", "1", "Approved"]

@@ -17,7 +17,7 @@ from constructs import Construct
 
 from ml_constructs.audit_ledger import DECISIONS_PREFIX
 from ml_constructs.platform_function import PlatformFunction
-from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions
+from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions, stage_changes
 from ml_constructs.promotion_events.projects import PromotionProjects
 from ml_constructs.registry_access import read_model_packages
 from platform_config import naming
@@ -46,6 +46,13 @@ class AuditTrail(Construct):
             "RegistryDecisions",
             description="Approvals and rejections of the platform's model package versions",
             event_pattern=registry_decisions(projects.prefix, statuses=["Approved", "Rejected"]),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "StageChanges",
+            description="Lifecycle stages of the platform's model package versions (stage history, no decision)",
+            event_pattern=stage_changes(projects.prefix),
             targets=[target],
         )
         events.Rule(

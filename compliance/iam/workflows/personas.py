@@ -364,6 +364,8 @@ def lineage(p: Platform) -> list[Call]:
         call("sagemaker:ListTags", pipeline, source=LINEAGE),
         call("sagemaker:DescribePipeline", pipeline, source=LINEAGE),
         call("sagemaker:DescribePipelineExecution", f"{pipeline}/execution/{EXECUTION}", source=LINEAGE),
+        # lineage/stage_history.py: the version's stage history, kept in the audit table.
+        call("dynamodb:Query", p.audit_table, source=DYNAMODB_QUERY),
         # lineage/data_versions.py: the object versions of the training and raw data (names and ids).
         call(
             "sagemaker:ListPipelineParametersForExecution",

@@ -1,5 +1,6 @@
 """Records every registry decision and every promotion-gate answer in the audit table, and the same
-record as a JSON object in the Object Lock bucket that nobody can rewrite.
+record as a JSON object in the Object Lock bucket that nobody can rewrite; and, apart from the
+decisions (kind `lifecycle-stage`), every lifecycle stage the promotion sets: the stage history.
 
 Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision: a
 version's approval status changed to Approved or Rejected, as `registry_events` decides for the
@@ -34,7 +35,7 @@ from botocore.exceptions import ClientError
 from model_cards import with_decision
 from projects import ConfigurationError, load_projects
 from registry_events import DETAIL_TYPE as REGISTRY_EVENT
-from registry_events import Refused, read_decision
+from registry_events import NotADecision, Refused, read_decision, read_stage_change
 
 GATE_EVENT = "CodePipeline Action Execution State Change"
 # A manual approval action ends SUCCEEDED when approved and FAILED when rejected (or timed out).
@@ -117,6 +118,43 @@ def record_in_card(package: dict[str, Any], item: dict[str, Any], decided_at: st
         logger.info("the model card records this decision already, or is archived")
         return
     SAGEMAKER.update_model_package(ModelPackageArn=item["model_package_arn"], ModelCard=updated)
+
+
+def stage_change(event: dict[str, Any]) -> dict[str, Any]:
+    """A lifecycle stage set on a version (the promotion's MarkStaging and MarkProduction): stage
+    history, kind `lifecycle-stage`, never a decision; attributed when the stage is still the one set."""
+    change = read_stage_change(event, GROUPS)
+    stage = f"{change.stage}/{change.stage_status}"
+    item = {
+        "project": GROUPS[change.group],
+        "kind": "lifecycle-stage",
+        "model_package_arn": change.package_arn,
+        "model_package_version": change.version,
+        "stage": stage,
+        "decided_by": UNKNOWN,
+        "comment": change.description,
+    }
+    try:
+        package = SAGEMAKER.describe_model_package(ModelPackageName=change.package_arn)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ValidationException":
+            raise
+        return item
+    now = package.get("ModelLifeCycle") or {}
+    if (now.get("Stage"), now.get("StageStatus")) == (change.stage, change.stage_status):
+        item["decided_by"] = _who(package.get("LastModifiedBy") or {})
+    return item
+
+
+def registry_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A decision, or else a stage change; anything else is refused as not a decision."""
+    try:
+        return registry_decision(event)
+    except NotADecision as not_a_decision:
+        try:
+            return stage_change(event)
+        except NotADecision:
+            raise not_a_decision from None
 
 
 def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
@@ -204,7 +242,7 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-READERS = {REGISTRY_EVENT: registry_decision, GATE_EVENT: gate_decision}
+READERS = {REGISTRY_EVENT: registry_event, GATE_EVENT: gate_decision}
 
 
 def ledger_key(item: dict[str, Any]) -> str:
@@ -247,5 +285,5 @@ def handler(event: Any, context: LambdaContext) -> dict[str, str]:
             raise
         logger.info("already recorded: a redelivery of the same event", extra={"recorded_at": key})
         return {"status": "duplicate", "project": item["project"], "recorded_at": key}
-    logger.info("decision recorded", extra=item)
+    logger.info(f"{item['kind']} recorded", extra=item)
     return {"status": "recorded", "project": item["project"], "recorded_at": key}
