@@ -7,6 +7,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 CONFIG ?= config/example.toml
+# The commit being synthesized (`make synth COMMIT=$(git rev-parse HEAD)`; CI sets it): the model-build
+# pipelines record it with every version. The app itself never reads git.
+COMMIT ?=
 # `make diff|deploy STAGE=test [PROFILE=test]`: the stage's stacks, with that profile's credentials.
 STAGE ?=
 PROFILE ?= $(STAGE)
@@ -23,7 +26,7 @@ ELAPSED = $$(( $$(date +%s) - $(START) ))
 define checked_assembly
 	@echo "==> synthesizing every stack of $(CONFIG), with every check (cdk-nag, ReplacementSafety)"
 	@rm -rf cdk.out
-	@npx --no-install cdk synth --quiet -c config=$(CONFIG) 2>&1 | { grep -v '^Supply a stack id' || true; }
+	@npx --no-install cdk synth --quiet -c config=$(CONFIG) $(if $(COMMIT),-c commit=$(COMMIT)) 2>&1 | { grep -v '^Supply a stack id' || true; }
 	@echo "==> linting the templates (cfn-lint), checking deploy limits, summing up each account"
 	@$(PY) -m tooling.report cdk.out $(REPORT)
 endef

@@ -10,6 +10,7 @@ from aws_cdk import App
 
 from compliance.report import unacknowledged_findings
 from platform_config import ConfigError, load_config
+from platform_config.commit import CONTEXT_KEY, code_version
 from stacks.platform import build_platform
 
 FIX = (
@@ -22,6 +23,7 @@ def main() -> None:
     app = App()
     try:
         config = load_config(app.node.try_get_context("config") or "config/example.toml")
+        code_version(app.node.try_get_context(CONTEXT_KEY))  # refused here in one line, used by the stacks
     except ConfigError as error:
         sys.exit(f"config error: {error}")
     for warning in config.warnings():

@@ -15,6 +15,8 @@ Nothing here prints. Each link records which account it lives in and which API c
     training job        dev      ListPipelineExecutionSteps (the training step's job), or the lineage
                                  above; then DescribeTrainingJob
     training data       dev      the training job's InputDataConfig
+    data versions       dev      ListObjectVersions of those channels, as of the job's start, and
+                                 of the execution's InputDataUri (ListPipelineParametersForExecution)
     code version        dev      see `lineage/code_version.py` for the lookup order
 
 A link that cannot be followed (permission, deleted resource, an API not available) becomes a `Link`
@@ -33,10 +35,11 @@ from lineage import hops
 from lineage.link import Link
 
 
-def walk(prod: Any, dev: Any, endpoint_name: str) -> list[Link]:
+def walk(prod: Any, dev: Any, endpoint_name: str, dev_s3: Any) -> list[Link]:
     """The chain from the prod endpoint `endpoint_name` to its code version; `prod` and `dev` are
-    SageMaker clients in those accounts. Raises `EndpointNotFound`, or `ClientError` when the
-    endpoint itself cannot be read; every later link that cannot be followed is an unknown `Link`."""
+    SageMaker clients in those accounts, `dev_s3` an S3 client in dev. Raises `EndpointNotFound`,
+    or `ClientError` when the endpoint itself cannot be read; every later link that cannot be
+    followed is an unknown `Link`."""
     endpoint = hops.endpoint(prod, endpoint_name)
     config = hops.endpoint_config(prod, endpoint.described)
     model = hops.model(prod, config.described)
@@ -51,5 +54,6 @@ def walk(prod: Any, dev: Any, endpoint_name: str) -> list[Link]:
         execution.link,
         job.link,
         hops.training_data(job.described),
+        hops.data(dev_s3, dev, job.described, execution.described),
         hops.code(dev, package.described, execution.described),
     ]

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import boto3
 from botocore.exceptions import ClientError
 
-from lineage import chain, render
+from lineage import chain, render, stage_history
 from lineage.link import EndpointNotFound, Link
 from operator_cli import args as flags
 from operator_cli import config as deployment
@@ -100,7 +100,7 @@ def _connect(session_factory: SessionFactory, role: str, account: Account, profi
 
 def _walk(prod: Aws, dev: Aws, name: str, prod_account: Account) -> list[Link]:
     try:
-        return chain.walk(prod.client("sagemaker"), dev.client("sagemaker"), name)
+        return chain.walk(prod.client("sagemaker"), dev.client("sagemaker"), name, dev.client("s3"))
     except EndpointNotFound:
         raise CliError(
             f"no endpoint {name} in the prod account {prod_account.account_id} ({prod_account.region})",
@@ -122,6 +122,10 @@ def _command(argv: Sequence[str] | None, session_factory: SessionFactory) -> Non
     _require_account(prod, accounts["prod"].account_id)
     _require_account(dev, accounts["dev"].account_id)
     links = _walk(prod, dev, name, accounts["prod"])
+    audit = dev.session.resource("dynamodb", region_name=dev.region).Table(
+        naming.audit_table(config.platform.name)
+    )
+    links = stage_history.with_history(links, audit, {p.package_group_name: p.name for p in config.projects})
     if args.json:
         described = {role: {"account_id": a.account_id, "region": a.region} for role, a in accounts.items()}
         print(render.as_json(links, endpoint=name, accounts=described))

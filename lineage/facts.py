@@ -6,6 +6,7 @@ package's model data), since each link is found from the one before it.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from lineage.link import DEV, EXECUTION_ARN, PROD, Link, Unfollowable, facts, number, when, who
@@ -111,6 +112,31 @@ def model_data_url(package: dict[str, Any]) -> str | None:
     return None
 
 
+def lifecycle_and_card(package: dict[str, Any]) -> dict[str, Any]:
+    """The version's lifecycle stage (as the promotion set it) and what its model card says of it."""
+    stage = package.get("ModelLifeCycle") or {}
+    card = package.get("ModelCard") or {}
+    try:
+        content = json.loads(card.get("ModelCardContent") or "{}")
+    except ValueError:
+        content = {}
+    details = (
+        content.get("additional_information", {}).get("custom_details", {})
+        if isinstance(content, dict)
+        else {}
+    )
+    uses = content.get("intended_uses", {}) if isinstance(content, dict) else {}
+    return {
+        "lifecycle_stage": "/".join(filter(None, (stage.get("Stage"), stage.get("StageStatus")))) or None,
+        "lifecycle_note": stage.get("StageDescription"),
+        "model_card": card.get("ModelCardStatus"),
+        "risk_rating": uses.get("risk_rating"),
+        "card_decided_by": details.get("decided_by"),
+        "card_decided_at": details.get("decided_at"),
+        "pii_columns_dropped": details.get("pii_columns_dropped"),
+    }
+
+
 def model_package_link(package: dict[str, Any]) -> Link:
     """The registry entry. Who approved and when are the package's LastModifiedBy and LastModifiedTime:
     the approver's, as long as the approval was the version's last change (the audit table, which
@@ -129,6 +155,7 @@ def model_package_link(package: dict[str, Any]) -> Link:
         registered=when(package.get("CreationTime")),
         generated_by=package.get("MetadataProperties", {}).get("GeneratedBy"),
         model_data=model_data_url(package),
+        **lifecycle_and_card(package),
     )
     return Link("model-package", DEV, package["ModelPackageArn"], shown, "DescribeModelPackage")
 

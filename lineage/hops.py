@@ -17,7 +17,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from lineage import code_version, facts, lookups
+from lineage import code_version, data_versions, facts, lookups
 from lineage.link import DEV, EXECUTION_ARN, PROD, EndpointNotFound, Failed, Link, attempt, gap, name_of
 
 Description = dict[str, Any]
@@ -250,6 +250,26 @@ def training_data(job: Description | None) -> Link:
     link = attempt(lambda: facts.training_data_link(job))
     return (
         gap("training-data", DEV, link.reason, source="DescribeTrainingJob")
+        if isinstance(link, Failed)
+        else link
+    )
+
+
+def data(s3: Any, dev: Any, job: Description | None, execution: Description | None) -> Link:
+    """The training channels' objects, and the execution's raw input, with their S3 version ids
+    (`lineage/data_versions.py`)."""
+    if job is None:
+        return gap(
+            "data-versions",
+            DEV,
+            "no training job to read its input channels from",
+            source=data_versions.SOURCE,
+        )
+    raw = attempt(lambda: data_versions.raw_objects(s3, dev, execution))
+    raw_facts = {"raw_objects_unknown": raw.reason} if isinstance(raw, Failed) else raw
+    link = attempt(lambda: data_versions.link(s3, job, raw_facts))
+    return (
+        gap("data-versions", DEV, link.reason, source=data_versions.SOURCE)
         if isinstance(link, Failed)
         else link
     )

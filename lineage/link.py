@@ -20,6 +20,7 @@ KINDS = (
     "pipeline-execution",
     "training-job",
     "training-data",
+    "data-versions",
     "code-version",
 )
 NOT_RECORDED = "not recorded"

@@ -20,6 +20,7 @@ LABELS = {
     "pipeline-execution": "pipeline execution",
     "training-job": "training job",
     "training-data": "training data",
+    "data-versions": "data versions",
     "code-version": "code version",
 }
 INDENT = "  "

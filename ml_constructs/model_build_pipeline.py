@@ -4,6 +4,7 @@ the upload of its scripts and sample data on deploy, so that the pipeline can ru
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from aws_cdk import Stack
@@ -23,6 +24,22 @@ from platform_config import naming
 
 
 @dataclass(frozen=True)
+class ModelCardFacts:
+    """What each version's model card says of its use (the schema's intended_uses section)."""
+
+    intended_use: str
+    risk_rating: str
+    risk_explanation: str
+
+    def intended_uses(self) -> str:
+        """The section as JSON text, for the pipeline's ModelCardIntendedUses parameter."""
+        section = {"intended_uses": self.intended_use, "risk_rating": self.risk_rating}
+        if self.risk_explanation:
+            section["explanations_for_risk_rating"] = self.risk_explanation
+        return json.dumps(section, sort_keys=True)
+
+
+@dataclass(frozen=True)
 class ModelBuildProps:
     platform: str
     project: str
@@ -36,6 +53,8 @@ class ModelBuildProps:
     label_column: str
     sensitive_attributes: tuple[tuple[str, float], ...]  # (column, value): SageMaker Clarify's facets
     feedback_prefixes: tuple[str, ...]  # the project's captures and labels in the prod-feedback bucket
+    model_card: ModelCardFacts
+    code_version: str  # the commit synthesized (platform_config/commit.py)
 
 
 class ModelBuildPipeline(Construct):
@@ -103,6 +122,9 @@ class ModelBuildPipeline(Construct):
                 "ArtifactsUri": self._s3_uri("model-artifacts", naming.model_build_outputs(project)),
                 "CodeUri": self._s3_uri("model-artifacts", naming.model_build_code(project)),
                 "PiiColumns": ",".join(props.pii_columns),
+                "ModelCardPiiColumns": json.dumps(",".join(props.pii_columns)),
+                "ModelCardIntendedUses": props.model_card.intended_uses(),
+                "CodeVersion": props.code_version,
                 "ModelPackageGroupName": props.package_group,
                 "QualityMetric": props.quality_metric,
                 "QualityThreshold": props.quality_minimum,

@@ -39,10 +39,15 @@ class ModelPackageGroup(Construct):
         project: str,
         serving_accounts: Sequence[str],
         approver_arns: Sequence[str],
+        stage_setter_arn: str,
+        card_writer_arn: str,
         deployer_arn: str,
     ) -> None:
-        """`approver_arns`: who may change a version (approve, reject); `deployer_arn`: the role that
-        deploys the registry, the only one that may change this policy."""
+        """`approver_arns`: who may change a version (approve, reject); `stage_setter_arn`: the
+        promotion pipeline's steps role, the only one that sets Production and may otherwise change
+        only lifecycle stages; `card_writer_arn`: the audit recorder, which writes each decision
+        into the version's model card and changes nothing else it can be kept from; `deployer_arn`:
+        the role that deploys the registry, the only one that may change this policy."""
         super().__init__(scope, construct_id)
         self.group = sagemaker.CfnModelPackageGroup(
             self,
@@ -50,7 +55,12 @@ class ModelPackageGroup(Construct):
             model_package_group_name=group_name,
             model_package_group_description=f"Model versions of the {project} project",
             model_package_group_policy=group_policy(
-                Stack.of(self), group_name, serving_accounts, approver_arns, deployer_arn
+                Stack.of(self),
+                group_name,
+                serving_accounts,
+                approver_arns,
+                (stage_setter_arn, card_writer_arn),
+                deployer_arn,
             ),
             tags=[{"key": "ml-project", "value": project}],
         )
@@ -59,10 +69,23 @@ class ModelPackageGroup(Construct):
 
 
 def group_policy(
-    stack: Stack, group_name: str, serving_accounts: Sequence[str], approvers: Sequence[str], deployer: str
+    stack: Stack,
+    group_name: str,
+    serving_accounts: Sequence[str],
+    approvers: Sequence[str],
+    platform_roles: tuple[str, str],
+    deployer: str,
 ) -> dict:
     """Serving accounts read and build models; for every principal, the denies that keep approval
-    with compliance officers and the registry's evidence intact."""
+    with compliance officers, the Production stage with the promotion pipeline, and the registry's
+    evidence intact.
+
+    Condition keys of UpdateModelPackage (IAM service authorization reference, SageMaker):
+    `sagemaker:ModelApprovalStatus`, `sagemaker:ModelLifeCycle:Stage`,
+    `sagemaker:ModelLifeCycle:StageStatus`, `sagemaker:CustomerMetadataProperties/${MetadataKey}`;
+    none covers ApprovalDescription or ModelCard (README, "What is enforced").
+    `platform_roles`: the promotion steps role (lifecycle stages) and the audit recorder (model cards)."""
+    stage_setter, card_writer = platform_roles
     # Set semantics: in a single-account trial the same account must appear once.
     principals = [iam.AccountPrincipal(account).arn for account in sorted(set(serving_accounts))]
     group_arn = stack.format_arn(
@@ -89,12 +112,57 @@ def group_policy(
                 "Resource": packages_arn,
             },
             {
-                "Sid": "OnlyComplianceOfficersChangeVersions",
+                "Sid": "OnlyComplianceOfficersAndThePromotionChangeVersions",
                 "Effect": "Deny",
                 "Principal": "*",
                 "Action": "sagemaker:UpdateModelPackage",
                 "Resource": packages_arn,
-                "Condition": {"ArnNotLike": {"aws:PrincipalArn": list(approvers)}},
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": [*approvers, stage_setter, card_writer]}},
+            },
+            {
+                "Sid": "OnlyComplianceOfficersSetAnApprovalStatus",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sagemaker:UpdateModelPackage",
+                "Resource": packages_arn,
+                "Condition": {
+                    "Null": {"sagemaker:ModelApprovalStatus": "false"},
+                    "ArnNotLike": {"aws:PrincipalArn": list(approvers)},
+                },
+            },
+            {
+                "Sid": "OnlyThePromotionSetsProduction",
+                "Effect": "Deny",
+                "Principal": "*",
+                # Registering a version straight into Production would be setting it too.
+                "Action": ["sagemaker:UpdateModelPackage", "sagemaker:CreateModelPackage"],
+                "Resource": [group_arn, packages_arn],
+                "Condition": {
+                    "StringEqualsIgnoreCase": {"sagemaker:ModelLifeCycle:Stage": "Production"},
+                    "ArnNotEquals": {"aws:PrincipalArn": stage_setter},
+                },
+            },
+            {
+                "Sid": "TheAuditRecorderSetsNoStage",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sagemaker:UpdateModelPackage",
+                "Resource": packages_arn,
+                "Condition": {
+                    "Null": {"sagemaker:ModelLifeCycle:Stage": "false"},
+                    "ArnEquals": {"aws:PrincipalArn": card_writer},
+                },
+            },
+            {
+                "Sid": "ThePromotionChangesOnlyLifecycleStages",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sagemaker:UpdateModelPackage",
+                "Resource": packages_arn,
+                "Condition": {
+                    "Null": {"sagemaker:ModelLifeCycle:Stage": "true"},
+                    "ArnEquals": {"aws:PrincipalArn": stage_setter},
+                },
             },
             {
                 "Sid": "VersionsAreRegisteredPendingApproval",

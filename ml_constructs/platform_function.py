@@ -50,8 +50,10 @@ class PlatformFunction(Construct):
         key: kms.IKey,
         wildcard_reason: str,
         data: Mapping[str, Any] | None = None,
+        role_name: str | None = None,
     ) -> None:
-        """`data`: file name -> JSON value, written beside the handler in the deployed code."""
+        """`data`: file name -> JSON value, written beside the handler in the deployed code;
+        `role_name`: for a role that resource policies name (default: CloudFormation names it)."""
         super().__init__(scope, construct_id)
         self._key = key
         log_group = logs.LogGroup(
@@ -68,7 +70,7 @@ class PlatformFunction(Construct):
             holds="the function's failed invocations and of the events EventBridge could not deliver to it",
         )
         self.dead_letters = self._dead_letter_queue.queue
-        role, policy = self._role(description, statements, log_group, wildcard_reason)
+        role, policy = self._role(description, statements, log_group, wildcard_reason, role_name)
         self.function = lambda_.Function(
             self,
             "Function",
@@ -109,10 +111,15 @@ class PlatformFunction(Construct):
         statements: Sequence[iam.PolicyStatement],
         log_group: logs.LogGroup,
         wildcard_reason: str,
+        role_name: str | None,
     ) -> tuple[iam.Role, iam.ManagedPolicy]:
         """The function's role: what it does (`statements`), its own logs, dead letters and key."""
         role = iam.Role(
-            self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"), description=description
+            self,
+            "Role",
+            role_name=role_name,
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=description,
         )
         policy = iam.ManagedPolicy(
             self,

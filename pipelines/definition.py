@@ -41,6 +41,9 @@ PARAMETER_NAMES = (
     "LabelColumn",
     "SensitiveAttributes",
     "FeedbackManifestUri",
+    "CodeVersion",  # pipelines/model_card.py: the commit, and the model card's two configured sections
+    "ModelCardIntendedUses",
+    "ModelCardPiiColumns",
 )
 # The step a project without sensitive attributes does without (pipelines/clarify.py BIAS_STEP).
 BIAS_STEP = "ModelBias"

@@ -35,11 +35,13 @@ from pipelines.offline_sdk import pipeline_session  # isort: split
 import botocore.session
 from sagemaker.core import image_uris
 from sagemaker.core.drift_check_baselines import DriftCheckBaselines
+from sagemaker.core.metadata_properties import MetadataProperties
 from sagemaker.core.model_metrics import FileSource, MetricsSource, ModelMetrics
 from sagemaker.core.model_monitor.dataset_format import DatasetFormat
 from sagemaker.core.network import NetworkConfig
 from sagemaker.core.processing import Processor
 from sagemaker.core.shapes import (
+    ModelPackageModelCard,
     ProcessingInput,
     ProcessingOutput,
     ProcessingS3Input,
@@ -67,6 +69,7 @@ from sagemaker.serve.model_builder import ModelBuilder
 from sagemaker.train.model_trainer import ModelTrainer
 
 from pipelines import clarify
+from pipelines import model_card as model_cards
 from pipelines.scripts.evaluate import METRIC_NAMES
 from platform_config.regions import CONTAINER_IMAGES_FILE
 
@@ -128,6 +131,7 @@ PARAMETERS = [
     artifacts_kms_key_arn,
     *clarify.PARAMETERS,
     feedback_manifest_uri,
+    *model_cards.PARAMETERS,
 ]
 
 
@@ -345,10 +349,12 @@ def register_step(
     quality_constraints: Join,
     baseline: DataQualityBaselineStep,
     checks: dict,
+    model_card: ModelPackageModelCard,
 ) -> ModelStep:
     """Register the model as PendingManualApproval, with its metrics and baselines attached: data
     quality, model quality (the evaluation), bias and explainability (Clarify; `checks` holds each
-    check step and its configuration for prod's monitor)."""
+    check step and its configuration for prod's monitor), its model card and the commit it was
+    built from."""
     builder = ModelBuilder(
         image_uri=training_image_uri,
         s3_model_data_url=model_data,
@@ -394,6 +400,9 @@ def register_step(
                     content_type="application/json", s3_uri=explainability_config
                 ),
             ),
+            model_card=model_card,
+            model_life_cycle=model_cards.REGISTERED_STAGE,
+            metadata_properties=MetadataProperties(commit_id=model_cards.code_version),
         ),
     )
 
@@ -481,6 +490,9 @@ def build(session: PipelineSession) -> Pipeline:
     baseline = baseline_step(session, splits, after=evaluate)
     checks = clarify_steps(session, splits, model_data, after=baseline)
     quality = JsonGet(step_name=evaluate.name, property_file=report, json_path="quality.value")
+    card = model_cards.card(
+        evaluate.name, report, splits["train"].S3Output.S3Uri, splits["test"].S3Output.S3Uri
+    )
     register = register_step(
         session,
         model_data,
@@ -488,6 +500,7 @@ def build(session: PipelineSession) -> Pipeline:
         quality_constraints,
         baseline,
         checks,
+        card,
     )
     gate = quality_gate_step(quality, register, after=[baseline, *checks["steps"][2:]])
     return Pipeline(

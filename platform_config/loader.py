@@ -40,6 +40,7 @@ _FIXES = {
     "less_than_equal": "must be at most {le:g}; fix: use a smaller number",
     "too_short": "must not be empty; fix: add at least {min_length} entry",
     "string_too_short": "must not be empty; fix: write a value between the quotes",
+    "string_too_long": "must be at most {max_length} characters; fix: shorten it",
 }
 
 

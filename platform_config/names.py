@@ -27,6 +27,7 @@ BUCKET_PURPOSES = (
     "prod-feedback",
     "model-monitor",
     "serving-access-logs",
+    "audit-records",
 )
 ENDPOINT_ALARMS = ("5xx", "latency", "4xx", "cpu", "memory")  # ml_constructs/endpoint_alarms.py
 MONITORING_KINDS = ("data-quality", "model-quality", "model-bias", "attribution")
@@ -95,6 +96,11 @@ METRIC = Limit(
     255,
     "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_Metric.html",
 )
+TRAIL = Limit(
+    "CloudTrail trail name",
+    128,
+    "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html",
+)
 STACK = Limit(
     "CloudFormation stack name",
     128,
@@ -145,6 +151,8 @@ DERIVED: list[Derived] = [
         ),
     ),
     Derived("the promotion audit table", TABLE, lambda n: naming.audit_table(n.platform)),
+    Derived("the approvals trail", TRAIL, lambda n: naming.approvals_trail(n.platform)),
+    Derived("the audit recorder role", ROLE, lambda n: naming.audit_recorder_role(n.platform)),
     Derived("the monitoring event bus", BUS, lambda n: naming.monitoring_bus(n.platform)),
     *_each(
         (

@@ -40,6 +40,17 @@ def audit_table(platform: str) -> str:
     return f"{platform}-promotion-audit"
 
 
+def audit_recorder_role(platform: str) -> str:
+    """The audit recorder's role: the registry lets it write decisions into model cards, by this name."""
+    return f"{platform}-audit-recorder"
+
+
+def approvals_trail(platform: str) -> str:
+    """The CloudTrail trail that writes dev's management write events (approvals among them) to the
+    audit-records bucket; named, because that bucket's policy must name it before it exists."""
+    return f"{platform}-approvals"
+
+
 def endpoint(platform: str, project: str, role: str) -> str:
     """The SageMaker endpoint serving a project's model in the test or prod account."""
     return f"{platform}-{project}-{role}"
@@ -153,3 +164,10 @@ def studio_lifecycle_config(platform: str, persona: str, content_hash: str) -> s
     """A persona's JupyterLab lifecycle configuration, named for its content (every property is
     create-only: a new name lets CloudFormation replace it)."""
     return f"{platform}-{PERSONA_MARKS[persona]}-{content_hash[:CONTENT_HASH_LENGTH]}"
+
+
+# The model package lifecycle stages the promotion pipeline sets (ModelLifeCycle.Stage), in order:
+# deployed to test, verified in prod, replaced or rolled back. Its steps role may set exactly these
+# (`ml_constructs/promotion_pipeline/steps/set_stage.py` names them again: it runs without this package).
+LIFECYCLE_STAGES = ("Staging", "Production", "Archived")
+PRODUCTION_STAGE = "Production"

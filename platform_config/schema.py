@@ -477,6 +477,19 @@ class SensitiveAttribute(Frozen):
     value: float = 1
 
 
+# The model card schema's risk ratings (sagemaker.core.shapes.model_card_shapes.RiskRating).
+RiskRating = Literal["High", "Medium", "Low", "Unknown"]
+
+
+class ModelCard(Frozen):
+    """What every version's model card says about its use, in the words of the schema's
+    `intended_uses` section (each text at most 2,048 characters there)."""
+
+    intended_use: str = Field(default="", max_length=2048)
+    risk_rating: RiskRating = "Unknown"
+    risk_explanation: str = Field(default="", max_length=2048)
+
+
 class Project(Frozen):
     """One ML project: its registry group, instance sizes and quality bar."""
 
@@ -497,6 +510,7 @@ class Project(Frozen):
     test_serving: TestServing = TestServing()
     prod_serving: ProdServing = ProdServing()
     monitoring: Monitoring = Monitoring()
+    model_card: ModelCard = ModelCard()
 
     @model_validator(mode="after")
     def _sensitive_attributes_are_features(self) -> Project:
@@ -543,6 +557,9 @@ class Platform(Frozen):
     # of compliance officers' own sign-in, e.g. their IAM Identity Center permission set's role:
     # the only other principals the registry lets approve (README, "What is enforced").
     approver_principal_arns: tuple[ApproverArn, ...] = ()
+    # Days every audit record stays undeletable (S3 Object Lock, compliance mode: by nobody, root
+    # included, not even by deleting the stack). Days rather than years: S3 takes either.
+    audit_retention_days: int = Field(default=2555, ge=1, le=36500)
 
 
 class PlatformConfig(Frozen):

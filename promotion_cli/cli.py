@@ -25,7 +25,7 @@ from operator_cli.aws import Aws, SessionFactory, connect
 from operator_cli.command import Tool, run
 from operator_cli.errors import CliError
 from platform_config import PlatformConfig, Project, naming
-from promotion_cli import champion, gate, history, metrics, registry, table
+from promotion_cli import card, champion, export, gate, history, metrics, registry, table
 
 TOOL = Tool(
     prog="mlp-promote",
@@ -86,6 +86,8 @@ def decide(target: Target, args: argparse.Namespace) -> None:
     registry.check_decision(package, decision)
     registry.decide(target.aws, arn, decision, args.comment)
     print(f"{decision.lower()} {target.group} version {package.version} ({package.arn})")
+    shown = f"card {target.project.name} show {package.version}"
+    print(f"the audit trail writes this decision into its model card (`{shown}`)")
     if decision == registry.APPROVED:
         print(f"the approval event starts {target.pipeline}; follow it with `history {target.project.name}`")
     elif package.approval == registry.APPROVED:
@@ -107,6 +109,11 @@ def answer_gate(target: Target, args: argparse.Namespace) -> None:
 def show_history(target: Target, args: argparse.Namespace) -> None:
     """The audit trail of the project's decisions, for reviews and incident timelines."""
     audit = naming.audit_table(target.config.platform.name)
+    if args.export:
+        items = history.decisions(target.aws, audit, target.project.name, limit=None)
+        export.write(args.export, items)
+        print(f"wrote {len(items)} decisions of {target.project.name} to {args.export}")
+        return
     items = history.decisions(target.aws, audit, target.project.name, args.limit)
     if not items:
         print(f"no decisions recorded for {target.project.name} yet")
@@ -116,13 +123,25 @@ def show_history(target: Target, args: argparse.Namespace) -> None:
             item["recorded_at"].split("#")[0],
             item.get("kind", ""),
             item.get("model_package_version", ""),
-            item.get("decision", ""),
+            item.get("decision") or item.get("stage", ""),  # a lifecycle-stage item has its stage
             item.get("decided_by", "").rsplit(":", 1)[-1],  # an ARN's principal part fits a terminal
             item.get("comment", ""),
         )
         for item in items
     ]
     print(table.render(("RECORDED (UTC)", "KIND", "VERSION", "DECISION", "BY", "COMMENT"), rows))
+
+
+def model_card(target: Target, args: argparse.Namespace) -> None:
+    """Show a version's model card, or export it into the audit-records bucket (`promotion_cli/card.py`)."""
+    found = card.read(target.aws, target.package_arn(args.version))
+    if args.action == "show":
+        print("\n".join(card.lines(found)))
+        return
+    bucket = naming.bucket(
+        target.config.platform.name, "audit-records", target.config.accounts.dev.account_id
+    )
+    print(f"exported to {card.export(target.aws, bucket, found, target.group)}")
 
 
 def rollback(target: Target, args: argparse.Namespace) -> None:
@@ -193,6 +212,17 @@ def parser() -> argparse.ArgumentParser:
     sub.add_argument("--comment", required=True, type=_comment(GATE_COMMENT_MAX), help="why")
     sub = command("history", show_history, "the project's recorded decisions, newest first")
     sub.add_argument("--limit", type=flags.positive, default=20, help="how many (default 20)")
+    sub.add_argument(
+        "--export",
+        type=export.path_argument,
+        metavar="FILE",
+        help="write every decision to FILE (.csv or .json) for auditors",
+    )
+    sub = command("card", model_card, "show a version's model card, or export it for auditors")
+    sub.add_argument("action", choices=("show", "export"))
+    sub.add_argument(
+        "version", metavar="VERSION", type=flags.positive, help="the version number in the group"
+    )
     command("champion", champion.show, "the version serving in prod, its metrics and what its gate was shown")
     sub = command("rollback", rollback, "promote an earlier Approved version again", changes=True)
     sub.add_argument(

@@ -14,7 +14,7 @@ from aws_cdk import Environment, Stage
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
 from ml_constructs.feedback_replication import FeedbackDestination
-from ml_constructs.model_build_pipeline import ModelBuildProps
+from ml_constructs.model_build_pipeline import ModelBuildProps, ModelCardFacts
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import BiasWatch, Facet, MonitorProps, QualityBar
 from ml_constructs.platform_storage import DataStore, ServingReaders, StorageProps
@@ -35,12 +35,14 @@ from ml_constructs.studio_domain import Notebooks
 from ml_constructs.studio_starters import StarterProps
 from pipelines.definition import container_images
 from platform_config import AccountRole, PlatformConfig, Project, naming
+from platform_config.commit import CONTEXT_KEY as COMMIT_CONTEXT
+from platform_config.commit import code_version
 from platform_config.names import MONITORING_KINDS
 from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
-from stacks.promotion import PromotionPipelineStack, PromotionStack
+from stacks.promotion import LedgerProps, PromotionPipelineStack, PromotionStack
 from stacks.registry import RegistryGroup, RegistryStack
 from stacks.retraining_loop import RetrainingLoopStack
 from stacks.serving import Monitored, ServingProps, ServingStack
@@ -156,9 +158,17 @@ def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
     return RegistryStack(
         stage,
         "Registry",
-        groups=[RegistryGroup(p.name, p.package_group_name) for p in config.projects],
+        groups=[
+            RegistryGroup(
+                p.name,
+                p.package_group_name,
+                _role_arn(dev.account_id, naming.promotion_steps_role(config.platform.name, p.name)),
+            )
+            for p in config.projects
+        ],
         serving_accounts=[config.accounts.test.account_id, config.accounts.prod.account_id],
         approver_arns=config.approver_arns(),
+        card_writer_arn=_role_arn(dev.account_id, naming.audit_recorder_role(config.platform.name)),
         deployer_arn=_role_arn(
             dev.account_id, naming.cdk_bootstrap_role("cfn-exec-role", dev.account_id, dev.region)
         ),
@@ -246,6 +256,12 @@ def model_build_stack(
             label_column=project.label_column,
             sensitive_attributes=tuple((a.column, a.value) for a in project.sensitive_attributes),
             feedback_prefixes=feedback_prefixes(config, project.name),
+            model_card=ModelCardFacts(
+                intended_use=project.model_card.intended_use,
+                risk_rating=project.model_card.risk_rating,
+                risk_explanation=project.model_card.risk_explanation,
+            ),
+            code_version=code_version(stage.node.try_get_context(COMMIT_CONTEXT)),
         ),
         store=store,
         placement=placement,
@@ -288,6 +304,11 @@ def promotion_stack(stage: Stage, config: PlatformConfig) -> PromotionStack:
         platform=platform,
         gate_emails=config.platform.compliance_officer_emails,
         audit_table=naming.audit_table(platform),
+        ledger=LedgerProps(
+            bucket_name=naming.bucket(platform, "audit-records", config.accounts.dev.account_id),
+            trail_name=naming.approvals_trail(platform),
+            retention_days=config.platform.audit_retention_days,
+        ),
         projects=PromotionProjects(
             platform,
             tuple(

@@ -15,6 +15,7 @@ from ml_constructs.model_package_group import ModelPackageGroup
 class RegistryGroup:
     project: str
     group_name: str
+    stage_setter_arn: str  # the project's promotion steps role, which sets lifecycle stages
 
 
 class RegistryStack(Stack):
@@ -26,6 +27,7 @@ class RegistryStack(Stack):
         groups: Sequence[RegistryGroup],
         serving_accounts: Sequence[str],
         approver_arns: Sequence[str],
+        card_writer_arn: str,
         deployer_arn: str,
     ) -> None:
         super().__init__(
@@ -39,5 +41,7 @@ class RegistryStack(Stack):
                 project=group.project,
                 serving_accounts=serving_accounts,
                 approver_arns=approver_arns,
+                stage_setter_arn=group.stage_setter_arn,
+                card_writer_arn=card_writer_arn,
                 deployer_arn=deployer_arn,
             )

@@ -171,4 +171,5 @@ class StudioStack(Stack):
                 )
             ],
             vpc_arn=placement.vpc_arn,
+            audit_records=naming.bucket(props.platform, "audit-records", self.account),
         )

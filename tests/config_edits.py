@@ -45,8 +45,11 @@ def refusal(text: str) -> str:
     return message
 
 
-def run_app(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Path]:
-    """`app.py` on a config of `text`, as the CDK CLI starts it; the result and its output folder."""
+def run_app(
+    tmp_path: Path, text: str, context: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, Path]:
+    """`app.py` on a config of `text` (and more `-c` context), as the CDK CLI starts it; the result and
+    its output folder."""
     config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
     config.write_text(text, encoding="utf-8")
     done = subprocess.run(
@@ -54,7 +57,7 @@ def run_app(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Pat
         cwd=ROOT,
         env={
             **os.environ,
-            "CDK_CONTEXT_JSON": json.dumps({"config": str(config)}),
+            "CDK_CONTEXT_JSON": json.dumps({"config": str(config), **(context or {})}),
             "CDK_OUTDIR": str(outdir),
         },
         capture_output=True,

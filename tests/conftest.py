@@ -35,11 +35,15 @@ def example_config() -> PlatformConfig:
     return load_config(EXAMPLE_CONFIG)
 
 
+# The commit the example is synthesized from, as CI passes it (`-c commit=`).
+EXAMPLE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
 @pytest.fixture(scope="session")
 def example_outdir(example_config, tmp_path_factory) -> Path:
     """The example platform's cloud assembly, synthesized with every check."""
     outdir = tmp_path_factory.mktemp("cdk.out")
-    synthesize(example_config, outdir)
+    synthesize(example_config, outdir, commit=EXAMPLE_COMMIT)
     return outdir
 
 

@@ -7,18 +7,20 @@ botocore's Stubber, expecting exactly the calls the handler must make and answer
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from types import ModuleType
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.events import GATE, gate_event, registry_event
+from ml_constructs.promotion_pipeline.steps import set_stage
+from tests.events import GATE, gate_event, lifecycle_event, registry_event
 from tests.fakes import (
     ACCOUNT,
     BAD_PROJECTS_FILES,
@@ -31,12 +33,15 @@ from tests.fakes import (
     load_lambda,
     projects_file,
 )
+from tests.recorded import recorded
 from tooling.synth import ROOT
 
 HANDLER = ROOT / "ml_constructs" / "promotion_events" / "runtime" / "audit.py"
 REGISTRY_EVENT = registry_event("approved")
 GATE_EVENT = gate_event("succeeded")
 GROUP, PIPELINE, TABLE = "mlplatform-churn", "mlplatform-churn-promotion", "mlplatform-promotion-audit"
+BUCKET = f"mlplatform-audit-records-{ACCOUNT}"
+RETENTION_DAYS = 2555
 PACKAGE_ARN = REGISTRY_EVENT["detail"]["ModelPackageArn"]
 EXECUTION_ID = GATE_EVENT["detail"]["execution-id"]
 OFFICER = f"arn:aws:sts::{ACCOUNT}:assumed-role/ComplianceOfficer/jane.doe"
@@ -53,10 +58,12 @@ def aws(monkeypatch, tmp_path):
     fake_aws_environment(
         monkeypatch,
         AUDIT_TABLE=TABLE,
+        AUDIT_BUCKET=BUCKET,
         PROJECTS_FILE=projects_file(tmp_path, {"churn": (GROUP, PIPELINE)}),
     )
     with mock_aws():
         create_audit_table(TABLE)
+        create_ledger(BUCKET)
         boto3.client("sagemaker").create_model_package_group(ModelPackageGroupName=GROUP)
         yield
 
@@ -79,8 +86,42 @@ def register(status: str, comment: str | None = None) -> str:
     return arn
 
 
+def create_ledger(name: str) -> None:
+    """The audit-records bucket as AuditLedger deploys it: versioned, Object Lock in compliance mode."""
+    s3 = boto3.client("s3")
+    s3.create_bucket(
+        Bucket=name,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket=name,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": RETENTION_DAYS}},
+        },
+    )
+
+
 def items() -> list[dict]:
     return boto3.resource("dynamodb").Table(TABLE).scan()["Items"]
+
+
+def locked_records() -> list[dict]:
+    """Every version of every record in the ledger, with its key and Object Lock retention."""
+    s3 = boto3.client("s3")
+    versions = s3.list_object_versions(Bucket=BUCKET).get("Versions", [])
+    records = []
+    for version in versions:
+        got = s3.get_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+        records.append(
+            {
+                "key": version["Key"],
+                "mode": got.get("ObjectLockMode"),
+                "body": json.loads(got["Body"].read()),
+            }
+        )
+    return records
 
 
 def test_registry_approval_is_recorded_with_who_and_why(audit):
@@ -122,6 +163,85 @@ def _described(status: str, comment: str) -> dict:
     }
 
 
+def _with_card(described: dict, status: str = "PendingReview", **details: str) -> dict:
+    """`described` carrying the model card of the recorded version, before any decision."""
+    card = recorded("registry", "describe_model_package")["ModelCard"]
+    content = json.loads(card["ModelCardContent"])
+    kept = {
+        k: v for k, v in content["additional_information"]["custom_details"].items() if "decision" not in k
+    }
+    content["additional_information"]["custom_details"] = {**kept, **details}
+    return described | {"ModelCard": {"ModelCardContent": json.dumps(content), "ModelCardStatus": status}}
+
+
+@pytest.mark.parametrize(("status", "card_status"), [("Approved", "Approved"), ("Rejected", "Draft")])
+def test_the_decision_is_written_into_the_model_card_and_moves_its_status(audit, status, card_status):
+    """Whoever decided (console or CLI), the card says who, when and why; moto keeps no card, so the
+    registry is stubbed with the recorded version."""
+    kind = "approved" if status == "Approved" else "rejected"
+    described = _with_card(_described(status, "AUC 0.91, bias review OK"))
+    with Stubber(audit.SAGEMAKER) as sagemaker:
+        sagemaker.add_response("describe_model_package", described, {"ModelPackageName": PACKAGE_ARN})
+        expected = {
+            "ModelPackageArn": PACKAGE_ARN,
+            "ModelCard": {"ModelCardContent": ANY, "ModelCardStatus": card_status},
+        }
+        sagemaker.add_response("update_model_package", {"ModelPackageArn": PACKAGE_ARN}, expected)
+        assert audit.handler(registry_event(kind), CONTEXT)["status"] == "recorded"
+        sagemaker.assert_no_pending_responses()
+
+
+def test_the_card_update_carries_exactly_the_decision(audit, monkeypatch):
+    described = _with_card(_described("Approved", "AUC 0.91, bias review OK"))
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
+    updates = []
+    monkeypatch.setattr(audit.SAGEMAKER, "update_model_package", lambda **kw: updates.append(kw))
+
+    audit.handler(registry_event("approved"), CONTEXT)
+
+    [update] = updates
+    assert set(update) == {"ModelPackageArn", "ModelCard"}  # no status, no stage: what IAM lets it do
+    assert update["ModelCard"]["ModelCardStatus"] == "Approved"
+    details = json.loads(update["ModelCard"]["ModelCardContent"])["additional_information"]["custom_details"]
+    assert details["decision"] == "Approved" and details["decided_by"] == OFFICER
+    assert details["decided_at"] == "2026-11-20T14:03:27Z"
+    assert details["decision_comment"] == "AUC 0.91, bias review OK"
+    assert details["code_version"] == "0123456789abcdef0123456789abcdef01234567"  # the rest is kept
+
+
+@pytest.mark.parametrize(
+    "card",
+    [
+        {"status": "Archived"},
+        {
+            "status": "Approved",
+            "decision": "Approved",
+            "decided_by": OFFICER,
+            "decided_at": "2026-11-20T14:03:27Z",
+            "decision_comment": "AUC 0.91, bias review OK",
+        },
+    ],
+    ids=["archived", "written-already"],
+)
+def test_a_card_that_is_archived_or_records_the_decision_already_is_left_alone(audit, monkeypatch, card):
+    described = _with_card(_described("Approved", "AUC 0.91, bias review OK"), card.pop("status"), **card)
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
+    updates = []
+    monkeypatch.setattr(audit.SAGEMAKER, "update_model_package", lambda **kw: updates.append(kw))
+
+    assert audit.handler(registry_event("approved"), CONTEXT)["status"] == "recorded"
+    assert updates == []
+
+
+@pytest.mark.parametrize("updated", [["ModelCard"], []])
+def test_the_event_of_the_card_update_is_no_decision(audit, updated):
+    """SageMaker's event for the recorder's own update lists no ModelApprovalStatus."""
+    event = registry_event("lifecycle_updated")
+    event["detail"]["UpdatedModelPackageFields"] = updated
+    assert audit.handler(event, CONTEXT)["status"] == "skipped"
+    assert items() == []
+
+
 @pytest.mark.parametrize("kind", ["rejected", "approval_revoked"])
 def test_rejections_are_recorded_with_the_iam_identity_as_their_author(audit, kind):
     with Stubber(audit.SAGEMAKER) as sagemaker:
@@ -140,7 +260,6 @@ def test_rejections_are_recorded_with_the_iam_identity_as_their_author(audit, ki
     ("kind", "reason"),
     [
         ("registered", "status is PendingManualApproval; only Approved or Rejected is a decision"),
-        ("lifecycle_updated", "ModelApprovalStatus did not change (updated: ModelLifeCycle)"),
     ],
 )
 def test_registry_events_that_are_not_decisions_record_nothing(audit, kind, reason):
@@ -164,6 +283,35 @@ def test_other_metadata_only_updates_record_nothing(audit, updated):
     assert items() == []
 
 
+@pytest.mark.parametrize("stage", set_stage.STAGES)
+def test_a_lifecycle_stage_the_promotion_sets_is_stage_history_never_a_decision(audit, monkeypatch, stage):
+    """The documented event of each stage update of steps/set_stage.py: kept apart, as kind
+    lifecycle-stage with no decision, and attributed to whoever set the stage (the steps role)."""
+    life_cycle = set_stage.life_cycle(stage, "by the promotion")
+    steps = f"arn:aws:sts::{ACCOUNT}:assumed-role/mlplatform-churn-promotion-steps/AWSCodeBuild-1"
+    described = _described("Approved", "ok") | {
+        "ModelLifeCycle": life_cycle,
+        "LastModifiedBy": {"IamIdentity": {"Arn": steps}},
+    }
+    monkeypatch.setattr(audit.SAGEMAKER, "describe_model_package", lambda **_: described)
+
+    assert audit.handler(lifecycle_event(life_cycle), CONTEXT)["status"] == "recorded"
+
+    [item] = items()
+    assert item["kind"] == "lifecycle-stage" and "decision" not in item
+    assert item["stage"] == f"{stage}/{set_stage.STATUS[stage]}"
+    assert (item["decided_by"], item["comment"]) == (steps, "by the promotion")
+    [record] = locked_records()
+    assert record["body"]["kind"] == "lifecycle-stage"
+
+
+def test_a_stage_changed_again_since_the_event_is_not_attributed(audit):
+    register("Approved", "ok")  # moto keeps no ModelLifeCycle: the stage is not the event's any more
+    audit.handler(lifecycle_event(set_stage.life_cycle("Production", "x")), CONTEXT)
+    [item] = items()
+    assert (item["kind"], item["decided_by"]) == ("lifecycle-stage", "unknown")
+
+
 def test_negative_control_the_metadata_only_event_is_refused_only_for_its_updated_fields(audit):
     register("Approved", "ok")
     event = registry_event("lifecycle_updated")
@@ -179,7 +327,59 @@ def test_redelivered_event_is_recorded_once(audit):
     second = audit.handler(registry_event("approved"), CONTEXT)
 
     assert len(items()) == 1
+    assert len(locked_records()) == 1
     assert second == first | {"status": "duplicate"}
+
+
+def test_every_decision_is_written_to_the_table_and_locked_in_the_ledger(audit):
+    """Both records, the same content: the table for queries, the Object Lock bucket for auditors."""
+    register("Approved", "AUC 0.91")
+    audit.handler(registry_event("approved"), CONTEXT)
+
+    [item] = items()
+    [record] = locked_records()
+    assert record["body"] == {
+        key: (int(v) if key == "model_package_version" else v) for key, v in item.items()
+    }
+    assert record["key"] == f"decisions/churn/2026-11-20T14:03:27Z_{REGISTRY_EVENT['id']}.json"
+    assert record["mode"] == "COMPLIANCE"  # the bucket's default retention applied to the record
+
+
+def test_a_locked_record_cannot_be_deleted(audit):
+    """Negative control for the ledger fixture: compliance mode refuses deleting the version."""
+    register("Approved", "ok")
+    audit.handler(registry_event("approved"), CONTEXT)
+    s3 = boto3.client("s3")
+    [version] = s3.list_object_versions(Bucket=BUCKET)["Versions"]
+
+    with pytest.raises(ClientError):
+        s3.delete_object(Bucket=BUCKET, Key=version["Key"], VersionId=version["VersionId"])
+
+
+def test_a_redelivery_after_a_failed_table_write_completes_the_table_and_locks_nothing_twice(
+    audit, monkeypatch
+):
+    register("Approved", "ok")
+    real = audit.TABLE.put_item
+
+    def fail(**_):
+        raise ClientError({"Error": {"Code": "InternalServerError", "Message": "x"}}, "PutItem")
+
+    monkeypatch.setattr(audit.TABLE, "put_item", fail)
+    with pytest.raises(ClientError):
+        audit.handler(registry_event("approved"), CONTEXT)
+    monkeypatch.setattr(audit.TABLE, "put_item", real)
+
+    assert audit.handler(registry_event("approved"), CONTEXT)["status"] == "recorded"
+    assert len(items()) == 1
+    assert len(locked_records()) == 1
+
+
+def test_the_recorder_may_write_only_where_the_construct_lets_it(audit):
+    """The runtime's prefix is the construct's: otherwise every locked write would be denied."""
+    from ml_constructs.audit_ledger import DECISIONS_PREFIX
+
+    assert audit.DECISIONS_PREFIX == DECISIONS_PREFIX
 
 
 def test_decision_changed_since_the_event_is_not_attributed_to_the_later_author(audit):
@@ -482,6 +682,8 @@ def test_fuzzed_events_never_raise_and_record_nothing(audit, event):
     [
         ("AUDIT_TABLE", None),
         ("AUDIT_TABLE", ""),
+        ("AUDIT_BUCKET", None),
+        ("AUDIT_BUCKET", ""),
     ],
 )
 def test_bad_environment_fails_the_cold_start_naming_the_variable(aws, monkeypatch, variable, value):

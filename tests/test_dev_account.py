@@ -381,10 +381,31 @@ def test_the_registry_itself_denies_approval_to_all_but_compliance_officers(synt
         if s["Effect"] == "Deny"
     }
     assert all(s["Principal"] == "*" for s in denies.values())
-    approval = denies["OnlyComplianceOfficersChangeVersions"]
-    assert approval["Action"] == "sagemaker:UpdateModelPackage"
-    assert approval["Condition"] == {
-        "ArnNotLike": {"aws:PrincipalArn": ["arn:aws:iam::111111111111:role/mlplatform-compliance-officer"]}
+    officer = "arn:aws:iam::111111111111:role/mlplatform-compliance-officer"
+    steps = "arn:aws:iam::111111111111:role/mlplatform-churn-promotion-steps"
+    changes = denies["OnlyComplianceOfficersAndThePromotionChangeVersions"]
+    assert changes["Action"] == "sagemaker:UpdateModelPackage"
+    recorder = "arn:aws:iam::111111111111:role/mlplatform-audit-recorder"
+    assert changes["Condition"] == {"ArnNotLike": {"aws:PrincipalArn": [officer, steps, recorder]}}
+    assert denies["TheAuditRecorderSetsNoStage"]["Condition"] == {
+        "Null": {"sagemaker:ModelLifeCycle:Stage": "false"},
+        "ArnEquals": {"aws:PrincipalArn": recorder},
+    }
+    assert denies["OnlyComplianceOfficersSetAnApprovalStatus"]["Condition"] == {
+        "Null": {"sagemaker:ModelApprovalStatus": "false"},
+        "ArnNotLike": {"aws:PrincipalArn": [officer]},
+    }
+    assert denies["OnlyThePromotionSetsProduction"]["Action"] == [
+        "sagemaker:UpdateModelPackage",
+        "sagemaker:CreateModelPackage",
+    ]
+    assert denies["OnlyThePromotionSetsProduction"]["Condition"] == {
+        "StringEqualsIgnoreCase": {"sagemaker:ModelLifeCycle:Stage": "Production"},
+        "ArnNotEquals": {"aws:PrincipalArn": steps},
+    }
+    assert denies["ThePromotionChangesOnlyLifecycleStages"]["Condition"] == {
+        "Null": {"sagemaker:ModelLifeCycle:Stage": "true"},
+        "ArnEquals": {"aws:PrincipalArn": steps},
     }
     assert denies["VersionsAreRegisteredPendingApproval"]["Condition"] == {
         "StringNotEqualsIfExists": {"sagemaker:ModelApprovalStatus": "PendingManualApproval"}

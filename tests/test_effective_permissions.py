@@ -192,3 +192,79 @@ def test_no_administrator_registers_a_version_as_approved(iam_model, platform):
         for a in admins(platform)
     ]
     assert decisions == [Outcome.EXPLICIT_DENY] * len(decisions)
+
+
+# --- lifecycle stages: Production only by the promotion pipeline ------------------------------------
+
+STEPS = "mlplatform-churn-promotion-steps"
+
+
+def _sets(iam_model, principal, platform, **context) -> bool:
+    return iam_model.decide(principal, "sagemaker:UpdateModelPackage", platform.package, context).allowed
+
+
+def test_only_the_promotion_steps_role_sets_production(iam_model, platform):
+    production = {"sagemaker:ModelLifeCycle:Stage": "Production"}
+    allowed = [
+        n for n, p in dev_roles(iam_model, platform).items() if _sets(iam_model, p, platform, **production)
+    ]
+    assert allowed == [STEPS]
+    assert not any(_sets(iam_model, a, platform, **production) for a in admins(platform))
+    # Another spelling is the same stage to a person reading the registry: denied alike.
+    officer = iam_model.role(OFFICER).principal
+    upper = {"sagemaker:ModelLifeCycle:Stage": "PRODUCTION", "sagemaker:ModelApprovalStatus": "Approved"}
+    assert not _sets(iam_model, officer, platform, **upper)
+    assert _sets(iam_model, officer, platform, **{"sagemaker:ModelApprovalStatus": "Approved"})
+
+
+def test_nobody_registers_a_version_straight_into_production(iam_model, platform):
+    new_version = platform.sagemaker(f"model-package/{platform.group_name}/9")
+    context = {
+        "sagemaker:ModelApprovalStatus": "PendingManualApproval",
+        "sagemaker:ModelLifeCycle:Stage": "Production",
+    }
+    principals = [*dev_roles(iam_model, platform).values(), *admins(platform)]
+    assert not any(
+        iam_model.decide(p, "sagemaker:CreateModelPackage", new_version, context).allowed for p in principals
+    )
+    # Negative control: the model-build role registers the same version in Development.
+    builder = iam_model.role("mlplatform-churn-model-build").principal
+    development = context | {"sagemaker:ModelLifeCycle:Stage": "Development"}
+    assert iam_model.decide(builder, "sagemaker:CreateModelPackage", new_version, development).allowed
+
+
+@pytest.mark.parametrize("stage", ["Staging", "Production", "Archived"])
+def test_the_steps_role_sets_each_stage_it_needs_but_never_an_approval(stage, iam_model, platform):
+    steps = iam_model.role(STEPS).principal
+    assert _sets(iam_model, steps, platform, **{"sagemaker:ModelLifeCycle:Stage": stage})
+    for status in ("Approved", "Rejected"):
+        request = {"sagemaker:ModelLifeCycle:Stage": stage, "sagemaker:ModelApprovalStatus": status}
+        decision = iam_model.decide(steps, "sagemaker:UpdateModelPackage", platform.package, request)
+        assert decision.outcome == Outcome.EXPLICIT_DENY
+
+
+def test_the_steps_role_changes_nothing_but_a_stage(iam_model, platform):
+    """Negative control for the stage grant: an update naming no stage (a description, a card) is denied."""
+    steps = iam_model.role(STEPS).principal
+    decision = iam_model.decide(steps, "sagemaker:UpdateModelPackage", platform.package, {})
+    assert not decision.allowed
+    assert not _sets(iam_model, steps, platform, **{"sagemaker:ModelLifeCycle:Stage": "QA"})
+
+
+def test_the_audit_recorder_writes_cards_but_sets_no_approval_and_no_stage(iam_model, platform):
+    recorder = iam_model.role("mlplatform-audit-recorder").principal
+    assert _sets(iam_model, recorder, platform)  # a ModelCard update: no status, no stage
+    for context in (
+        {"sagemaker:ModelApprovalStatus": "Approved"},
+        {"sagemaker:ModelLifeCycle:Stage": "Production"},
+        {"sagemaker:ModelLifeCycle:Stage": "Staging"},
+    ):
+        assert not _sets(iam_model, recorder, platform, **context), context
+
+
+def test_the_step_script_sets_exactly_the_stages_iam_allows():
+    from ml_constructs.promotion_pipeline.steps import set_stage
+    from platform_config import naming
+
+    assert set_stage.STAGES == naming.LIFECYCLE_STAGES
+    assert set_stage.PRODUCTION == naming.PRODUCTION_STAGE

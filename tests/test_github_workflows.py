@@ -142,7 +142,19 @@ def test_the_diff_skips_forks_and_dependabot_and_compares_templates_only():
     assert "github.event.pull_request.user.login != 'dependabot[bot]'" in jobs["stages"]["if"]
     commands = "\n".join(step.get("run", "") for step in steps(jobs["diff"]))
     # `--method=template` needs only the lookup role, the one the README's diff role may assume.
-    assert 'cdk diff --method=template --no-color -c "config=$CONFIG" "$STAGE/*"' in commands
+    assert (
+        'cdk diff --method=template --no-color -c "config=$CONFIG" -c "commit=$COMMIT" "$STAGE/*"' in commands
+    )
+
+
+def test_both_workflows_synthesize_with_the_commit_they_check_out():
+    """The model-build pipelines record it (`-c commit=`, through `make synth`'s COMMIT)."""
+    assert (
+        workflow("cdk-diff.yml")["jobs"]["diff"]["env"]["COMMIT"]
+        == "${{ github.event.pull_request.head.sha }}"
+    )
+    [synth] = [s for s in steps(workflow("ci.yml")["jobs"]["test"]) if s.get("run") == "make synth"]
+    assert synth["env"]["COMMIT"] == "${{ github.sha }}"
 
 
 def test_the_comment_fits_github_and_says_which_stage_changed():

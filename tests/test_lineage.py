@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -25,10 +24,10 @@ from lineage import chain, code_version
 from lineage.cli import main
 from lineage.link import KINDS, Link, who
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
+from tests.recorded import recorded as recorded_response
 from tooling.synth import ROOT
 
 CONFIG = ROOT / "config" / "example.toml"
-RECORDED = Path(__file__).resolve().parent / "recorded" / "lineage"
 REGION, DEV_ACCOUNT, PROD_ACCOUNT = "eu-west-1", "111111111111", "333333333333"
 GROUP, PIPELINE, ENDPOINT = "churn-models", "mlplatform-churn-model-build", "mlplatform-churn-prod"
 PACKAGE_ARN = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:model-package/{GROUP}/1"
@@ -38,6 +37,7 @@ TRAINING_JOB_ARN = f"arn:aws:sagemaker:{REGION}:{DEV_ACCOUNT}:training-job/{TRAI
 IMAGE = "141502667606.dkr.ecr.eu-west-1.amazonaws.com/sagemaker-xgboost:1.7-1"
 ARTIFACTS = "s3://mlplatform-model-artifacts-111111111111/churn"
 PROCESSED = "s3://mlplatform-processed-data-111111111111/churn/k3q9wz1x7d2m"
+RAW = "s3://mlplatform-raw-data-111111111111/churn/input"
 MODEL_ROLE = f"arn:aws:iam::{PROD_ACCOUNT}:role/mlplatform-churn-prod-model"
 CAPTURE = f"s3://mlplatform-model-monitor-{PROD_ACCOUNT}/churn/capture"
 MODEL_DATA = f"{ARTIFACTS}/{TRAINING_JOB}/output/model.tar.gz"  # where moto's training job puts its model
@@ -46,18 +46,7 @@ MOTO_USER = "fake-user-profile-name"  # moto records every change as made by thi
 
 
 def recorded(name: str) -> dict[str, Any]:
-    """A recorded response, as botocore hands it out: timestamps as datetimes, no `_` notes."""
-
-    def parse(value: Any, key: str = "") -> Any:
-        if isinstance(value, dict):
-            return {k: parse(v, k) for k, v in value.items() if not k.startswith("_")}
-        if isinstance(value, list):
-            return [parse(item) for item in value]
-        if key.endswith("Time") and isinstance(value, str):
-            return datetime.fromisoformat(value)
-        return value
-
-    return parse(json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8")))
+    return recorded_response("lineage", name)
 
 
 def session(credentials: dict[str, str], sagemaker: Any = None) -> boto3.Session:
@@ -88,10 +77,17 @@ class World:
 
     credentials: dict[str, dict[str, str]]  # account ("dev", "prod") -> boto3 credentials
     execution_arn: str = ""
+    versions: dict[str, str] = field(default_factory=dict)  # split -> the version the job trained on
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def session(self, account: str, sagemaker: Any = None) -> boto3.Session:
         return session(self.credentials[account], sagemaker)
+
+    def s3(self) -> Any:
+        """The dev account's S3 client."""
+        if "s3" not in self._clients:
+            self._clients["s3"] = self.session("dev").client("s3", region_name=REGION)
+        return self._clients["s3"]
 
     def client(self, account: str) -> Any:
         """The account's SageMaker client (one per account: client creation is the slow part)."""
@@ -120,6 +116,30 @@ def world(monkeypatch, tmp_path):
         yield World({"dev": assumed(DEV_ACCOUNT), "prod": assumed(PROD_ACCOUNT)})
 
 
+def write_raw(world: World) -> None:
+    """The raw input the execution's Preprocess read, in its versioned bucket."""
+    s3 = world.s3()
+    bucket, prefix = RAW.removeprefix("s3://").split("/", 1)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    world.versions["raw"] = s3.put_object(Bucket=bucket, Key=f"{prefix}/churn.csv", Body=b"a,b\n")[
+        "VersionId"
+    ]
+
+
+def write_splits(world: World) -> None:
+    """The processed splits the training job reads, in their versioned bucket; an older version of
+    the training split first, so the walk must pick the version current at the job's start."""
+    s3 = world.s3()
+    bucket, prefix = PROCESSED.removeprefix("s3://").split("/", 1)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    for split, bodies in (("train", (b"old", b"a,b\n1,2\n")), ("validation", (b"a,b\n3,4\n",))):
+        for body in bodies:
+            put = s3.put_object(Bucket=bucket, Key=f"{prefix}/{split}/{split}.csv", Body=body)
+        world.versions[split] = put["VersionId"]
+
+
 def build_in_dev(
     world: World,
     *,
@@ -138,10 +158,14 @@ def build_in_dev(
         PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
         **({"Tags": tags} if tags else {}),
     )
+    write_raw(world)
     world.execution_arn = sagemaker.start_pipeline_execution(
-        PipelineName=PIPELINE, PipelineExecutionDescription=description
+        PipelineName=PIPELINE,
+        PipelineExecutionDescription=description,
+        PipelineParameters=[{"Name": "InputDataUri", "Value": RAW}],
     )["PipelineExecutionArn"]
     if training_job:
+        write_splits(world)
         sagemaker.create_training_job(
             TrainingJobName=TRAINING_JOB,
             AlgorithmSpecification={"TrainingImage": IMAGE, "TrainingInputMode": "File"},
@@ -283,11 +307,11 @@ def test_walk_follows_every_link_from_the_prod_endpoint_to_the_code_version(worl
     deploy_in_prod(world)
     steps_stubbed(world, stubber)
 
-    links = chain.walk(world.client("prod"), routed(world, twin), ENDPOINT)
+    links = chain.walk(world.client("prod"), routed(world, twin), ENDPOINT, world.s3())
 
     assert [link.kind for link in links] == list(KINDS)
-    assert [link.account for link in links] == ["prod"] * 3 + ["dev"] * 5
-    assert [link.unknown for link in links] == [None] * 8
+    assert [link.account for link in links] == ["prod"] * 3 + ["dev"] * 6
+    assert [link.unknown for link in links] == [None] * 9
     link = by_kind(links)
     assert link["endpoint"].id == ENDPOINT
     assert link["endpoint"].facts["status"] == "InService"
@@ -326,7 +350,15 @@ def test_walk_follows_every_link_from_the_prod_endpoint_to_the_code_version(worl
         f"train={PROCESSED}/train",
         f"validation={PROCESSED}/validation",
     ]
-    # The platform records no commit yet: the link says so, and where it looked.
+    versions = link["data-versions"]
+    assert versions.facts["objects"] == [
+        f"{PROCESSED}/train/train.csv?versionId={world.versions['train']}",
+        f"{PROCESSED}/validation/validation.csv?versionId={world.versions['validation']}",
+    ]
+    assert versions.facts["as_of"].endswith("Z")
+    assert versions.facts["raw_objects"] == [f"{RAW}/churn.csv?versionId={world.versions['raw']}"]
+    assert versions.facts["raw_as_of"].endswith("Z")
+    # Without a CommitId the link says so, and where it looked.
     code = link["code-version"]
     assert code.id == "not recorded"
     assert code.facts["looked_in"] == [
@@ -342,7 +374,7 @@ def test_without_generated_by_the_lineage_apis_find_the_training_job_and_its_exe
     deploy_in_prod(world)
     lineage_stubbed(stubber)  # and no ListPipelineExecutionSteps: the lineage already named the job
 
-    link = by_kind(chain.walk(world.client("prod"), routed(world, twin), ENDPOINT))
+    link = by_kind(chain.walk(world.client("prod"), routed(world, twin), ENDPOINT, world.s3()))
 
     assert "generated_by" not in link["model-package"].facts
     assert link["pipeline-execution"].id == world.execution_arn
@@ -367,8 +399,8 @@ def test_cli_prints_one_indented_line_per_link(world, dev_twin, cli):
 
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert len(lines) == 8
-    assert [len(line) - len(line.lstrip(" ")) for line in lines] == [0, 2, 4, 6, 8, 10, 12, 14]
+    assert len(lines) == 9
+    assert [len(line) - len(line.lstrip(" ")) for line in lines] == [0, 2, 4, 6, 8, 10, 12, 14, 16]
     assert lines[0].startswith(f"endpoint {ENDPOINT} [prod]: status InService; created ")
     assert lines[1].lstrip().startswith("endpoint config churn-prod-config-v1 [prod]: variants AllTraffic")
     assert lines[2].lstrip() == (
@@ -382,7 +414,9 @@ def test_cli_prints_one_indented_line_per_link(world, dev_twin, cli):
     assert lines[5].lstrip().startswith(f"training job {TRAINING_JOB} [dev]: status Completed")
     channels = f"train={PROCESSED}/train, validation={PROCESSED}/validation"
     assert lines[6].lstrip() == f"training data [dev]: channels {channels}"
-    assert lines[7].lstrip().startswith("code version not recorded [dev]: looked in model package")
+    assert lines[7].lstrip().startswith("data versions [dev]: as of ")
+    assert f"train.csv?versionId={world.versions['train']}" in lines[7]
+    assert lines[8].lstrip().startswith("code version not recorded [dev]: looked in model package")
 
 
 def test_json_has_the_same_links_as_the_text(world, dev_twin, cli):
@@ -406,7 +440,7 @@ def test_json_has_the_same_links_as_the_text(world, dev_twin, cli):
     assert [link["kind"] for link in links] == list(KINDS)
     assert all(link["unknown"] is None for link in links)
     assert links[3]["facts"]["approval_description"] == "AUC 0.91, bias review OK"
-    assert links[7]["id"] == "not recorded"
+    assert links[8]["id"] == "not recorded"
     # Every text line is the JSON link it stands for: same kind, id, account and facts.
     for line, link in zip(text.splitlines(), links, strict=True):
         assert f"[{link['account']}]" in line
@@ -465,7 +499,8 @@ def test_a_deleted_training_job_is_an_unknown_link_and_the_walk_goes_on(world, d
     assert lines[6] == "training data [dev]: unknown: no training job to read its input channels from"
     # The links before and after it are intact.
     assert lines[4].startswith(f"pipeline execution {world.execution_arn} [dev]: pipeline")
-    assert lines[7].startswith("code version 4f2a9c1 [dev]: found in pipeline tag git-commit")
+    assert lines[7] == "data versions [dev]: unknown: no training job to read its input channels from"
+    assert lines[8].startswith("code version 4f2a9c1 [dev]: found in pipeline tag git-commit")
 
 
 def test_links_that_cannot_be_followed_say_why(world, dev_twin):
@@ -487,7 +522,7 @@ def test_links_that_cannot_be_followed_say_why(world, dev_twin):
         expected_params={"SourceUri": PACKAGE_ARN},
     )
 
-    link = by_kind(chain.walk(world.client("prod"), routed(world, twin), ENDPOINT))
+    link = by_kind(chain.walk(world.client("prod"), routed(world, twin), ENDPOINT, world.s3()))
 
     reason = link["training-job"].unknown
     assert "ListPipelineExecutionSteps refused: AccessDeniedException" in reason

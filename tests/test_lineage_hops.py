@@ -454,3 +454,75 @@ def test_unreadable_pipeline_tags_make_the_code_version_unknown_not_unrecorded(s
 
     assert link.id != NOT_RECORDED and link.source == "ListTags"
     assert link.unknown == "ListTags refused: AccessDeniedException: not authorized to perform: list_tags"
+
+
+def test_the_package_link_shows_its_stage_card_and_commit():
+    """The recorded version (tests/recorded/registry/): in Production, its card Approved by the officer."""
+    from lineage import code_version
+    from lineage.facts import model_package_link
+    from tests.recorded import recorded
+
+    package = recorded("registry", "describe_model_package")
+    shown = model_package_link(package).facts
+    assert shown["lifecycle_stage"] == "Production/Approved"
+    assert shown["lifecycle_note"].startswith("serving in prod, verified by promotion")
+    assert shown["model_card"] == "Approved" and shown["risk_rating"] == "Medium"
+    assert shown["card_decided_by"].endswith("mlplatform-compliance-officer/cora")
+    assert shown["pii_columns_dropped"] == "customer_name,email,phone"
+    assert code_version.from_package(package).id == "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_a_package_without_stage_or_card_shows_neither():
+    from lineage.facts import lifecycle_and_card
+
+    assert {k: v for k, v in lifecycle_and_card({}).items() if v is not None} == {}
+
+
+def test_the_stage_history_comes_from_the_audit_table_oldest_first(monkeypatch, tmp_path):
+    """The recorder's lifecycle-stage items of that version only, not its decisions nor other versions."""
+    import boto3
+    from moto import mock_aws
+
+    from lineage import stage_history
+    from lineage.link import Link
+    from tests.cli_fakes import isolated_aws_environment
+    from tests.fakes import create_audit_table
+
+    isolated_aws_environment(monkeypatch, tmp_path, AWS_DEFAULT_REGION="eu-west-1")
+    arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlplatform-churn/3"
+    with mock_aws():
+        create_audit_table("audit")
+        table = boto3.resource("dynamodb").Table("audit")
+        for when, kind, package, extra in (
+            ("2026-11-21T08:00:00Z", "lifecycle-stage", arn, {"stage": "Staging/InProgress"}),
+            ("2026-11-20T14:03:27Z", "registry-decision", arn, {"decision": "Approved"}),
+            (
+                "2026-11-22T16:12:44Z",
+                "lifecycle-stage",
+                arn,
+                {"stage": "Production/Approved", "comment": "verified"},
+            ),
+            ("2026-11-23T00:00:00Z", "lifecycle-stage", arn[:-1] + "4", {"stage": "Staging/InProgress"}),
+        ):
+            table.put_item(
+                Item={
+                    "project": "churn",
+                    "recorded_at": f"{when}#e",
+                    "kind": kind,
+                    "model_package_arn": package,
+                    "decided_by": "steps",
+                    **extra,
+                }
+            )
+        package = Link("model-package", "dev", arn, {"version": 3})
+        [linked] = stage_history.with_history([package], table, {"mlplatform-churn": "churn"})
+        missing = stage_history.with_history(
+            [package], boto3.resource("dynamodb").Table("none"), {"mlplatform-churn": "churn"}
+        )
+
+    assert linked.facts["stage_history"] == [
+        "2026-11-21T08:00:00Z Staging/InProgress by steps",
+        "2026-11-22T16:12:44Z Production/Approved by steps (verified)",
+    ]
+    assert linked.facts["version"] == 3
+    assert "ResourceNotFoundException" in missing[0].facts["stage_history_unknown"]

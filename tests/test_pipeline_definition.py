@@ -133,7 +133,9 @@ def test_steps_run_in_order_preprocess_train_evaluate_baseline_clarify_gate():
 def test_the_gate_registers_or_fails():
     assert [(step["Name"], step["Type"]) for step in GATE["IfSteps"]] == [("Register", "RegisterModel")]
     assert [(step["Name"], step["Type"]) for step in GATE["ElseSteps"]] == [("QualityBelowThreshold", "Fail")]
+    # Preprocess: the model card names the training and test data by their S3 URIs.
     assert referenced_steps(REGISTER) == {
+        "Preprocess",
         "Train",
         "Evaluate",
         "Baseline",

@@ -66,7 +66,7 @@ def test_every_rule_target_retries_explicitly_then_dead_letters(template, synthe
     promotion = synthesized[PROMOTION].template
     assert undeliverable_risks(promotion) == []
     rules = template(PROMOTION).find_resources("AWS::Events::Rule")
-    assert len(rules) == 3  # the trigger's, and the audit trail's two
+    assert len(rules) == 4  # the trigger's, and the audit trail's three (decisions, stages, gate answers)
     for name, rule in rules.items():
         (target,) = rule["Properties"]["Targets"]
         assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}, name

@@ -30,8 +30,10 @@ def _pipeline(template: dict) -> dict:
     return pipeline["Properties"]
 
 
-def _action(pipeline: dict, stage: str) -> dict:
-    (action,) = next(s for s in pipeline["Stages"] if s["Name"] == stage)["Actions"]
+def _action(pipeline: dict, stage: str, run_order: int = 1) -> dict:
+    """The stage's action that runs `run_order`th (DeployTest and VerifyProd then mark the stage)."""
+    actions = next(s for s in pipeline["Stages"] if s["Name"] == stage)["Actions"]
+    (action,) = [a for a in actions if a.get("RunOrder", 1) == run_order]
     return action
 
 
@@ -75,9 +77,11 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "acceptance_test.py",
         "champion.py",
         "common.py",
+        "model_card_check.py",
         "registered_checks.py",
         "resolve_package.py",
         "sample_requests.csv",
+        "set_stage.py",
         "verify_endpoint.py",
     ]
     resolve = _action(_pipeline(promotion), "Resolve")["Configuration"]["EnvironmentVariables"]
@@ -95,6 +99,30 @@ def test_source_is_the_synthesized_serving_templates_not_a_git_provider(promotio
         "QUALITY_METRIC": "auc",
         "CHAMPION_TOLERANCE": "0.01",
         "CHAMPION_CHECK": "#{variables.ChampionCheck}",
+    }
+
+
+@pytest.mark.parametrize(
+    ("stage", "first", "mark", "lifecycle"),
+    [
+        ("DeployTest", "DeployTest", "MarkStaging", "Staging"),
+        ("VerifyProd", "VerifyProd", "MarkProduction", "Production"),
+    ],
+)
+def test_the_lifecycle_stage_is_set_only_after_its_deploy_or_verification_succeeded(
+    promotion, stage, first, mark, lifecycle
+):
+    pipeline = _pipeline(promotion)
+    assert _action(pipeline, stage)["Name"] == first
+    marking = _action(pipeline, stage, run_order=2)
+    assert marking["Name"] == mark
+    variables = {v["name"]: v["value"] for v in json.loads(marking["Configuration"]["EnvironmentVariables"])}
+    assert variables == {
+        "STEP": "set_stage",
+        "STAGE": lifecycle,
+        "MODEL_PACKAGE_ARN": "#{variables.ModelPackageArn}",
+        "MODEL_PACKAGE_GROUP": "mlplatform-churn",
+        "PIPELINE_EXECUTION_ID": "#{codepipeline.PipelineExecutionId}",
     }
 
 
@@ -230,6 +258,7 @@ DOCUMENTED = {f"registry:{kind}": registry_event(kind) for kind in REGISTRY} | {
 RULES = {
     "Approved versions": {"registry:approved"},
     "Approvals and rejections": {"registry:approved", "registry:rejected", "registry:approval_revoked"},
+    "Lifecycle stages": {"registry:lifecycle_updated"},
     "ApproveForProd gate": {"gate:succeeded", "gate:failed"},
 }
 

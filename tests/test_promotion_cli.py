@@ -6,6 +6,8 @@ CodePipeline client that expects exactly the calls the command must make, answer
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
@@ -14,10 +16,11 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from promotion_cli import gate
+from promotion_cli import export, gate
 from promotion_cli.cli import main
 from tests.cli_fakes import assert_one_line_error, fresh_session, isolated_aws_environment
 from tests.fakes import create_audit_table, pipeline_executions
+from tests.recorded import recorded
 from tests.test_promotion_trigger import create_promotion_pipeline
 from tooling.synth import ROOT
 
@@ -141,6 +144,7 @@ def test_approve_sets_approved_with_the_comment(aws, cli):
 
     assert (code, err) == (0, "")
     assert out.startswith(f"approved {GROUP} version 1 ({arn})")
+    assert "writes this decision into its model card (`card churn show 1`)" in out
     described = package(arn)
     assert described["ModelApprovalStatus"] == "Approved"
     assert described["ApprovalDescription"] == "AUC 0.91, bias report reviewed"
@@ -417,8 +421,109 @@ def test_history_limit_keeps_the_newest(aws, cli):
     assert newest == ["2026-11-19T00:00:00Z", "2026-11-18T00:00:00Z"]
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_history_export_writes_every_decision_for_an_auditor(aws, cli, tmp_path, suffix):
+    for day in range(10, 35):  # more than the default --limit: an export has them all
+        record(
+            "churn",
+            f"2026-11-{day % 30 + 1:02d}T00:00:{day:02d}Z",
+            1,
+            "registry-decision",
+            "Approved",
+            "jane",
+            'ok, "quoted"',
+        )
+    record("fraud", "2026-11-22T00:00:00Z", 7, "registry-decision", "Rejected", "bob", "someone else's")
+    target = tmp_path / f"churn{suffix}"
+
+    code, out, err = cli("history", "churn", "--export", str(target))
+
+    assert (code, err, out) == (0, "", f"wrote 25 decisions of churn to {target}\n")
+    text = target.read_text()
+    rows = json.loads(text) if suffix == ".json" else list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 25
+    assert list(rows[0]) == list(export.COLUMNS)
+    assert {row["comment"] for row in rows} == {'ok, "quoted"'}  # commas and quotes survive
+    assert rows[0]["recorded_at"] > rows[-1]["recorded_at"]  # newest first, without the event id
+    assert "#" not in rows[0]["recorded_at"]
+
+
+def test_history_export_refuses_an_unknown_format_before_calling_aws(credentials, cli, tmp_path):
+    code, _, err = cli("history", "churn", "--export", str(tmp_path / "churn.xlsx"))
+    assert code == 2
+    assert_one_line_error(err, "must end in .csv or .json")
+
+
 def test_history_of_a_project_without_decisions(aws, cli):
     assert cli("history", "churn") == (0, "no decisions recorded for churn yet\n", "")
+
+
+# card
+
+
+LEDGER = f"mlplatform-audit-records-{ACCOUNT}"
+
+
+def with_card(status: str | None = "Approved"):
+    """A session factory whose DescribeModelPackage answers carry the recorded version's card (moto
+    keeps none); None: no card."""
+    card = recorded("registry", "describe_model_package")["ModelCard"]
+
+    def factory(**kwargs):
+        session = fresh_session(**kwargs)
+
+        def add_card(parsed, **_):
+            if status:
+                parsed["ModelCard"] = card | {"ModelCardStatus": status}
+
+        session.events.register("after-call.sagemaker.DescribeModelPackage", add_card)
+        return session
+
+    return factory
+
+
+def test_card_show_prints_what_the_card_says(aws, cli):
+    register("Approved")
+    code, out, err = cli("card", "churn", "show", "1", session_factory=with_card())
+
+    assert (code, err) == (0, "")
+    shown = dict(line.split(": ", 1) for line in out.splitlines())
+    assert shown["card status"] == "Approved"
+    assert shown["risk rating"] == "Medium"
+    assert shown["metrics (test split)"] == "auc 0.9123, accuracy 0.8712"
+    assert shown["pii columns dropped"] == "customer_name,email,phone"
+    assert shown["code version"] == "0123456789abcdef0123456789abcdef01234567"
+    assert shown["decision"] == "Approved"
+    assert shown["decided by"].endswith("mlplatform-compliance-officer/cora")
+    assert shown["decision comment"] == "AUC 0.91, bias review OK"
+
+
+def test_card_export_locks_the_card_in_the_audit_records(aws, cli):
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(
+        Bucket=LEDGER,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    register("Approved")
+
+    code, out, err = cli("card", "churn", "export", "1", session_factory=with_card())
+
+    assert (code, err) == (0, "")
+    [version] = s3.list_object_versions(Bucket=LEDGER)["Versions"]
+    assert version["Key"].startswith(f"model-cards/{GROUP}/1/") and version["Key"].endswith("Z.json")
+    assert out == f"exported to s3://{LEDGER}/{version['Key']}\n"
+    document = json.loads(s3.get_object(Bucket=LEDGER, Key=version["Key"])["Body"].read())
+    assert document["model_card_status"] == "Approved"
+    assert document["model_card"]["intended_uses"]["risk_rating"] == "Medium"
+    assert document["exported_by"].startswith("arn:aws:")
+
+
+def test_a_version_without_a_card_is_refused_in_one_line(aws, cli):
+    register("Approved")
+    code, _, err = cli("card", "churn", "show", "1", session_factory=with_card(None))
+    assert code == 1
+    assert_one_line_error(err, "has no model card")
 
 
 # rollback
@@ -533,3 +638,27 @@ def test_aws_access_denied_exits_1_with_the_call_and_the_fix(aws, cli):
     assert_one_line_error(
         err, f"AWS refused ListModelPackages in {REGION}: AccessDeniedException", "use credentials allowed"
     )
+
+
+def test_history_shows_the_stage_history_apart_from_decisions(aws, cli):
+    record("churn", "2026-11-20T14:03:27Z", 1, "registry-decision", "Approved", "jane", "AUC 0.91")
+    boto3.resource("dynamodb", region_name=REGION).Table(AUDIT).put_item(
+        Item={
+            "project": "churn",
+            "recorded_at": "2026-11-21T08:00:00Z#evt-stage",
+            "kind": "lifecycle-stage",
+            "model_package_arn": f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:model-package/{GROUP}/1",
+            "model_package_version": 1,
+            "stage": "Staging/InProgress",
+            "decided_by": f"arn:aws:sts::{ACCOUNT}:assumed-role/mlplatform-churn-promotion-steps/build",
+            "comment": "deployed to test by promotion e-1",
+            "event_id": "evt-stage",
+        }
+    )
+
+    _, out, _ = cli("history", "churn")
+
+    stage, decision = (row.split()[:5] for row in out.splitlines()[1:])
+    assert stage[:4] == ["2026-11-21T08:00:00Z", "lifecycle-stage", "1", "Staging/InProgress"]
+    assert stage[4].endswith("mlplatform-churn-promotion-steps/build")
+    assert decision[1:4] == ["registry-decision", "1", "Approved"]

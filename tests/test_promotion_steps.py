@@ -25,6 +25,7 @@ from ml_constructs.promotion_pipeline.steps import (
 )
 from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
+from tests.recorded import recorded
 from tooling import sample_requests
 
 REGION = "eu-west-1"
@@ -83,15 +84,27 @@ def baselines() -> dict:
 
 
 @pytest.fixture
-def register():
-    """`register(status)` adds the next version of a group in the dev account and gives its ARN."""
+def register(fake_session):
+    """`register(status)` adds the next version of a group in the dev account and gives its ARN.
+
+    moto keeps no model card, so DescribeModelPackage answers get the version's card added (status
+    `card`, content as tests/recorded/registry/ has it; None: no card)."""
+    cards: dict[str, str | None] = {}
+
+    def add_card(parsed, **_):
+        status = cards.get(parsed.get("ModelPackageArn", ""))
+        if status:
+            content = recorded("registry", "describe_model_package")["ModelCard"]["ModelCardContent"]
+            parsed["ModelCard"] = {"ModelCardStatus": status, "ModelCardContent": content}
+
+    fake_session.events.register("after-call.sagemaker.DescribeModelPackage", add_card)
     sagemaker = boto3.client("sagemaker", region_name=REGION)
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="registry", CreateBucketConfiguration={"LocationConstraint": REGION})
     s3.put_object(Bucket="registry", Key=METRICS_URI.split("/", 3)[3], Body=json.dumps(METRICS).encode())
     groups = set()
 
-    def add(status="Approved", group=GROUP, with_baselines=True, metrics=METRICS_URI):
+    def add(status="Approved", group=GROUP, with_baselines=True, metrics=METRICS_URI, card="Approved"):
         if group not in groups:
             sagemaker.create_model_package_group(ModelPackageGroupName=group)
             groups.add(group)
@@ -108,9 +121,12 @@ def register():
         )["ModelPackageArn"]
         if status != "PendingManualApproval":
             sagemaker.update_model_package(ModelPackageArn=arn, ModelApprovalStatus=status)
+        cards[arn] = card
         return arn
 
-    return add
+    add.cards = cards  # type: ignore[attr-defined]  # a test may change a card as the recorder would
+    yield add
+    fake_session.events.unregister("after-call.sagemaker.DescribeModelPackage", add_card)
 
 
 def deploy(package_arn: str, endpoint: str = ENDPOINT) -> None:
@@ -268,6 +284,46 @@ def test_resolve_refuses_what_must_not_deploy(register, capsys, case, message):
     assert err[-1].startswith("resolve_package: ")
     assert message in err[-1]
     assert "; fix: " in err[-1]
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        (None, "has no model card; fix: register the version from the model-build pipeline"),
+        ("Draft", "model card is Draft, and only versions with an Approved card deploy"),
+        ("Archived", "model card is Archived, and only versions with an Approved card deploy"),
+    ],
+)
+def test_resolve_refuses_a_version_whose_model_card_is_not_approved(register, capsys, card, message):
+    code, assignments, err = run(resolve_package.main, resolve_env(register(card=card)), capsys)
+    assert (code, assignments) == (1, {})
+    assert message in err[-1] and "; fix: " in err[-1]
+
+
+def test_resolve_waits_for_the_recorder_to_write_the_decision_into_the_card(register, capsys):
+    """The trigger and the recorder act on the same approval event: the card may lag a little."""
+    arn = register(card="PendingReview")
+    fake = FakeTime()
+
+    def sleep(seconds: float) -> None:
+        fake.sleep(seconds)
+        if fake.now >= 60:
+            register.cards[arn] = "Approved"
+
+    clock = common.Clock(now=lambda: fake.now, sleep=sleep, poll_seconds=30)
+    code, assignments, _ = run(resolve_package.main, resolve_env(arn), capsys, clock=clock)
+
+    assert code == 0 and assignments["MODEL_PACKAGE_VERSION"] == "1"
+    assert fake.sleeps == [30, 30]
+
+
+def test_resolve_gives_up_on_a_card_still_pending_review_after_its_wait(register, capsys):
+    fake = FakeTime()
+    code, _, err = run(
+        resolve_package.main, resolve_env(register(card="PendingReview")), capsys, clock=fake.clock()
+    )
+    assert code == 1 and "model card is PendingReview" in err[-1]
+    assert sum(fake.sleeps) == 300
 
 
 # --- acceptance ----------------------------------------------------------------------------------
@@ -584,6 +640,7 @@ def test_assignments_survive_the_buildspecs_shell(tmp_path):
         ("resolve_package.py", "MODEL_PACKAGE_ARN"),
         ("acceptance_test.py", "ENDPOINT_NAME"),
         ("verify_endpoint.py", "ENDPOINT_NAME"),
+        ("set_stage.py", "STAGE"),
     ],
 )
 def test_each_script_runs_from_the_bare_folder_as_codebuild_runs_it(tmp_path, script, first_variable):

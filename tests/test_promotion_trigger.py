@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from tests.events import GATE, gate_event, registry_event
+from ml_constructs.promotion_pipeline.steps import set_stage
+from tests.events import GATE, gate_event, lifecycle_event, registry_event
 from tests.fakes import (
     ACCOUNT,
     BAD_PROJECTS_FILES,
@@ -215,6 +216,21 @@ def test_other_metadata_only_updates_of_an_approved_version_start_nothing(aws, u
     result = load_handler().handler(
         event_for(arn, "lifecycle_updated", UpdatedModelPackageFields=updated), CONTEXT
     )
+
+    assert result["status"] == "ignored" and "ModelApprovalStatus did not change" in result["reason"]
+    assert pipeline_executions(PIPELINE) == []
+
+
+@pytest.mark.parametrize("stage", set_stage.STAGES)
+def test_no_lifecycle_stage_the_promotion_sets_starts_another_promotion(aws, stage):
+    """Each stage update of steps/set_stage.py emits this documented event; a Production update
+    starting a promotion would loop."""
+    arn = register("Approved")
+    event = lifecycle_event(set_stage.life_cycle(stage, "by the promotion"))
+    event["resources"] = [arn]
+    event["detail"] |= {"ModelPackageArn": arn, "ModelPackageVersion": int(arn.rsplit("/", 1)[1])}
+
+    result = load_handler().handler(event, CONTEXT)
 
     assert result["status"] == "ignored" and "ModelApprovalStatus did not change" in result["reason"]
     assert pipeline_executions(PIPELINE) == []

@@ -12,8 +12,10 @@ import json
 
 import pytest
 from aws_cdk import Acknowledgment, App, CfnParameter, CfnTag, Stack, Stage, Tags, Validations
+from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sm
 
 from compliance.sagemaker_rules import SageMakerChecks
@@ -470,6 +472,21 @@ def deny_approval(**props) -> iam.PolicyStatement:
     return iam.PolicyStatement(effect=iam.Effect.DENY, actions=["sagemaker:UpdateModelPackage"], **props)
 
 
+@pytest.mark.parametrize(
+    ("null", "approves"),
+    [("true", False), ("false", True), (None, True)],
+    ids=["absent", "present", "unconditioned"],
+)
+def test_a_lifecycle_only_update_is_not_an_approval(null, approves):
+    """The promotion steps may set lifecycle stages only when the request names no approval status;
+    negative controls: requiring the key present, or no condition, lets the role approve."""
+    conditions = {"Null": {"sagemaker:ModelApprovalStatus": null}} if null else None
+    statement = iam.PolicyStatement(
+        actions=["sagemaker:UpdateModelPackage"], resources=["*"], conditions=conditions
+    )
+    assert reported("ApprovalOnlyByComplianceOfficer", l1_role(new_stack(), statement)) is approves
+
+
 def test_approving_role_of_the_compliance_officer():
     role = l1_role(new_stack(), APPROVE, persona="compliance-officer")
     assert not reported("ApprovalOnlyByComplianceOfficer", role)
@@ -548,6 +565,81 @@ def test_approval_denied_only_in_part(deny):
     role.add_to_policy(APPROVE)
     role.add_managed_policy(iam.ManagedPolicy(stack, "Guard", statements=[deny_approval(**deny)]))
     assert reported("ApprovalOnlyByComplianceOfficer", role.node.default_child)
+
+
+# --- AuditBucketObjectLocked ----------------------------------------------------------------------
+
+LOCKED = dict(
+    object_lock_enabled=True,
+    object_lock_configuration=s3.CfnBucket.ObjectLockConfigurationProperty(
+        object_lock_enabled="Enabled",
+        rule=s3.CfnBucket.ObjectLockRuleProperty(
+            default_retention=s3.CfnBucket.DefaultRetentionProperty(mode="COMPLIANCE", days=2555)
+        ),
+    ),
+    versioning_configuration=s3.CfnBucket.VersioningConfigurationProperty(status="Enabled"),
+)
+
+
+def trail_into(bucket: s3.CfnBucket) -> None:
+    cloudtrail.CfnTrail(bucket.stack, "Trail", is_logging=True, s3_bucket_name=bucket.ref)
+
+
+def test_a_trail_destination_with_compliance_object_lock_and_versioning_passes():
+    bucket = s3.CfnBucket(new_stack(), "Audit", **LOCKED)
+    trail_into(bucket)
+    assert not reported("AuditBucketObjectLocked", bucket)
+
+
+@pytest.mark.parametrize(
+    "defect",
+    [
+        {"object_lock_enabled": False},
+        {"versioning_configuration": s3.CfnBucket.VersioningConfigurationProperty(status="Suspended")},
+        {
+            "object_lock_configuration": s3.CfnBucket.ObjectLockConfigurationProperty(
+                object_lock_enabled="Enabled",
+                rule=s3.CfnBucket.ObjectLockRuleProperty(
+                    default_retention=s3.CfnBucket.DefaultRetentionProperty(mode="GOVERNANCE", days=2555)
+                ),
+            )
+        },
+        {"object_lock_configuration": None},
+    ],
+    ids=["no-object-lock", "versioning-suspended", "governance-mode", "no-default-retention"],
+)
+def test_a_trail_destination_without_any_one_of_them_is_reported(defect):
+    bucket = s3.CfnBucket(new_stack(), "Audit", **(LOCKED | defect))
+    trail_into(bucket)
+    assert reported("AuditBucketObjectLocked", bucket)
+
+
+def test_a_bucket_tagged_as_audit_records_is_checked_without_a_trail():
+    tagged = s3.CfnBucket(new_stack(), "Audit", tags=[CfnTag(key="record", value="audit")])
+    assert reported("AuditBucketObjectLocked", tagged)
+
+
+def test_other_buckets_are_not_audit_buckets():
+    """Negative control for the scope: an ordinary bucket needs no Object Lock."""
+    assert not reported("AuditBucketObjectLocked", s3.CfnBucket(new_stack(), "Data"))
+
+
+def test_the_platforms_audit_ledger_passes():
+    from aws_cdk import aws_kms as kms
+
+    from ml_constructs.audit_ledger import AuditLedger
+
+    stack = new_stack()
+    ledger = AuditLedger(
+        stack,
+        "Ledger",
+        bucket_name="audit-b",
+        trail_name="approvals",
+        retention_days=1,
+        key=kms.Key(stack, "Key"),
+    )
+    bucket = ledger.bucket.node.default_child
+    assert not reported("AuditBucketObjectLocked", bucket)
 
 
 # --- As a validation plugin ------------------------------------------------------------------------

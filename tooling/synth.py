@@ -26,9 +26,14 @@ def cdk_app(outdir: str | Path, *, validation: bool = True) -> App:
     )
 
 
-def synthesize(config: PlatformConfig, outdir: str | Path) -> list[SynthesizedStack]:
-    """Every stack of the platform, synthesized with all checks; raises if a check fails."""
+def synthesize(
+    config: PlatformConfig, outdir: str | Path, commit: str | None = None
+) -> list[SynthesizedStack]:
+    """Every stack of the platform, synthesized with all checks (and `-c commit=` when given);
+    raises if a check fails."""
     app = cdk_app(outdir)
+    if commit:
+        app.node.set_context("commit", commit)
     build_platform(app, config)
     app.synth()
     return read_assembly(outdir)

@@ -51,6 +51,7 @@ class PersonaScope:
     artifacts_key: kms.IKey
     model_build_role_arns: list[str]
     vpc_arn: str  # where Studio apps and jobs create their network interfaces
+    audit_records: str  # the Object Lock bucket model cards are exported to (ml_constructs/audit_ledger.py)
 
     def sagemaker(self, resource: str, name: str = "*") -> str:
         return self.stack.format_arn(
@@ -387,6 +388,23 @@ def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
         ),
         *_objects("ModelMetrics", scope.bucket(scope.model_artifacts), _READ, scope.project_artifacts),
         _allow("ReadModelMetricsKey", ["kms:Decrypt"], [scope.artifacts_key.key_arn]),
+        # `mlp-promote card export`: add a card to the audit records (Object Lock: never replace one),
+        # encrypted by S3 with the bucket's key, whose ARN this stack does not know.
+        _allow("ExportModelCards", ["s3:PutObject"], [f"{scope.bucket(scope.audit_records)}/model-cards/*"]),
+        _allow(
+            "EncryptExportedModelCards",
+            ["kms:GenerateDataKey"],
+            [scope.stack.format_arn(service="kms", resource="key", resource_name="*")],
+            StringEquals={"kms:ViaService": f"s3.{scope.stack.region}.amazonaws.com"},
+            StringLike={"kms:EncryptionContext:aws:s3:arn": f"{scope.bucket(scope.audit_records)}*"},
+        ),
+        # `mlp-lineage`'s data versions: which object versions trained a model (their names and version
+        # ids; never the data itself, which stays the data engineers' and data scientists' to read).
+        _allow(
+            "ListDataVersions",
+            ["s3:ListBucketVersions"],
+            [scope.bucket(scope.processed_data), scope.bucket(scope.raw_data)],
+        ),
         # QueryLineage has no resource type in IAM: it matches only `Resource: "*"`.
         _allow("QueryLineage", ["sagemaker:QueryLineage"], ["*"]),
         _allow(
@@ -400,6 +418,7 @@ def compliance_officer(scope: PersonaScope) -> list[iam.PolicyStatement]:
                 "sagemaker:DescribeTrialComponent",
                 "sagemaker:DescribePipeline",
                 "sagemaker:DescribePipelineExecution",
+                "sagemaker:ListPipelineParametersForExecution",
             ],
             [
                 scope.sagemaker("artifact"),

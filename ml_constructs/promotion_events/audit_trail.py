@@ -1,6 +1,7 @@
 """The audit trail: every registry decision (a version Approved or Rejected) and every promotion gate
 answer, who, when, which version and why, in an encrypted DynamoDB table that outlives the stack
-(queried by the CLI). The function is `runtime/audit.py`."""
+(queried by the CLI), and the same record as an object in the Object Lock bucket (`AuditLedger`)
+that nobody can rewrite. The function is `runtime/audit.py`."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ml_constructs.audit_ledger import DECISIONS_PREFIX
 from ml_constructs.platform_function import PlatformFunction
-from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions
+from ml_constructs.promotion_events.patterns import gate_answers, registry_decisions, stage_changes
 from ml_constructs.promotion_events.projects import PromotionProjects
 from ml_constructs.registry_access import read_model_packages
 from platform_config import naming
@@ -29,18 +32,27 @@ class AuditTrail(Construct):
         construct_id: str,
         *,
         table_name: str,
+        ledger: s3.IBucket,
         projects: PromotionProjects,
         key: kms.IKey,
     ) -> None:
+        """`ledger`: the Object Lock bucket (`AuditLedger`) that gets a copy of every record."""
         super().__init__(scope, construct_id)
         self.table = self._table(table_name, key)
-        recorder = self._recorder(table_name, projects, key)
+        recorder = self._recorder(table_name, ledger, projects, key)
         target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
         events.Rule(
             self,
             "RegistryDecisions",
             description="Approvals and rejections of the platform's model package versions",
             event_pattern=registry_decisions(projects.prefix, statuses=["Approved", "Rejected"]),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "StageChanges",
+            description="Lifecycle stages of the platform's model package versions (stage history, no decision)",
+            event_pattern=stage_changes(projects.prefix),
             targets=[target],
         )
         events.Rule(
@@ -74,7 +86,9 @@ class AuditTrail(Construct):
         )
         return table
 
-    def _recorder(self, table_name: str, projects: PromotionProjects, key: kms.IKey) -> PlatformFunction:
+    def _recorder(
+        self, table_name: str, ledger: s3.IBucket, projects: PromotionProjects, key: kms.IKey
+    ) -> PlatformFunction:
         stack = Stack.of(self)
         return PlatformFunction(
             self,
@@ -82,7 +96,8 @@ class AuditTrail(Construct):
             code=RUNTIME,
             handler="audit.handler",
             description="Records model package decisions and promotion gate answers",
-            environment={"AUDIT_TABLE": table_name},
+            environment={"AUDIT_TABLE": table_name, "AUDIT_BUCKET": ledger.bucket_name},
+            role_name=naming.audit_recorder_role(projects.platform),
             data=projects.function_data(),
             key=key,
             statements=[
@@ -98,6 +113,28 @@ class AuditTrail(Construct):
                 ),
                 iam.PolicyStatement(
                     sid="AppendRecords", actions=["dynamodb:PutItem"], resources=[self.table.table_arn]
+                ),
+                # The decision into the version's model card: neither an approval nor a stage (their
+                # keys absent); the registry's policy denies the recorder the same.
+                iam.PolicyStatement(
+                    sid="RecordDecisionsInModelCards",
+                    actions=["sagemaker:UpdateModelPackage"],
+                    resources=[
+                        stack.format_arn(
+                            service="sagemaker", resource="model-package", resource_name=f"{projects.prefix}*"
+                        )
+                    ],
+                    conditions={
+                        "Null": {
+                            "sagemaker:ModelApprovalStatus": "true",
+                            "sagemaker:ModelLifeCycle:Stage": "true",
+                        }
+                    },
+                ),
+                iam.PolicyStatement(
+                    sid="LockedRecords",
+                    actions=["s3:PutObject"],
+                    resources=[ledger.arn_for_objects(f"{DECISIONS_PREFIX}/*")],
                 ),
             ],
             wildcard_reason="Versions of the platform's model package groups, and its promotion pipelines, "

@@ -32,6 +32,18 @@ def registry_decisions(prefix: str, statuses: Sequence[str]) -> events.EventPatt
     )
 
 
+def stage_changes(prefix: str) -> events.EventPattern:
+    """Changes of a version's lifecycle stage, in groups named `prefix...` (the stage history)."""
+    return events.EventPattern(
+        source=["aws.sagemaker"],
+        detail_type=["SageMaker Model Package State Change"],
+        detail={
+            "ModelPackageGroupName": events.Match.prefix(prefix),
+            "UpdatedModelPackageFields": ["ModelLifeCycle"],
+        },
+    )
+
+
 def gate_answers(prefix: str) -> events.EventPattern:
     """Approvals and rejections at the manual gate before prod of the pipelines named `prefix...`."""
     return events.EventPattern(

@@ -39,6 +39,7 @@ NO_PACKAGE = "none"  # the variable's default: the pipeline's automatic first ru
 PACKAGE = "#{variables.ModelPackageArn}"
 # Resolve's champion check: `enforce` unless `mlp-promote rollback` starts the run (steps/champion.py).
 CHAMPION_CHECK = "ChampionCheck"
+EXECUTION_ID = "#{codepipeline.PipelineExecutionId}"
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,11 @@ class PromotionPipeline(Construct):
         test, prod = self.props.test, self.props.prod
         self._stage("Resolve", self._step("Resolve", "resolve_package", templates, self._resolve_env()))
         resolved = {"ModelPackageArn": PACKAGE, "ModelPackageVersion": "#{Resolve.MODEL_PACKAGE_VERSION}"}
-        self._stage("DeployTest", self._deploy("DeployTest", test, templates, resolved))
+        self._stage(
+            "DeployTest",
+            self._deploy("DeployTest", test, templates, resolved),
+            self._mark("MarkStaging", naming.LIFECYCLE_STAGES[0], templates),
+        )
         acceptance = {
             "ENDPOINT_NAME": test.endpoint_name,
             "TARGET_ROLE_ARN": test.check_role_arn,
@@ -174,7 +179,21 @@ class PromotionPipeline(Construct):
             "TARGET_ROLE_ARN": prod.check_role_arn,
             "EXPECTED_MODEL_PACKAGE_ARN": PACKAGE,
         }
-        self._stage("VerifyProd", self._step("VerifyProd", "verify_endpoint", templates, verify))
+        self._stage(
+            "VerifyProd",
+            self._step("VerifyProd", "verify_endpoint", templates, verify),
+            self._mark("MarkProduction", naming.PRODUCTION_STAGE, templates),
+        )
+
+    def _mark(self, name: str, stage: str, templates: codepipeline.Artifact) -> actions.CodeBuildAction:
+        """The version's lifecycle stage, after the stage's first action succeeded (`steps/set_stage.py`)."""
+        env = {
+            "STAGE": stage,
+            "MODEL_PACKAGE_ARN": PACKAGE,
+            "MODEL_PACKAGE_GROUP": self.props.model_package_group,
+            "PIPELINE_EXECUTION_ID": EXECUTION_ID,
+        }
+        return self._step(name, "set_stage", templates, env, run_order=2)
 
     def _resolve_env(self) -> dict[str, str]:
         """What Resolve checks: the package, its group, that both serving stacks are deployed, and that
@@ -209,7 +228,7 @@ class PromotionPipeline(Construct):
             external_entity_link=f"https://{region}.console.aws.amazon.com/sagemaker/home?region={region}#/model-registry",
         )
 
-    def _stage(self, name: str, action: codepipeline.IAction) -> None:
+    def _stage(self, name: str, *stage_actions: codepipeline.IAction) -> None:
         """A stage after Source, skipped when there is no package to promote (the automatic first run)."""
         has_package = codepipeline.Rule(
             name=f"{name}HasModelPackage",
@@ -219,7 +238,7 @@ class PromotionPipeline(Construct):
         )
         self.pipeline.add_stage(
             stage_name=name,
-            actions=[action],
+            actions=list(stage_actions),
             before_entry=codepipeline.Conditions(
                 conditions=[codepipeline.Condition(result=codepipeline.Result.SKIP, rules=[has_package])]
             ),
@@ -239,12 +258,13 @@ class PromotionPipeline(Construct):
                 )
 
     def _step(
-        self, name: str, script: str, source: codepipeline.Artifact, env: dict[str, str]
+        self, name: str, script: str, source: codepipeline.Artifact, env: dict[str, str], run_order: int = 1
     ) -> actions.CodeBuildAction:
         return actions.CodeBuildAction(
             action_name=name,
             project=self.steps,
             input=source,
+            run_order=run_order,
             variables_namespace=name,
             environment_variables={
                 key: codebuild.BuildEnvironmentVariable(value=value)

@@ -14,6 +14,7 @@ from constructs import Construct
 from compliance.wildcards import acknowledge_scoped_wildcards
 from ml_constructs.promotion_pipeline.steps.registered_checks import PARAMETERS as REGISTERED_CHECKS
 from ml_constructs.promotion_pipeline.target import Target
+from platform_config import naming
 
 EXPORTED = [
     "MODEL_PACKAGE_VERSION",
@@ -97,6 +98,21 @@ def _statements(
     return [
         iam.PolicyStatement(
             sid="ReadThePackage", actions=["sagemaker:DescribeModelPackage"], resources=[packages]
+        ),
+        # A list action: IAM authorizes it on "*" (its model-package resource type is not required).
+        iam.PolicyStatement(
+            sid="FindTheVersionsInProduction", actions=["sagemaker:ListModelPackages"], resources=["*"]
+        ),
+        # Only the lifecycle stages the steps set, never an approval status (its key must be absent).
+        # The group's policy denies the same to everyone else (ml_constructs/model_package_group.py).
+        iam.PolicyStatement(
+            sid="SetLifecycleStages",
+            actions=["sagemaker:UpdateModelPackage"],
+            resources=[packages],
+            conditions={
+                "StringEquals": {"sagemaker:ModelLifeCycle:Stage": list(naming.LIFECYCLE_STAGES)},
+                "Null": {"sagemaker:ModelApprovalStatus": "true"},
+            },
         ),
         iam.PolicyStatement(sid="ReadItsMetrics", actions=["s3:GetObject"], resources=[package_metrics]),
         iam.PolicyStatement(

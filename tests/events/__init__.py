@@ -44,6 +44,14 @@ def registry_event(kind: str) -> dict:
     return copy.deepcopy(_read(f"model_package_{kind}"))
 
 
+def lifecycle_event(life_cycle: dict) -> dict:
+    """`lifecycle_updated` with this `ModelLifeCycle`: what each stage update of the promotion emits
+    (only `ModelLifeCycle` in `UpdatedModelPackageFields`; the version stays Approved)."""
+    event = registry_event("lifecycle_updated")
+    event["detail"]["ModelLifeCycle"] = dict(life_cycle)
+    return event
+
+
 def gate_event(state: str) -> dict:
     """A fresh copy of `gate_<state>.json` (state in lower case)."""
     return copy.deepcopy(_read(f"gate_{state}"))

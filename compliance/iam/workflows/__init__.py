@@ -88,6 +88,7 @@ WORKFLOWS: dict[str, Workflow] = {
     "compliance-officer: mlp-promote approve and reject": Workflow(CO, "dev", personas.cli_decide),
     "compliance-officer: mlp-promote gate": Workflow(CO, "dev", personas.cli_gate),
     "compliance-officer: mlp-promote history": Workflow(CO, "dev", personas.cli_history),
+    "compliance-officer: mlp-promote card": Workflow(CO, "dev", personas.cli_card),
     "compliance-officer: mlp-lineage": Workflow(CO, "dev", personas.lineage),
     "model-build pipeline role": Workflow(
         _project_role(naming.model_build_role), "dev", platform_roles.model_build

@@ -17,6 +17,7 @@ from compliance.iam.workflows.calls import (
     FEATURE_RECORDS,
     FEATURE_STORE,
     LINEAGE,
+    LOCKED,
     PIPELINES,
     REGISTER,
     S3_GET_OBJECT,
@@ -312,6 +313,23 @@ def cli_decide(p: Platform) -> list[Call]:
     ]
 
 
+def cli_card(p: Platform) -> list[Call]:
+    """mlp-promote card show / export: read the version's card, write it into the audit records."""
+    bucket = p.bucket("audit-records")
+    return [
+        call("sagemaker:DescribeModelPackage", p.package, source=APPROVE),
+        call(
+            "s3:PutObject", f"{bucket}/model-cards/{p.group_name}/1/2026-12-01T00:00:00Z.json", source=LOCKED
+        ),
+        Call(
+            "kms:GenerateDataKey",
+            (p.key("dev-Promotion", "PromotionKey"),),
+            S3_KMS,
+            {"kms:ViaService": f"s3.{p.region}.amazonaws.com", "kms:EncryptionContext:aws:s3:arn": bucket},
+        ),
+    ]
+
+
 def cli_gate(p: Platform) -> list[Call]:
     """mlp-promote gate: find the waiting approval and its package, answer it."""
     return [
@@ -346,4 +364,24 @@ def lineage(p: Platform) -> list[Call]:
         call("sagemaker:ListTags", pipeline, source=LINEAGE),
         call("sagemaker:DescribePipeline", pipeline, source=LINEAGE),
         call("sagemaker:DescribePipelineExecution", f"{pipeline}/execution/{EXECUTION}", source=LINEAGE),
+        # lineage/stage_history.py: the version's stage history, kept in the audit table.
+        call("dynamodb:Query", p.audit_table, source=DYNAMODB_QUERY),
+        # lineage/data_versions.py: the object versions of the training and raw data (names and ids).
+        call(
+            "sagemaker:ListPipelineParametersForExecution",
+            f"{pipeline}/execution/{EXECUTION}",
+            source=LINEAGE,
+        ),
+        *(
+            call(
+                "s3:ListBucketVersions",
+                p.bucket(bucket),
+                source="https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html",
+                s3__prefix=prefix,
+            )
+            for bucket, prefix in (
+                ("processed-data", f"{p.project}/model-build/{EXECUTION}/train"),
+                ("raw-data", f"{p.project}/input"),
+            )
+        ),
     ]

@@ -22,8 +22,11 @@ from compliance.iam.workflows.calls import (
     IDEMPOTENCY,
     LAMBDA_DLQ,
     LAMBDA_LOGS,
+    LIFECYCLE,
     LIST_OBJECTS,
+    LOCKED,
     MANIFEST_INPUT,
+    MODEL_CARD,
     MODEL_MONITOR,
     MONITOR,
     PIPELINES,
@@ -354,6 +357,16 @@ def promotion_steps(p: Platform) -> list[Call]:
         call("kms:Decrypt", promotion_key, source=CODEBUILD_ROLE),
         call("kms:GenerateDataKey", promotion_key, source=CODEBUILD_ROLE),
         call("sagemaker:DescribeModelPackage", p.package, source=CROSS_ACCOUNT_PACKAGE),
+        call("sagemaker:ListModelPackages", "*", source=LIFECYCLE),
+        *(
+            Call(
+                "sagemaker:UpdateModelPackage",
+                (p.package,),
+                LIFECYCLE,
+                {"sagemaker:ModelLifeCycle:Stage": stage},
+            )
+            for stage in naming.LIFECYCLE_STAGES
+        ),
         call("s3:GetObject", metrics, source=APPROVE),
         call("kms:Decrypt", p.artifacts_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
         *(
@@ -433,4 +446,8 @@ def audit_trail(p: Platform) -> list[Call]:
             p.audit_table,
             source="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html",
         ),
+        # The decision into the model card: an update naming neither approval status nor stage.
+        call("sagemaker:UpdateModelPackage", p.package, source=MODEL_CARD),
+        call("s3:PutObject", f"{p.bucket('audit-records')}/decisions/{p.project}/record.json", source=LOCKED),
+        call("kms:GenerateDataKey", p.key("dev-Promotion", "PromotionKey"), source=S3_KMS),
     ]

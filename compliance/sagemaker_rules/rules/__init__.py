@@ -2,6 +2,7 @@
 
 from compliance.sagemaker_rules.rules import (
     approval_only_by_compliance_officer,
+    audit_bucket_object_locked,
     endpoint_config_kms,
     model_package_group_policy_no_write,
     monitoring_schedule_alarmed,
@@ -18,4 +19,5 @@ RULES = (
     model_package_group_policy_no_write.RULE,
     approval_only_by_compliance_officer.RULE,
     monitoring_schedule_alarmed.RULE,
+    audit_bucket_object_locked.RULE,
 )

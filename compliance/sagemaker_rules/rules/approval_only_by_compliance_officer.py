@@ -57,6 +57,13 @@ def _denies_approval(statement: dict) -> bool:
     )
 
 
+def _without_approval_status(statement: dict) -> bool:
+    """An Allow conditioned on `sagemaker:ModelApprovalStatus` being absent from the request cannot set
+    an approval status (e.g. the promotion steps' lifecycle stages): IAM's Null operator, "true"."""
+    null = (statement.get("Condition") or {}).get("Null") or {}
+    return str(null.get("sagemaker:ModelApprovalStatus", "")).lower() == "true"
+
+
 def _broad_aws_managed(role: iam.CfnRole) -> bool:
     arns = as_list(resolved(role, "managed_policy_arns"))
     matches = (_AWS_MANAGED_ARN.search(_text(arn)) for arn in arns)
@@ -67,7 +74,9 @@ def can_approve(role: iam.CfnRole) -> bool:
     """Whether the role may change a model package's approval status, as far as its stack shows."""
     policies = _policies(role)
     allowed = _broad_aws_managed(role) or any(
-        statement.get("Effect") == "Allow" and covers(statement, APPROVAL_ACTION)
+        statement.get("Effect") == "Allow"
+        and covers(statement, APPROVAL_ACTION)
+        and not _without_approval_status(statement)
         for document in policies
         for statement in statements(document)
     )

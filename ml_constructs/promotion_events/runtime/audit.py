@@ -1,4 +1,6 @@
-"""Records every registry decision and every promotion-gate answer in the audit table.
+"""Records every registry decision and every promotion-gate answer in the audit table, and the same
+record as a JSON object in the Object Lock bucket that nobody can rewrite; and, apart from the
+decisions (kind `lifecycle-stage`), every lifecycle stage the promotion sets: the stage history.
 
 Target of two EventBridge rules: "SageMaker Model Package State Change" (a registry decision: a
 version's approval status changed to Approved or Rejected, as `registry_events` decides for the
@@ -8,13 +10,20 @@ key is the event's own time and id, and the put is conditional on that key being
 foreign events, metadata-only updates and answers for executions CodePipeline does not know are
 logged and skipped, never raised; other AWS failures raise so that Lambda's retries run.
 
+The locked copy is written first, with `If-None-Match: *` (S3 conditional writes): a redelivery finds
+it there (412) and goes on to the table, so a failure between the two writes is healed by the retry
+and neither store ever holds a second version of one decision. S3 requires a checksum header on
+writes to an Object Lock bucket; boto3 sends a CRC32 checksum by default.
+
 Settings (read once, at cold start; a bad value stops the function with a message naming it): the
 projects, from `projects.json` beside the handler (`projects.py`), and from the environment:
-    AUDIT_TABLE  the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
+    AUDIT_TABLE   the audit DynamoDB table (partition key `project`, sort key `recorded_at`, strings)
+    AUDIT_BUCKET  the Object Lock bucket; records go to decisions/<project>/<time>_<event id>.json
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from typing import Any
@@ -23,9 +32,10 @@ import boto3
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
+from model_cards import with_decision
 from projects import ConfigurationError, load_projects
 from registry_events import DETAIL_TYPE as REGISTRY_EVENT
-from registry_events import Refused, read_decision
+from registry_events import NotADecision, Refused, read_decision, read_stage_change
 
 GATE_EVENT = "CodePipeline Action Execution State Change"
 # A manual approval action ends SUCCEEDED when approved and FAILED when rejected (or timed out).
@@ -35,6 +45,7 @@ UNKNOWN_EXECUTION = ("PipelineNotFoundException", "PipelineExecutionNotFoundExce
 UNKNOWN = "unknown"
 # The promotion pipeline's Resolve stage and action, and its output variable comparing with prod.
 RESOLVE, CHAMPION = "Resolve", "CHAMPION_SUMMARY"
+DECISIONS_PREFIX = "decisions"  # the recorder may write only under it (ml_constructs/audit_ledger.py)
 
 logger = Logger(service="audit-trail")
 
@@ -43,17 +54,19 @@ class Skipped(Refused):
     """The event is malformed or not an answer this trail records (registry events: `read_decision`)."""
 
 
-def _table_name() -> str:
-    value = os.environ.get("AUDIT_TABLE", "").strip()
+def _setting(name: str, what: str) -> str:
+    value = os.environ.get(name, "").strip()
     if not value:
-        raise ConfigurationError("AUDIT_TABLE must be set to the audit table's name; it is empty or unset")
+        raise ConfigurationError(f"{name} must be set to {what}; it is empty or unset")
     return value
 
 
 _PROJECTS = load_projects()
 GROUPS = {project.group: project.name for project in _PROJECTS}
 PIPELINES = {project.pipeline: project.name for project in _PROJECTS}
-TABLE = boto3.resource("dynamodb").Table(_table_name())
+TABLE = boto3.resource("dynamodb").Table(_setting("AUDIT_TABLE", "the audit table's name"))
+BUCKET = _setting("AUDIT_BUCKET", "the audit-records bucket's name")
+S3 = boto3.client("s3")
 SAGEMAKER = boto3.client("sagemaker")
 CODEPIPELINE = boto3.client("codepipeline")
 
@@ -90,8 +103,65 @@ def _who(context: dict[str, Any]) -> str:
     return iam.get("Arn") or context.get("UserProfileName") or UNKNOWN
 
 
+def record_in_card(package: dict[str, Any], item: dict[str, Any], decided_at: str) -> None:
+    """Write the decision into the version's model card (`model_cards`), once."""
+    card = package.get("ModelCard")
+    if not card:
+        logger.warning("the version has no model card (registered outside the model-build pipeline?)")
+        return
+    decision = {
+        "decision": item["decision"],
+        "decided_by": item["decided_by"],
+        "decided_at": decided_at,
+        "decision_comment": item["comment"],
+    }
+    updated = with_decision(card, decision)
+    if updated is None:
+        logger.info("the model card records this decision already, or is archived")
+        return
+    SAGEMAKER.update_model_package(ModelPackageArn=item["model_package_arn"], ModelCard=updated)
+
+
+def stage_change(event: dict[str, Any]) -> dict[str, Any]:
+    """A lifecycle stage set on a version (the promotion's MarkStaging and MarkProduction): stage
+    history, kind `lifecycle-stage`, never a decision; attributed when the stage is still the one set."""
+    change = read_stage_change(event, GROUPS)
+    stage = f"{change.stage}/{change.stage_status}"
+    item = {
+        "project": GROUPS[change.group],
+        "kind": "lifecycle-stage",
+        "model_package_arn": change.package_arn,
+        "model_package_version": change.version,
+        "stage": stage,
+        "decided_by": UNKNOWN,
+        "comment": change.description,
+    }
+    try:
+        package = SAGEMAKER.describe_model_package(ModelPackageName=change.package_arn)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ValidationException":
+            raise
+        return item
+    now = package.get("ModelLifeCycle") or {}
+    if (now.get("Stage"), now.get("StageStatus")) == (change.stage, change.stage_status):
+        item["decided_by"] = _who(package.get("LastModifiedBy") or {})
+    return item
+
+
+def registry_event(event: dict[str, Any]) -> dict[str, Any]:
+    """A decision, or else a stage change; anything else is refused as not a decision."""
+    try:
+        return registry_decision(event)
+    except NotADecision as not_a_decision:
+        try:
+            return stage_change(event)
+        except NotADecision:
+            raise not_a_decision from None
+
+
 def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
-    """An approval status set on a model package version, attributed from DescribeModelPackage."""
+    """An approval status set on a model package version, attributed from DescribeModelPackage, and
+    written into its model card."""
     decision = read_decision(event, GROUPS)
     item = {
         "project": GROUPS[decision.group],
@@ -113,6 +183,7 @@ def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
     if package.get("ModelApprovalStatus") == decision.status:
         item["decided_by"] = _who(package.get("LastModifiedBy") or package.get("CreatedBy") or {})
         item["comment"] = package.get("ApprovalDescription", "")
+        record_in_card(package, item, _recorded_at(event).split("#")[0])
     return item
 
 
@@ -179,7 +250,29 @@ def gate_decision(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-READERS = {REGISTRY_EVENT: registry_decision, GATE_EVENT: gate_decision}
+READERS = {REGISTRY_EVENT: registry_event, GATE_EVENT: gate_decision}
+
+
+def ledger_key(item: dict[str, Any]) -> str:
+    """decisions/<project>/<UTC time>_<event id>.json: sorted by time, one object per event."""
+    moment, event_id = item["recorded_at"].split("#", 1)
+    return f"{DECISIONS_PREFIX}/{item['project']}/{moment}_{event_id}.json"
+
+
+def lock(item: dict[str, Any]) -> None:
+    """The record, once, under Object Lock; a copy already there (a redelivery) is left as it is."""
+    try:
+        S3.put_object(
+            Bucket=BUCKET,
+            Key=ledger_key(item),
+            Body=json.dumps(item, sort_keys=True, default=str).encode(),
+            ContentType="application/json",
+            IfNoneMatch="*",
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("PreconditionFailed", "412"):
+            raise
+        logger.info("the locked copy exists already: a redelivery of the same event")
 
 
 @logger.inject_lambda_context
@@ -192,6 +285,7 @@ def handler(event: Any, context: LambdaContext) -> dict[str, str]:
     except Refused as reason:
         logger.warning(f"nothing recorded: {reason}")
         return {"status": "skipped", "reason": str(reason)}
+    lock(item)
     try:
         TABLE.put_item(Item=item, ConditionExpression="attribute_not_exists(recorded_at)")
     except ClientError as error:
@@ -199,5 +293,5 @@ def handler(event: Any, context: LambdaContext) -> dict[str, str]:
             raise
         logger.info("already recorded: a redelivery of the same event", extra={"recorded_at": key})
         return {"status": "duplicate", "project": item["project"], "recorded_at": key}
-    logger.info("decision recorded", extra=item)
+    logger.info(f"{item['kind']} recorded", extra=item)
     return {"status": "recorded", "project": item["project"], "recorded_at": key}

@@ -5,6 +5,8 @@ through `read_decision`, so they cannot disagree: what one refuses, the other re
 decision is a change of a version's approval status to Approved or Rejected. SageMaker also emits
 this event when only metadata of a version changes (ModelLifeCycle, ApprovalDescription,
 CustomerMetadataProperties, ...); `UpdatedModelPackageFields` then lacks "ModelApprovalStatus".
+A change of only the lifecycle stage (the promotion's own updates) is never a decision; the audit
+trail records it apart, as stage history (`read_stage_change`).
 Event shape: https://docs.aws.amazon.com/sagemaker/latest/dg/automating-sagemaker-with-eventbridge.html#eventbridge-model-package
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 SOURCE = "aws.sagemaker"
 DETAIL_TYPE = "SageMaker Model Package State Change"
 STATUS_FIELD = "ModelApprovalStatus"
+LIFECYCLE_FIELD = "ModelLifeCycle"
 STATUSES = ("Approved", "Rejected", "PendingManualApproval")  # exactly as the API spells them
 DECISIONS = ("Approved", "Rejected")
 _ACCOUNT = re.compile(r"\d{12}")
@@ -67,8 +70,23 @@ def _modified_at(detail: dict[str, Any]) -> str | None:
     return None if value is None else str(value)
 
 
-def read_decision(event: Any, groups: Container[str]) -> Decision:
-    """The decision this event records on a version of one of `groups`; raises `Refused` otherwise."""
+@dataclass(frozen=True)
+class StageChange:
+    """A version's lifecycle stage set (only ModelLifeCycle updated): a record, never a decision."""
+
+    event_id: str
+    group: str
+    package_arn: str
+    version: int
+    stage: str
+    stage_status: str
+    description: str
+
+
+def _package_event(
+    event: Any, groups: Container[str]
+) -> tuple[dict[str, Any], str, str, int, str, list[str]]:
+    """The validated detail, event id, package ARN, version, approval status and updated fields."""
     if not isinstance(event, dict):
         raise Malformed(f"the event is a {type(event).__name__}, not a JSON object")
     if event.get("source") != SOURCE or event.get("detail-type") != DETAIL_TYPE:
@@ -90,12 +108,35 @@ def read_decision(event: Any, groups: Container[str]) -> Decision:
     if status not in STATUSES:
         raise Malformed(f"{STATUS_FIELD} {status!r} is not one of {', '.join(STATUSES)}")
     updated = _updated_fields(detail)
-    modified_at = _modified_at(detail)
     if group not in groups:
         raise NotADecision(f"group {group} belongs to no project")
+    return detail, event_id, arn, version, status, updated
+
+
+def read_decision(event: Any, groups: Container[str]) -> Decision:
+    """The decision this event records on a version of one of `groups`; raises `Refused` otherwise."""
+    detail, event_id, arn, version, status, updated = _package_event(event, groups)
+    modified_at = _modified_at(detail)
     if status not in DECISIONS:
         raise NotADecision(f"status is {status}; only Approved or Rejected is a decision")
     if STATUS_FIELD not in updated:
         changed = ", ".join(updated) or "nothing listed"
         raise NotADecision(f"{STATUS_FIELD} did not change (updated: {changed})")
-    return Decision(event_id, group, arn, version, status, modified_at)
+    return Decision(event_id, detail["ModelPackageGroupName"], arn, version, status, modified_at)
+
+
+def read_stage_change(event: Any, groups: Container[str]) -> StageChange:
+    """The lifecycle stage this event records, when ModelLifeCycle and not the approval changed."""
+    detail, event_id, arn, version, _, updated = _package_event(event, groups)
+    if LIFECYCLE_FIELD not in updated or STATUS_FIELD in updated:
+        raise NotADecision(
+            f"not a change of only the lifecycle stage (updated: {', '.join(updated) or 'nothing'})"
+        )
+    life_cycle = detail.get(LIFECYCLE_FIELD)
+    if not isinstance(life_cycle, dict):
+        raise Malformed(f"{LIFECYCLE_FIELD} is missing or not a JSON object")
+    stage, stage_status = _text(life_cycle, "Stage"), _text(life_cycle, "StageStatus")
+    description = life_cycle.get("StageDescription") or ""
+    return StageChange(
+        event_id, detail["ModelPackageGroupName"], arn, version, stage, stage_status, str(description)
+    )

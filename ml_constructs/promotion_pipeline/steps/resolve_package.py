@@ -7,7 +7,8 @@ step assumes, and the shared network and key stacks the serving templates import
 before that would fail half-way, in DeployTest or DeployProd.
 
 Environment: MODEL_PACKAGE_ARN, MODEL_PACKAGE_GROUP, AWS_REGION, TEST_CHECK_ROLE_ARN, TEST_STACK,
-PROD_CHECK_ROLE_ARN, PROD_STACK, and the champion check's (`champion.py`).
+PROD_CHECK_ROLE_ARN, PROD_STACK, CARD_WAIT_SECONDS (default 300; `model_card_check`), and the
+champion check's (`champion.py`).
 Stdout: MODEL_PACKAGE_VERSION, BASELINE_STATISTICS_URI, BASELINE_CONSTRAINTS_URI, QUALITY_SUMMARY,
 CHAMPION_SUMMARY, and the model-quality, bias and explainability baselines (`registered_checks.py`).
 
@@ -24,10 +25,11 @@ import boto3
 from botocore.exceptions import ClientError
 
 try:
-    from . import champion, common, registered_checks  # imported as a package module (tests)
+    from . import champion, common, model_card_check, registered_checks  # as a package module (tests)
 except ImportError:
     import champion  # run as a script: Python puts this folder first on sys.path
     import common
+    import model_card_check
     import registered_checks
 
 NO_METRICS = "metrics not available"
@@ -112,7 +114,7 @@ def quality_summary(s3, package: dict) -> str:
     return ", ".join(f"{name} {value:.2f}" for name, value in metrics.items()) or NO_METRICS
 
 
-def resolve(environ: Mapping[str, str]) -> str:
+def resolve(environ: Mapping[str, str], clock: common.Clock = common.Clock()) -> str:
     arn = common.env(environ, "MODEL_PACKAGE_ARN")
     group = common.env(environ, "MODEL_PACKAGE_GROUP")
     region = common.env(environ, "AWS_REGION")
@@ -120,6 +122,7 @@ def resolve(environ: Mapping[str, str]) -> str:
     sagemaker = boto3.client("sagemaker", region_name=region)
     package = describe(sagemaker, arn)
     statistics, constraints = check_package(package, group)
+    package = model_card_check.check_card(sagemaker, package, environ, clock)
     check_targets_deployed(boto3.client("sts", region_name=region), environ)
     s3 = boto3.client("s3", region_name=region)
     summary = quality_summary(s3, package)
@@ -138,8 +141,9 @@ def resolve(environ: Mapping[str, str]) -> str:
     )
 
 
-def main(environ: Mapping[str, str] | None = None) -> int:
-    return common.run("resolve_package", lambda: resolve(os.environ if environ is None else environ))
+def main(environ: Mapping[str, str] | None = None, *, clock: common.Clock = common.Clock()) -> int:
+    """`clock` is for tests."""
+    return common.run("resolve_package", lambda: resolve(os.environ if environ is None else environ, clock))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,9 @@ USAGE_BASED = frozenset(
         "AWS::EC2::FlowLog",
         "AWS::CodeBuild::Project",
         "AWS::SageMaker::Pipeline",
+        # Per event delivered: a region's first copy of management events is free; a further copy
+        # (when an organization trail already delivers them) $2.00 per 100,000, plus S3 storage.
+        "AWS::CloudTrail::Trail",
     }
 )
 
