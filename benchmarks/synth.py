@@ -9,7 +9,6 @@ Usage: python benchmarks/synth.py [RUNS] [PROJECT COUNTS, e.g. 1,10,50]
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import subprocess
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from cfn.assembly import read_assembly  # noqa: E402
 from tooling.costs import estimate  # noqa: E402
 from tooling.scale import config_with_projects  # noqa: E402
+from tooling.synth import app_environment  # noqa: E402
 
 
 def _timed(command: list[str], env: dict[str, str]) -> float:
@@ -33,13 +33,7 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
 
 
 def time_synth(script: str, config: Path, outdir: Path) -> float:
-    context = json.loads((ROOT / "cdk.json").read_text())["context"] | {"config": str(config)}
-    env = os.environ | {
-        "CDK_CONTEXT_JSON": json.dumps(context),
-        "CDK_OUTDIR": str(outdir),
-        "PYTHONPATH": str(ROOT),
-    }
-    return _timed([sys.executable, script], env)
+    return _timed([sys.executable, script], app_environment(config, outdir))
 
 
 def time_report(outdir: Path) -> float:

@@ -3,8 +3,6 @@ run on one as the CDK CLI runs it."""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -14,7 +12,7 @@ import pytest
 
 from platform_config import ConfigError, PlatformConfig, load_config
 from tests.conftest import EXAMPLE_CONFIG
-from tooling.synth import ROOT
+from tooling.synth import ROOT, app_environment
 
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 
@@ -55,11 +53,7 @@ def run_app(
     done = subprocess.run(
         [sys.executable, "app.py"],
         cwd=ROOT,
-        env={
-            **os.environ,
-            "CDK_CONTEXT_JSON": json.dumps({"config": str(config), **(context or {})}),
-            "CDK_OUTDIR": str(outdir),
-        },
+        env=app_environment(config, outdir, **(context or {})),
         capture_output=True,
         text=True,
         timeout=120,

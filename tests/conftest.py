@@ -19,7 +19,7 @@ from cfn.assembly import SynthesizedStack, read_assembly
 from compliance.iam.assembly import IamModel
 from compliance.iam.platform import Platform
 from platform_config import PlatformConfig, load_config
-from tests import studio_starters
+from tests import scale_synthesis, studio_starters
 from tooling.synth import ROOT, synthesize
 
 EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
@@ -28,6 +28,17 @@ EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
 # test a fresh default session: one loader, whose cache holds the parsed models, serves them all.
 # It caches only the models botocore ships; nothing a test does is kept between tests.
 botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[attr-defined]
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if any(item.path.name == "test_scale.py" for item in session.items):
+        session.config.stash[scale_synthesis.STARTED] = scale_synthesis.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    started = session.config.stash.get(scale_synthesis.STARTED, None)
+    if started is not None:
+        started.stop()
 
 
 @pytest.fixture(scope="session")

@@ -7,19 +7,15 @@ from __future__ import annotations
 import pytest
 
 from compliance.deploy_limits import limit_problems
-from platform_config import load_config
+from tests import scale_synthesis
+from tests.scale_synthesis import PROJECTS
 from tooling.lint import lint_stacks
-from tooling.scale import config_with_projects
-from tooling.synth import synthesize
-
-PROJECTS = 50
 
 
 @pytest.fixture(scope="module")
-def fifty_projects(tmp_path_factory):
-    path = tmp_path_factory.mktemp("config") / "fifty.toml"
-    path.write_text(config_with_projects(PROJECTS), encoding="utf-8")
-    return synthesize(load_config(path), tmp_path_factory.mktemp("cdk.out"))
+def fifty_projects(request):
+    """Synthesized by `app.py` with every check, started when the suite was collected (conftest)."""
+    return request.config.stash[scale_synthesis.STARTED].stacks()
 
 
 def test_every_stack_stays_under_400_resources_and_800_kb(fifty_projects):

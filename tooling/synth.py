@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from aws_cdk import App
@@ -14,12 +15,25 @@ from stacks.platform import build_platform
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cli_context() -> dict:
+    """The context `cdk.json` gives the CLI: feature flags and settings."""
+    return json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
+
+
+def app_environment(config: str | Path, outdir: str | Path, **context: str) -> dict[str, str]:
+    """The environment in which the CDK CLI starts `app.py` on `config` (with more `-c` context)."""
+    return os.environ | {
+        "CDK_CONTEXT_JSON": json.dumps(cli_context() | {"config": str(config), **context}),
+        "CDK_OUTDIR": str(outdir),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 def cdk_app(outdir: str | Path, *, validation: bool = True) -> App:
     """An app with the same feature flags and context that `cdk.json` gives the CLI; `validation=False`
     skips CDK's built-in CloudFormation validator (~3 s), for syntheses that only read templates."""
-    context = json.loads((ROOT / "cdk.json").read_text(encoding="utf-8"))["context"]
     return App(
-        context=context,
+        context=cli_context(),
         outdir=str(outdir),
         analytics_reporting=False,
         builtin_cloud_formation_validation=validation,
