@@ -233,11 +233,7 @@ class ModelMonitor(Construct):
                 constraints_resource=job.ConstraintsResourceProperty(s3_uri=baselines.constraints_uri),
                 statistics_resource=job.StatisticsResourceProperty(s3_uri=baselines.statistics_uri),
             ),
-            data_quality_job_input=job.DataQualityJobInputProperty(
-                endpoint_input=job.EndpointInputProperty(
-                    endpoint_name=self.props.endpoint_name, local_path=_INPUT
-                )
-            ),
+            data_quality_job_input=job.DataQualityJobInputProperty(endpoint_input=self._endpoint_input(job)),
             data_quality_job_output_config=self._output(job, "data-quality"),
             **self._common(job),
         )
@@ -257,12 +253,7 @@ class ModelMonitor(Construct):
                 constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
             ),
             model_quality_job_input=job.ModelQualityJobInputProperty(
-                endpoint_input=job.EndpointInputProperty(
-                    endpoint_name=self.props.endpoint_name,
-                    local_path=_INPUT,
-                    probability_attribute="0",
-                    probability_threshold_attribute=0.5,
-                ),
+                endpoint_input=self._endpoint_input(job, scored=True),
                 ground_truth_s3_input=job.MonitoringGroundTruthS3InputProperty(s3_uri=ground_truth_uri),
             ),
             model_quality_job_output_config=self._output(job, "model-quality"),
@@ -285,12 +276,7 @@ class ModelMonitor(Construct):
                 constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
             ),
             model_bias_job_input=job.ModelBiasJobInputProperty(
-                endpoint_input=job.EndpointInputProperty(
-                    endpoint_name=self.props.endpoint_name,
-                    local_path=_INPUT,
-                    probability_attribute="0",
-                    probability_threshold_attribute=0.5,
-                ),
+                endpoint_input=self._endpoint_input(job, scored=True),
                 ground_truth_s3_input=job.MonitoringGroundTruthS3InputProperty(s3_uri=ground_truth_uri),
             ),
             model_bias_job_output_config=self._output(job, "model-bias"),
@@ -312,13 +298,17 @@ class ModelMonitor(Construct):
                 constraints_resource=job.ConstraintsResourceProperty(s3_uri=baseline.constraints_uri)
             ),
             model_explainability_job_input=job.ModelExplainabilityJobInputProperty(
-                endpoint_input=job.EndpointInputProperty(
-                    endpoint_name=self.props.endpoint_name, local_path=_INPUT
-                )
+                endpoint_input=self._endpoint_input(job)
             ),
             model_explainability_job_output_config=self._output(job, "attribution"),
             **self._common(job),
         )
+
+    def _endpoint_input(self, job: Any, *, scored: bool = False) -> Any:
+        """The prod endpoint's captured traffic; `scored`: read as predictions to compare with labels
+        (the positive class's probability is output column 0, positive above 0.5)."""
+        scoring = {"probability_attribute": "0", "probability_threshold_attribute": 0.5} if scored else {}
+        return job.EndpointInputProperty(endpoint_name=self.props.endpoint_name, local_path=_INPUT, **scoring)
 
     def _schedule(self, kind: str, job: CfnResource, monitoring_type: str) -> sagemaker.CfnMonitoringSchedule:
         return sagemaker.CfnMonitoringSchedule(
