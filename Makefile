@@ -10,9 +10,11 @@ CONFIG ?= config/example.toml
 # The commit being synthesized (`make synth COMMIT=$(git rev-parse HEAD)`; CI sets it): the model-build
 # pipelines record it with every version. The app itself never reads git.
 COMMIT ?=
-# `make diff|deploy STAGE=test [PROFILE=test]`: the stage's stacks, with that profile's credentials.
+# `make diff|deploy STAGE=test [PROFILE=test] [STACKS=Storage]`: the stage's stacks (or those its
+# STACKS pattern names), with that profile's credentials.
 STAGE ?=
 PROFILE ?= $(STAGE)
+STACKS ?= *
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -47,7 +49,7 @@ diff deploy: $(VENV)/.synced node_modules/.installed
 	@test -n "$(STAGE)" || { echo "error: no stage given; fix: make $@ STAGE=dev (or test, prod)" >&2; exit 2; }
 	@$(PY) -m tooling.deploy_check --config $(CONFIG) --stage $(STAGE) $(if $(PROFILE),--profile $(PROFILE))
 	$(checked_assembly)
-	@npx --no-install cdk $@ --app cdk.out '$(STAGE)/*' $(if $(PROFILE),--profile $(PROFILE))
+	@npx --no-install cdk $@ --app cdk.out '$(STAGE)/$(STACKS)' $(if $(PROFILE),--profile $(PROFILE))
 
 # Format, lint rules and types, as configured in pyproject.toml (run by `make test`, so by CI).
 lint: $(VENV)/.synced
