@@ -84,5 +84,6 @@ def export(aws: Aws, bucket: str, card: dict[str, Any], group: str) -> str:
         Key=key,
         Body=json.dumps(document, indent=2, sort_keys=True, default=str),
         ContentType="application/json",
+        ChecksumAlgorithm="SHA256",  # required by the bucket's default Object Lock retention
     )
     return f"s3://{bucket}/{key}"

@@ -345,6 +345,23 @@ def test_every_decision_is_written_to_the_table_and_locked_in_the_ledger(audit):
     assert record["mode"] == "COMPLIANCE"  # the bucket's default retention applied to the record
 
 
+def test_the_locked_write_carries_a_checksum_whatever_the_sdks_default(aws, monkeypatch):
+    """S3 (and moto, as S3 does) refuses PutObject into a bucket with default Object Lock retention
+    without Content-MD5 or a checksum. The Lambda runtime's SDK may predate default checksums: with
+    them off (`when_required`, as older SDKs behave), the record is still locked."""
+    monkeypatch.setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
+    audit = load_handler()
+    register("Approved", "AUC 0.91")
+    audit.handler(registry_event("approved"), CONTEXT)
+    assert len(locked_records()) == 1
+
+
+def test_negative_control_a_write_without_a_checksum_is_refused(aws, monkeypatch):
+    monkeypatch.setenv("AWS_REQUEST_CHECKSUM_CALCULATION", "when_required")
+    with pytest.raises(ClientError, match="MissingUploadObjectWithObjectLockHeaders"):
+        boto3.client("s3").put_object(Bucket=BUCKET, Key="decisions/plain.json", Body=b"{}")
+
+
 def test_a_locked_record_cannot_be_deleted(audit):
     """Negative control for the ledger fixture: compliance mode refuses deleting the version."""
     register("Approved", "ok")

@@ -268,6 +268,9 @@ def lock(item: dict[str, Any]) -> None:
             Body=json.dumps(item, sort_keys=True, default=str).encode(),
             ContentType="application/json",
             IfNoneMatch="*",
+            # S3 refuses a PutObject without an integrity checksum into a bucket with default Object
+            # Lock retention ("Content-MD5 ... header required"); the runtime's SDK may not add one.
+            ChecksumAlgorithm="SHA256",
         )
     except ClientError as error:
         if error.response["Error"]["Code"] not in ("PreconditionFailed", "412"):
