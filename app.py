@@ -6,8 +6,7 @@ import sys
 import tooling.jsii_runtime  # noqa: F401  (first: how jsii runs is read when aws_cdk is imported)
 
 # isort: split
-from aws_cdk import App
-
+from compliance.checks import new_app
 from compliance.report import unacknowledged_findings
 from platform_config import ConfigError, load_config
 from platform_config.commit import CONTEXT_KEY, code_version
@@ -20,7 +19,7 @@ FIX = (
 
 
 def main() -> None:
-    app = App()
+    app = new_app()
     try:
         config = load_config(app.node.try_get_context("config") or "config/example.toml")
         code_version(app.node.try_get_context(CONTEXT_KEY))  # refused here in one line, used by the stacks

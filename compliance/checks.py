@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stage, Validations
+from typing import Any
+
+from aws_cdk import App, Stage, Validations
 from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
 
+from compliance.cfn_validate_check import CloudFormationValidateCheck
 from compliance.replacement_check import ReplacementCheck
 from compliance.sagemaker_rules import SageMakerChecks
+
+
+def new_app(**props: Any) -> App:
+    """An app whose CloudFormation validation is `CloudFormationValidateCheck` (registered by
+    `add_checks`): the same engine as CDK's built-in validation, natively, so the built-in is off."""
+    return App(builtin_cloud_formation_validation=False, **props)
 
 
 def rule_packs(scope: Stage) -> list[NagPack]:
@@ -14,4 +23,4 @@ def rule_packs(scope: Stage) -> list[NagPack]:
 
 
 def add_checks(app: Stage) -> None:
-    Validations.of(app).add_plugins(*rule_packs(app), ReplacementCheck())
+    Validations.of(app).add_plugins(*rule_packs(app), ReplacementCheck(), CloudFormationValidateCheck())

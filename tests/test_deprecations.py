@@ -17,7 +17,7 @@ import stacks.platform
 from platform_config import load_config
 from tooling.synth import cdk_app
 stacks.platform.add_checks = lambda app: None
-app = cdk_app(tempfile.mkdtemp(), validation=False)
+app = cdk_app(tempfile.mkdtemp())
 stacks.platform.build_platform(app, load_config({str(EXAMPLE_CONFIG)!r}))
 app.synth()
 """

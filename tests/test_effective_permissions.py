@@ -29,7 +29,7 @@ def feature_store(example_config, tmp_path_factory):
         update={"studio": example_config.studio.model_copy(update={"feature_store": True})}
     )
     outdir = tmp_path_factory.mktemp("feature-store")
-    app = cdk_app(outdir, validation=False)
+    app = cdk_app(outdir)
     dev = config.accounts.dev
     stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
     studio_stack(

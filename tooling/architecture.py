@@ -69,7 +69,7 @@ def render(stages: dict[str, Stage]) -> str:
 def picture(config: PlatformConfig) -> str:
     """The picture for a config, built without synthesizing the platform's stacks."""
     with tempfile.TemporaryDirectory() as outdir:
-        return render(build_platform(cdk_app(outdir, validation=False), config))
+        return render(build_platform(cdk_app(outdir), config))
 
 
 def readme_picture(readme: str) -> str | None:

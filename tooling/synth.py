@@ -9,6 +9,7 @@ from pathlib import Path
 from aws_cdk import App
 
 from cfn.assembly import SynthesizedStack, read_assembly
+from compliance.checks import new_app
 from platform_config import PlatformConfig
 from stacks.platform import build_platform
 
@@ -29,15 +30,9 @@ def app_environment(config: str | Path, outdir: str | Path, **context: str) -> d
     }
 
 
-def cdk_app(outdir: str | Path, *, validation: bool = True) -> App:
-    """An app with the same feature flags and context that `cdk.json` gives the CLI; `validation=False`
-    skips CDK's built-in CloudFormation validator (~3 s), for syntheses that only read templates."""
-    return App(
-        context=cli_context(),
-        outdir=str(outdir),
-        analytics_reporting=False,
-        builtin_cloud_formation_validation=validation,
-    )
+def cdk_app(outdir: str | Path) -> App:
+    """An app with the same feature flags and context that `cdk.json` gives the CLI."""
+    return new_app(context=cli_context(), outdir=str(outdir), analytics_reporting=False)
 
 
 def synthesize(
