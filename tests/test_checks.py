@@ -93,13 +93,11 @@ def test_alike_project_stacks_are_linted_once_and_each_reported(tmp_path, monkey
     """Stacks equal but for their project's name are linted once; a finding names every one of them.
     A stack that differs otherwise is linted on its own (negative control for the grouping)."""
     monkeypatch.setattr(lint, "CACHE", tmp_path / "cache")
-    linted = []
-    real = lint.lint_template
-    monkeypatch.setattr(lint, "lint_template", lambda text, region: linted.append(text) or real(text, region))
     stacks = [per_project_stack(tmp_path, p, "Nme") for p in ("churn", "fraud")]
     stacks.append(per_project_stack(tmp_path, "upsell", "TopicName"))
     findings = lint_stacks(stacks)
-    assert len(linted) == 2  # churn's template for churn and fraud, upsell's for upsell
+    # Linted in parallel, each template once: churn's for churn and fraud, upsell's for upsell.
+    assert len(list((tmp_path / "cache").iterdir())) == 2
     assert [f.split(":")[0] for f in findings] == ["prod-Serving-churn", "prod-Serving-fraud"]
     assert "E3002" in findings[1] and "fraud" not in findings[0] and "churn" not in findings[1]
 
@@ -115,3 +113,13 @@ def test_a_template_linted_before_is_read_from_the_cache(tmp_path, monkeypatch):
     )
     with pytest.raises(pytest.fail.Exception):  # the region is part of the key
         lint_stacks([other_region])
+
+
+def test_templates_linted_in_parallel_each_report_their_own_findings(tmp_path, monkeypatch):
+    """Uncached templates are linted one process per core: every finding still reaches its stack."""
+    monkeypatch.setattr(lint, "CACHE", tmp_path / "cache")
+    broken = [per_project_stack(tmp_path, p, prop) for p, prop in (("churn", "Nme"), ("fraud", "Nam"))]
+    clean = per_project_stack(tmp_path, "upsell", "TopicName")
+    findings = lint_stacks([*broken, clean])
+    assert [f.split(":")[0] for f in findings] == ["prod-Serving-churn", "prod-Serving-fraud"]
+    assert "'Nme'" in findings[0] and "'Nam'" in findings[1]

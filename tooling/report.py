@@ -44,7 +44,8 @@ def main(outdir: str = "cdk.out", *flags: str) -> int:
             print(f"{name} findings:\n" + "\n".join(findings), file=sys.stderr)
             return 1
     checks = (
-        "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), ReplacementSafety, cfn-lint and deploy limits"
+        "cdk-nag (AwsSolutions, NIST 800-53 R5, SageMaker), CloudFormation Validate, ReplacementSafety, cfn-lint "
+        "and deploy limits"
     )
     print(f"{checks}: no findings in {len(stacks)} templates.")
     if "--quiet" in flags:
