@@ -9,21 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jsii
 from aws_cdk import (
-    Aspects,
     CfnCondition,
     CfnParameter,
     CfnResource,
     DefaultStackSynthesizer,
     Fn,
-    IAspect,
     Stack,
     Tags,
 )
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from ml_constructs.model_execution_role import ModelExecutionRole, MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import Baselines, ModelMonitor, MonitorProps, RegisteredCheck
@@ -60,17 +57,19 @@ class ServingProps:
     monitored: Monitored | None  # prod only
 
 
-@jsii.implements(IAspect)
-class _OnlyWithModel:
-    """Puts every CloudFormation resource under the given scope behind the `HasModel` condition."""
+def _only_with_model(scope: Construct, condition: CfnCondition) -> None:
+    """Puts every CloudFormation resource under `scope` behind the `HasModel` condition.
 
-    def __init__(self, condition: CfnCondition) -> None:
-        self.condition = condition
-
-    def visit(self, node: IConstruct) -> None:
+    A pass over the finished scope rather than an aspect: an aspect is a call from Node.js into
+    Python for every construct at synthesis (a quarter of a serving stack's jsii traffic). The
+    constructs under it add no resources later; the snapshots would show one that escaped.
+    """
+    for node in scope.node.find_all():
         # A resource with its own condition (a check the served version may lack) includes this one.
-        if isinstance(node, CfnResource) and node.cfn_options.condition is None:
-            node.cfn_options.condition = self.condition
+        if isinstance(node, CfnResource):
+            options = node.cfn_options
+            if options.condition is None:
+                options.condition = condition
 
 
 class ServingStack(Stack):
@@ -122,7 +121,7 @@ class ServingStack(Stack):
             self.monitor = self._monitor(monitored, placement, key, alerts)
             guarded.append(self.monitor)
         for construct in guarded:
-            Aspects.of(construct).add(_OnlyWithModel(has_model))
+            _only_with_model(construct, has_model)
             Tags.of(construct).add("model-package-arn", package_arn)
             Tags.of(construct).add("model-package-version", package_version)
         Tags.of(self).add("ml-project", props.project)
