@@ -19,8 +19,10 @@ def new_app(**props: Any) -> App:
 
 
 def rule_packs(scope: Stage) -> list[NagPack]:
-    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope), SageMakerChecks(scope)]
+    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope)]
 
 
 def add_checks(app: Stage) -> None:
-    Validations.of(app).add_plugins(*rule_packs(app), ReplacementCheck(), CloudFormationValidateCheck())
+    Validations.of(app).add_plugins(
+        *rule_packs(app), SageMakerChecks(), ReplacementCheck(), CloudFormationValidateCheck()
+    )

@@ -1,14 +1,16 @@
 """The SageMaker pack: each rule reports a flawed resource by its id and stays quiet once it is fixed;
 an acknowledgment with a reason silences a finding.
 
-Each test builds one small stack in a shared app and runs the pack on that stack alone with
-`validate_scope`, which needs no synthesis; one test synthesizes, to check the pack as a plugin.
+Each test builds one small stack in an app of its own (the stage, dev or prod, is the account it
+deploys to) and runs the plugin on that stack's synthesized template alone, as CDK would hand it
+over; the tests of acknowledgments synthesize with the plugin registered, since CDK applies them.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from aws_cdk import Acknowledgment, App, CfnParameter, CfnTag, Stack, Stage, Tags, Validations
@@ -18,8 +20,14 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sagemaker as sm
 
+from compliance.checks import new_app
+from compliance.report import unacknowledged_findings
 from compliance.sagemaker_rules import SageMakerChecks
-from compliance.sagemaker_rules.rules import studio_domain_vpc_only
+from compliance.sagemaker_rules.rules import (
+    approval_only_by_compliance_officer,
+    model_package_group_policy_no_write,
+    studio_domain_vpc_only,
+)
 from ml_constructs.model_monitor import job_definition_name
 
 PACK = SageMakerChecks()
@@ -29,23 +37,58 @@ IMAGE = "111111111111.dkr.ecr.eu-west-1.amazonaws.com/monitor:latest"
 DATA_METRICS = "aws/sagemaker/Endpoints/data-metrics"
 SAGEMAKER = iam.ServicePrincipal("sagemaker.amazonaws.com")
 
-_APP = App(builtin_cloud_formation_validation=False)
-_STAGES = {name: Stage(_APP, name) for name in ("dev", "prod")}
-_IDS = itertools.count()
+
+def new_stack(account: str = "dev", **app_props) -> Stack:
+    return Stack(Stage(new_app(**app_props), account), "S")
 
 
-def new_stack(account: str = "dev") -> Stack:
-    return Stack(_STAGES[account], f"S{next(_IDS)}")
+def validate(stack: Stack):
+    """The plugin's report on the stack's synthesized template alone (its stage is synthesized)."""
+    template = Stage.of(stack).synth().get_stack_artifact(stack.artifact_id).template_full_path
+    stacks = [SimpleNamespace(stack_construct_path=stack.node.path, template_path=template)]
+    return PACK.validate(SimpleNamespace(stack_templates=stacks))
 
 
-def findings(scope) -> dict[str, list[str]]:
-    """Rule id -> paths of the constructs it reports, for the pack run on `scope` alone."""
-    report = PACK.validate_scope(scope)
-    return {v.rule_name: [r.construct_path for r in v.violating_resources] for v in report.violations}
+def findings(stack: Stack) -> dict[str, list[str]]:
+    """Rule id -> logical ids of the resources it reports in the stack."""
+    report = validate(stack)
+    return {v.rule_name: [r.resource_logical_id for r in v.violating_resources] for v in report.violations}
 
 
 def reported(rule: str, construct) -> bool:
-    return construct.node.path in findings(Stack.of(construct)).get(f"SageMaker-{rule}", [])
+    stack = Stack.of(construct)
+    return stack.resolve(construct.logical_id) in findings(stack).get(f"SageMaker-{rule}", [])
+
+
+def synthesized_report(app: App) -> dict:
+    """The pack registered on `app` and the app synthesized: whether synthesis failed, and the pack's
+    findings in CDK's report, unacknowledged as (rule, construct path) under "violations",
+    acknowledged as (the acknowledgment's id, construct path) under "suppressed"."""
+    Validations.of(app).add_plugins(SageMakerChecks())
+    try:
+        app.synth()
+        failed = False
+    except RuntimeError as error:  # in-memory synthesis raises on findings
+        assert "ValidationFailed" in str(error)
+        failed = True
+    path = Path(app.outdir) / "validation-report.json"
+    plugins = json.loads(path.read_text())["pluginReports"] if path.exists() else []
+    pack = [p for p in plugins if p["pluginName"] == "SageMaker"]  # none when it has nothing to say
+    return {
+        "failed": failed,
+        "violations": [
+            (violation["ruleName"], construct["constructPath"])
+            for plugin in pack
+            for violation in plugin["violations"]
+            for construct in violation["violatingConstructs"]
+        ],
+        "suppressed": [
+            (violation["acknowledgedId"], construct["constructPath"])
+            for plugin in pack
+            for violation in plugin.get("suppressedViolations", [])
+            for construct in violation["violatingConstructs"]
+        ],
+    }
 
 
 # --- StudioDomainVpcOnly, and what every finding looks like ----------------------------------------
@@ -73,23 +116,43 @@ def test_studio_domain_with_internet_access(access):
     assert reported("StudioDomainVpcOnly", domain(new_stack(), app_network_access_type=access))
 
 
-def test_a_finding_is_an_error_described_by_the_rules_info():
+def test_a_finding_is_an_error_described_by_the_rules_info_and_fix():
     stack = new_stack()
-    domain(stack)
-    [violation] = PACK.validate_scope(stack).violations
+    reported_domain = domain(stack)
+    [violation] = validate(stack).violations
     assert (violation.rule_name, violation.severity) == ("SageMaker-StudioDomainVpcOnly", "error")
     assert violation.description == studio_domain_vpc_only.RULE.info
+    assert violation.fix == studio_domain_vpc_only.RULE.explanation
+    [resource] = violation.violating_resources
+    assert resource.resource_logical_id == stack.resolve(reported_domain.logical_id)
 
 
-def test_an_acknowledgment_on_the_construct_silences_the_finding():
-    stack = new_stack()
+def test_a_raw_override_is_checked_as_deployed():
+    """The template is what CloudFormation receives: an override that opens the domain is seen."""
+    overridden = domain(new_stack(), app_network_access_type="VpcOnly")
+    overridden.add_property_override("AppNetworkAccessType", "PublicInternetOnly")
+    assert reported("StudioDomainVpcOnly", overridden)
+
+
+@pytest.mark.parametrize(
+    "acknowledged_as, silenced",
+    [
+        ("SageMaker::SageMaker-StudioDomainVpcOnly", True),
+        ("SageMaker-StudioDomainVpcOnly", False),  # a bare id is the Annotation namespace's
+        ("SageMaker::StudioDomainVpcOnly", False),  # the rule's name lacks the pack's prefix
+    ],
+    ids=["qualified", "bare", "unprefixed"],
+)
+def test_an_acknowledgment_on_the_construct_silences_the_finding(tmp_path, acknowledged_as, silenced):
+    stack = new_stack(outdir=str(tmp_path))
     public = domain(stack)
-    assert reported("StudioDomainVpcOnly", public)
-    # `validate_scope` honours the bare id; under synthesis CDK also honours "SageMaker::SageMaker-...".
-    Validations.of(public).acknowledge(
-        Acknowledgment(id="SageMaker-StudioDomainVpcOnly", reason="A training sandbox without data")
+    Validations.of(public).acknowledge(Acknowledgment(id=acknowledged_as, reason="A sandbox without data"))
+    found = ("SageMaker-StudioDomainVpcOnly", "dev/S/Domain")
+    assert synthesized_report(stack.node.root) == (
+        {"failed": False, "violations": [], "suppressed": [(acknowledged_as, found[1])]}
+        if silenced
+        else {"failed": True, "violations": [found], "suppressed": []}
     )
-    assert findings(stack) == {}
 
 
 # --- EndpointConfigKms and ProdEndpointDataCapture -------------------------------------------------
@@ -381,7 +444,7 @@ def test_monitoring_schedule_whose_alarm_watches_something_else(namespace, dimen
 
 def test_monitoring_schedule_alarmed_only_in_another_stack():
     watched = schedule(new_stack(), job=inline_job("churn"))
-    alarm(new_stack(), DATA_METRICS, MonitoringSchedule="churn-drift")
+    alarm(Stack(Stage.of(watched), "Alarms"), DATA_METRICS, MonitoringSchedule="churn-drift")  # same stage
     assert reported("MonitoringScheduleAlarmed", watched)
 
 
@@ -435,11 +498,17 @@ def test_model_package_group_policy_granting_all_but_some_actions():
     assert reported("ModelPackageGroupPolicyNoWrite", group)
 
 
-def test_model_package_group_policy_with_an_action_cdk_cannot_resolve_is_reported():
+def test_model_package_group_policy_with_an_action_known_only_at_deploy_time_is_reported():
+    """The rule cannot judge a `{"Ref": ...}` action: it reports the group, saying why."""
     stack = new_stack()
     action = CfnParameter(stack, "Action").value_as_string
     group = package_group(stack, {"Effect": "Allow", "Action": [action]})
     assert reported("ModelPackageGroupPolicyNoWrite", group)
+    [violation] = validate(stack).violations
+    assert violation.description == (
+        f"{model_package_group_policy_no_write.RULE.info} (the rule could not judge it: "
+        'ValueError: Action is not a literal: [{"Ref": "Action"}])'
+    )
 
 
 # --- ApprovalOnlyByComplianceOfficer ---------------------------------------------------------------
@@ -645,10 +714,10 @@ def test_the_platforms_audit_ledger_passes():
 # --- As a validation plugin ------------------------------------------------------------------------
 
 
-def test_as_a_plugin_it_honours_qualified_acknowledgments_and_tags_applied_by_aspects(tmp_path):
+def test_as_a_plugin_it_fails_synthesis_honours_acknowledgments_and_reads_tags_applied_by_aspects(tmp_path):
     """The way the platform uses it: registered on the app, acknowledged as `SageMaker::<rule>`, the
-    persona tag set with `Tags.of`, which only synthesis applies."""
-    app = App(outdir=str(tmp_path), builtin_cloud_formation_validation=False)
+    persona tag set with `Tags.of`, which only synthesis applies; `app.py` reads the same report."""
+    app = new_app(outdir=str(tmp_path))
     stack = Stack(Stage(app, "prod"), "Serving")
     acknowledged = domain(stack)
     Validations.of(acknowledged).acknowledge(
@@ -658,7 +727,7 @@ def test_as_a_plugin_it_honours_qualified_acknowledgments_and_tags_applied_by_as
         role = iam.Role(stack, persona, assumed_by=SAGEMAKER)
         role.add_to_policy(APPROVE)
         Tags.of(role).add("persona", persona)
-    Validations.of(app).add_plugins(SageMakerChecks(app))
+    Validations.of(app).add_plugins(SageMakerChecks())
 
     with pytest.raises(RuntimeError, match="ValidationFailed"):
         app.synth()
@@ -671,3 +740,10 @@ def test_as_a_plugin_it_honours_qualified_acknowledgments_and_tags_applied_by_as
         for construct in violation["violatingConstructs"]
     }
     assert found == {("SageMaker-ApprovalOnlyByComplianceOfficer", "prod/Serving/data-scientist/Resource")}
+    assert [v["violatingConstructs"][0]["constructPath"] for v in plugin["suppressedViolations"]] == [
+        "prod/Serving/Domain"
+    ]
+    assert unacknowledged_findings(tmp_path) == [
+        "SageMaker: SageMaker-ApprovalOnlyByComplianceOfficer at prod/Serving/data-scientist/Resource: "
+        f"{approval_only_by_compliance_officer.RULE.info}; fix: {approval_only_by_compliance_officer.RULE.explanation}"
+    ]

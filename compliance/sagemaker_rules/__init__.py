@@ -1,4 +1,4 @@
-"""Our cdk-nag pack for SageMaker: what AwsSolutions and NIST do not check about an ML platform."""
+"""Our SageMaker pack: what AwsSolutions and NIST do not check about an ML platform."""
 
 from compliance.sagemaker_rules.pack import SageMakerChecks
 

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import aws_sagemaker as sagemaker
+from compliance.sagemaker_rules.template import Resource, refers_to
 
-from compliance.sagemaker_rules.template import refers_to, resolved, stack_resources
-
-# A job definition's input, by type: each holds an `endpointInput` like the schedule's own.
+ENDPOINT = "AWS::SageMaker::Endpoint"
+SCHEDULE = "AWS::SageMaker::MonitoringSchedule"
+# A job definition's input, by type: each holds an `EndpointInput` like the schedule's own.
 JOB_INPUTS = {
-    sagemaker.CfnDataQualityJobDefinition: "data_quality_job_input",
-    sagemaker.CfnModelQualityJobDefinition: "model_quality_job_input",
-    sagemaker.CfnModelBiasJobDefinition: "model_bias_job_input",
-    sagemaker.CfnModelExplainabilityJobDefinition: "model_explainability_job_input",
+    f"AWS::SageMaker::{kind}JobDefinition": f"{kind}JobInput"
+    for kind in ("DataQuality", "ModelQuality", "ModelBias", "ModelExplainability")
 }
 
 
 def _endpoint_input(job_input: Any) -> Any:
-    return ((job_input or {}).get("endpointInput") or {}).get("endpointName")
+    return ((job_input or {}).get("EndpointInput") or {}).get("EndpointName")
 
 
 def _named_by_arn(value: Any) -> Any:
@@ -31,29 +29,26 @@ def _named_by_arn(value: Any) -> Any:
     return value
 
 
-def _job_definition_endpoints(schedule: sagemaker.CfnMonitoringSchedule, job_name: Any) -> list:
-    """The endpoints of the stack's job definitions that `job_name` (resolved) refers to: their name,
-    a Ref or GetAtt of them, or the name taken from their ARN (generated names)."""
+def _job_definition_endpoints(schedule: Resource, job_name: Any) -> list:
+    """The endpoints of the stack's job definitions that `job_name` refers to: their name, a Ref or
+    GetAtt of them, or the name taken from their ARN (generated names)."""
     job_name = _named_by_arn(job_name)
     endpoints = []
-    for job_type, input_attribute in JOB_INPUTS.items():
-        for job in stack_resources(schedule, job_type):
-            if refers_to(job_name, job, resolved(job, "job_definition_name")):
-                endpoints += [
-                    resolved(job, "endpoint_name"),
-                    _endpoint_input(resolved(job, input_attribute)),
-                ]
+    for job_type, input_property in JOB_INPUTS.items():
+        for job in schedule.stack.of_type(job_type):
+            if refers_to(job_name, job, job.get("JobDefinitionName")):
+                endpoints += [job.get("EndpointName"), _endpoint_input(job.get(input_property))]
     return endpoints
 
 
-def monitored_endpoints(schedule: sagemaker.CfnMonitoringSchedule) -> list:
-    """Every resolved value by which the schedule names an endpoint: its `EndpointName`, its inline job
+def monitored_endpoints(schedule: Resource) -> list:
+    """Every value by which the schedule names an endpoint: its `EndpointName`, its inline job
     definition's `MonitoringInputs[].EndpointInput.EndpointName`, or those of the job definition
     (of this stack) named by `MonitoringJobDefinitionName`."""
-    config = resolved(schedule, "monitoring_schedule_config") or {}
-    inline = config.get("monitoringJobDefinition") or {}
-    endpoints = [resolved(schedule, "endpoint_name")]
-    endpoints += [_endpoint_input(each) for each in inline.get("monitoringInputs") or []]
-    if config.get("monitoringJobDefinitionName") is not None:
-        endpoints += _job_definition_endpoints(schedule, config["monitoringJobDefinitionName"])
+    config = schedule.get("MonitoringScheduleConfig") or {}
+    inline = config.get("MonitoringJobDefinition") or {}
+    endpoints = [schedule.get("EndpointName")]
+    endpoints += [_endpoint_input(each) for each in inline.get("MonitoringInputs") or []]
+    if config.get("MonitoringJobDefinitionName") is not None:
+        endpoints += _job_definition_endpoints(schedule, config["MonitoringJobDefinitionName"])
     return [endpoint for endpoint in endpoints if endpoint is not None]

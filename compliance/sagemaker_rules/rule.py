@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import NamedTuple
 
-from aws_cdk import CfnResource
-from cdk_nag import NagRuleCompliance
+from compliance.sagemaker_rules.template import Resource
 
 
-class NagRule(NamedTuple):
-    """`check` runs only on nodes of `applies_to`, so each check reads its L1's typed properties."""
+class Compliance(Enum):
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non-compliant"  # the only outcome reported
+    NOT_APPLICABLE = "not applicable"
+
+
+class Rule(NamedTuple):
+    """`check` runs only on resources of the CloudFormation type `applies_to`, so each check reads
+    that type's properties."""
 
     name: str  # the finding is `SageMaker-<name>`
-    applies_to: type[CfnResource]
-    check: Callable[[CfnResource], NagRuleCompliance]
+    applies_to: str  # e.g. "AWS::SageMaker::Domain"
+    check: Callable[[Resource], Compliance]
     info: str  # the problem, one line
     explanation: str  # the fix

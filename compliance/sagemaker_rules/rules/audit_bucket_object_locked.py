@@ -1,49 +1,45 @@
 from __future__ import annotations
 
-from aws_cdk import aws_cloudtrail as cloudtrail
-from aws_cdk import aws_s3 as s3
-from cdk_nag import NagRuleCompliance
-
-from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import refers_to, rendered_tags, resolved, stack_resources
+from compliance.sagemaker_rules.rule import Compliance, Rule
+from compliance.sagemaker_rules.template import Resource, refers_to
 
 # The tag AuditLedger puts on its bucket; a CloudTrail trail's destination is an audit bucket too.
-AUDIT_TAG = {"key": "record", "value": "audit"}
+AUDIT_TAG = ("record", "audit")
 
 
-def is_audit_bucket(node: s3.CfnBucket) -> bool:
-    if AUDIT_TAG in (rendered_tags(node) or []):
+def is_audit_bucket(node: Resource) -> bool:
+    if node.tagged(*AUDIT_TAG):
         return True
-    name = resolved(node, "bucket_name")
+    name = node.get("BucketName")
     return any(
-        refers_to(resolved(trail, "s3_bucket_name"), node, name)
-        for trail in stack_resources(node, cloudtrail.CfnTrail)
+        refers_to(trail.get("S3BucketName"), node, name)
+        for trail in node.stack.of_type("AWS::CloudTrail::Trail")
     )
 
 
-def audit_bucket_object_locked(node: s3.CfnBucket) -> NagRuleCompliance:
+def audit_bucket_object_locked(node: Resource) -> Compliance:
     """Approval records that an account admin can delete or overwrite prove nothing: an audit bucket
     (tagged record=audit, or a trail's destination) must be versioned, with Object Lock on and a
     default retention in COMPLIANCE mode (GOVERNANCE lets privileged users shorten it)."""
     if not is_audit_bucket(node):
-        return NagRuleCompliance.NOT_APPLICABLE
-    versioning = resolved(node, "versioning_configuration") or {}
-    lock = resolved(node, "object_lock_configuration") or {}
-    retention = (lock.get("rule") or {}).get("defaultRetention") or {}
+        return Compliance.NOT_APPLICABLE
+    versioning = node.get("VersioningConfiguration") or {}
+    lock = node.get("ObjectLockConfiguration") or {}
+    retention = (lock.get("Rule") or {}).get("DefaultRetention") or {}
     locked = (
-        resolved(node, "object_lock_enabled") is True
-        and lock.get("objectLockEnabled") == "Enabled"
-        and retention.get("mode") == "COMPLIANCE"
-        and bool(retention.get("days") or retention.get("years"))
+        node.get("ObjectLockEnabled") is True
+        and lock.get("ObjectLockEnabled") == "Enabled"
+        and retention.get("Mode") == "COMPLIANCE"
+        and bool(retention.get("Days") or retention.get("Years"))
     )
-    if locked and versioning.get("status") == "Enabled":
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+    if locked and versioning.get("Status") == "Enabled":
+        return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT
 
 
-RULE = NagRule(
+RULE = Rule(
     name="AuditBucketObjectLocked",
-    applies_to=s3.CfnBucket,
+    applies_to="AWS::S3::Bucket",
     check=audit_bucket_object_locked,
     info="The audit bucket is not versioned with Object Lock in compliance mode and a default retention.",
     explanation="Create the bucket with object_lock_enabled=True, object_lock_default_retention="

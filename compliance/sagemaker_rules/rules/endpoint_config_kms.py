@@ -1,13 +1,10 @@
 from __future__ import annotations
 
-from aws_cdk import aws_sagemaker as sagemaker
-from cdk_nag import NagRuleCompliance
-
-from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import resolved
+from compliance.sagemaker_rules.rule import Compliance, Rule
+from compliance.sagemaker_rules.template import Resource
 
 
-def endpoint_config_kms(node: sagemaker.CfnEndpointConfig) -> NagRuleCompliance:
+def endpoint_config_kms(node: Resource) -> Compliance:
     """Model artefacts and request payloads sit on the hosting instances' volumes: a key of ours lets us
     audit and revoke access to them.
 
@@ -17,23 +14,20 @@ def endpoint_config_kms(node: sagemaker.CfnEndpointConfig) -> NagRuleCompliance:
     otherwise not applicable. Instance types with local NVMe storage refuse a `KmsKeyId` (their disks
     are encrypted in hardware): acknowledge the finding for them with that reason.
     """
-    variants = [
-        *(resolved(node, "production_variants") or []),
-        *(resolved(node, "shadow_production_variants") or []),
-    ]
-    if any("serverlessConfig" not in variant for variant in variants):
-        key = resolved(node, "kms_key_id")
+    variants = [*(node.get("ProductionVariants") or []), *(node.get("ShadowProductionVariants") or [])]
+    if any("ServerlessConfig" not in variant for variant in variants):
+        key = node.get("KmsKeyId")
     else:
-        capture = resolved(node, "data_capture_config")
-        if not capture or capture.get("enableCapture") is False:
-            return NagRuleCompliance.NOT_APPLICABLE
-        key = capture.get("kmsKeyId")
-    return NagRuleCompliance.COMPLIANT if key else NagRuleCompliance.NON_COMPLIANT
+        capture = node.get("DataCaptureConfig")
+        if not capture or capture.get("EnableCapture") is False:
+            return Compliance.NOT_APPLICABLE
+        key = capture.get("KmsKeyId")
+    return Compliance.COMPLIANT if key else Compliance.NON_COMPLIANT
 
 
-RULE = NagRule(
+RULE = Rule(
     name="EndpointConfigKms",
-    applies_to=sagemaker.CfnEndpointConfig,
+    applies_to="AWS::SageMaker::EndpointConfig",
     check=endpoint_config_kms,
     info="The SageMaker endpoint config does not encrypt with a customer-managed KMS key.",
     explanation="Set kms_key_id to a customer-managed key for instance-backed variants; for an "

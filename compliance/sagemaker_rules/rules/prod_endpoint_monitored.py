@@ -1,28 +1,25 @@
 from __future__ import annotations
 
-from aws_cdk import aws_sagemaker as sagemaker
-from cdk_nag import NagRuleCompliance
-
-from compliance.sagemaker_rules.monitoring import monitored_endpoints
-from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import in_prod, refers_to, resolved, stack_resources
+from compliance.sagemaker_rules.monitoring import ENDPOINT, SCHEDULE, monitored_endpoints
+from compliance.sagemaker_rules.rule import Compliance, Rule
+from compliance.sagemaker_rules.template import Resource, refers_to
 
 
-def prod_endpoint_monitored(node: sagemaker.CfnEndpoint) -> NagRuleCompliance:
+def prod_endpoint_monitored(node: Resource) -> Compliance:
     """A prod model degrades silently as its input drifts: some Model Monitor schedule of the same stack
-    must watch each prod endpoint, naming it by its resolved name or by a Ref/GetAtt to it."""
-    if not in_prod(node):
-        return NagRuleCompliance.NOT_APPLICABLE
-    name = resolved(node, "endpoint_name")
-    for schedule in stack_resources(node, sagemaker.CfnMonitoringSchedule):
+    must watch each prod endpoint, naming it by its name or by a Ref/GetAtt to it."""
+    if not node.in_prod:
+        return Compliance.NOT_APPLICABLE
+    name = node.get("EndpointName")
+    for schedule in node.stack.of_type(SCHEDULE):
         if any(refers_to(endpoint, node, name) for endpoint in monitored_endpoints(schedule)):
-            return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+            return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT
 
 
-RULE = NagRule(
+RULE = Rule(
     name="ProdEndpointMonitored",
-    applies_to=sagemaker.CfnEndpoint,
+    applies_to=ENDPOINT,
     check=prod_endpoint_monitored,
     info="The prod SageMaker endpoint has no Model Monitor schedule in its stack.",
     explanation="Add a CfnMonitoringSchedule in the same stack whose job definition's endpoint input names "

@@ -1,24 +1,21 @@
 from __future__ import annotations
 
-from aws_cdk import aws_sagemaker as sagemaker
-from cdk_nag import NagRuleCompliance
-
-from compliance.sagemaker_rules.rule import NagRule
-from compliance.sagemaker_rules.template import resolved
+from compliance.sagemaker_rules.rule import Compliance, Rule
+from compliance.sagemaker_rules.template import Resource
 
 
-def studio_domain_vpc_only(node: sagemaker.CfnDomain) -> NagRuleCompliance:
+def studio_domain_vpc_only(node: Resource) -> Compliance:
     """Studio's default, PublicInternetOnly, gives every notebook a path to the internet that bypasses
-    the VPC, its endpoints and flow logs: data can leave unseen. A value CDK cannot resolve is not
-    provably VpcOnly, so it fails too."""
-    if resolved(node, "app_network_access_type") == "VpcOnly":
-        return NagRuleCompliance.COMPLIANT
-    return NagRuleCompliance.NON_COMPLIANT
+    the VPC, its endpoints and flow logs: data can leave unseen. A value known only at deploy time
+    (a parameter) is not provably VpcOnly, so it fails too."""
+    if node.get("AppNetworkAccessType") == "VpcOnly":
+        return Compliance.COMPLIANT
+    return Compliance.NON_COMPLIANT
 
 
-RULE = NagRule(
+RULE = Rule(
     name="StudioDomainVpcOnly",
-    applies_to=sagemaker.CfnDomain,
+    applies_to="AWS::SageMaker::Domain",
     check=studio_domain_vpc_only,
     info="The SageMaker Studio domain does not set AppNetworkAccessType to VpcOnly.",
     explanation="Set app_network_access_type='VpcOnly' so that Studio apps reach AWS and the internet only "
