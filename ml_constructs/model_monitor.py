@@ -433,7 +433,7 @@ class ModelMonitor(Construct):
         monitoring bus and its notification like every other schedule's."""
         Validations.of(schedule).acknowledge(
             Acknowledgment(
-                id="SageMaker::MonitoringScheduleAlarmed",
+                id="SageMaker::SageMaker-MonitoringScheduleAlarmed",
                 reason="Feature attribution drift has no alarmable metric; its violations are forwarded to "
                 "the dev account's monitoring bus, which notifies people and may retrain (README, Feedback loop).",
             )

@@ -29,6 +29,8 @@ from compliance.sagemaker_rules.rules import (
     studio_domain_vpc_only,
 )
 from ml_constructs.model_monitor import job_definition_name
+from stacks.account_stage import ServingStage
+from tooling.synth import cdk_app
 
 PACK = SageMakerChecks()
 ROLE_ARN = "arn:aws:iam::111111111111:role/monitor"
@@ -747,3 +749,31 @@ def test_as_a_plugin_it_fails_synthesis_honours_acknowledgments_and_reads_tags_a
         "SageMaker: SageMaker-ApprovalOnlyByComplianceOfficer at prod/Serving/data-scientist/Resource: "
         f"{approval_only_by_compliance_officer.RULE.info}; fix: {approval_only_by_compliance_officer.RULE.explanation}"
     ]
+
+
+def test_the_feature_attribution_schedules_acknowledgment_silences_exactly_its_finding(
+    tmp_path, example_config
+):
+    """ModelMonitor acknowledges MonitoringScheduleAlarmed on the feature-attribution schedule (Clarify
+    publishes no metric to alarm on). The example's drift alarms watch the endpoint's Model Monitor
+    metrics, which alarms every schedule of it; without them (no alarm features) both the data-quality
+    and the attribution schedule are unalarmed: the first stays a finding, the second is acknowledged."""
+    project = example_config.projects[0]
+    unalarmed = project.monitoring.model_copy(update={"alarm_features": ()})
+    config = example_config.model_copy(
+        update={"projects": (project.model_copy(update={"monitoring": unalarmed}),)}
+    )
+    app = cdk_app(tmp_path)
+    ServingStage(app, config=config, role="prod")
+    assert synthesized_report(app) == {
+        "failed": True,
+        "violations": [
+            ("SageMaker-MonitoringScheduleAlarmed", "prod/Serving-churn/Monitoring/DataQualitySchedule")
+        ],
+        "suppressed": [
+            (
+                "SageMaker::SageMaker-MonitoringScheduleAlarmed",
+                "prod/Serving-churn/Monitoring/ModelExplainabilitySchedule",
+            )
+        ],
+    }
