@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws_cdk import App, Stage, Validations
-from cdk_nag import AwsSolutionsChecks, NagPack, NIST80053R5Checks
+from cdk_nag import AwsSolutionsChecks, NIST80053R5Checks
 
 from compliance.cfn_validate_check import CloudFormationValidateCheck
 from compliance.replacement_check import ReplacementCheck
@@ -18,11 +18,11 @@ def new_app(**props: Any) -> App:
     return App(builtin_cloud_formation_validation=False, **props)
 
 
-def rule_packs(scope: Stage) -> list[NagPack]:
-    return [AwsSolutionsChecks(scope), NIST80053R5Checks(scope)]
-
-
 def add_checks(app: Stage) -> None:
     Validations.of(app).add_plugins(
-        *rule_packs(app), SageMakerChecks(), ReplacementCheck(), CloudFormationValidateCheck()
+        AwsSolutionsChecks(app),
+        NIST80053R5Checks(app),
+        SageMakerChecks(),
+        ReplacementCheck(),
+        CloudFormationValidateCheck(),
     )
