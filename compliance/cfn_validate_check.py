@@ -6,7 +6,7 @@ WebAssembly inside jsii's Node.js process: 1.8 s of a 1-project synthesis on the
 about 5 s at 50 projects. The same engine ships as a native Python wheel; pinned to the release
 aws-cdk-lib bundles and configured as CDK configures it (its rules, the `STANDARD` detail level,
 findings from `WARN` up, the rules and the AutoScaling exclusion CDK leaves out, each stack's account
-and region as pseudo parameters), it checks each template in about 10 ms. The app turns the built-in
+and region as pseudo parameters), it checks each template in 10-15 ms, on every core at once. The app turns the built-in
 off (`App(builtin_cloud_formation_validation=False)`) and registers this plugin under the built-in's
 name, so its findings fail synthesis, read, and are acknowledged as before:
 `Acknowledgment(id="CloudFormation-Validate::<rule>", reason=...)`.
@@ -19,6 +19,8 @@ bundled one drift apart.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import cloudformation_validate as cfv
@@ -81,10 +83,17 @@ class CloudFormationValidateCheck:
         return [rule.id for rule in _engine().list_rules() if rule.id not in CDK_EXCLUDED_RULES]
 
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
+        stacks = [
+            (s.template_path, s.account_id, s.region, s.stack_construct_path) for s in context.stack_templates
+        ]
+        # The engine is native and releases the GIL: one thread per core checks the templates.
+        with ThreadPoolExecutor(os.cpu_count()) as pool:
+            diagnostics = pool.map(lambda stack: validate_template(*stack[:3]), stacks)
+            checked = list(zip(stacks, diagnostics, strict=True))
         found: dict[tuple[str, str, str], tuple[cfv.Diagnostic, list[PolicyViolatingResource]]] = {}
-        for stack in context.stack_templates:
-            for diagnostic in validate_template(stack.template_path, stack.account_id, stack.region):
-                resource = _resource(diagnostic, stack.template_path, stack.stack_construct_path)
+        for (template_path, _, _, stack_path), stack_diagnostics in checked:
+            for diagnostic in stack_diagnostics:
+                resource = _resource(diagnostic, template_path, stack_path)
                 found.setdefault(_key(diagnostic), (diagnostic, []))[1].append(resource)
         violations = [_violation(key, d, resources) for key, (d, resources) in found.items()]
         return PolicyValidationPluginReport(
