@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import re
 from pathlib import Path
@@ -28,6 +29,23 @@ EXAMPLE_CONFIG = ROOT / "config" / "example.toml"
 # test a fresh default session: one loader, whose cache holds the parsed models, serves them all.
 # It caches only the models botocore ships; nothing a test does is kept between tests.
 botocore.session.create_loader = functools.cache(botocore.session.create_loader)  # type: ignore[attr-defined]
+
+
+_FROZEN_FOR = pytest.StashKey[object]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before each module's first test, what is alive is frozen: Python's full collections then leave
+    it out. Each traversed every object of the session (aws-cdk, jsii, botocore, moto, the synthesized
+    assembly), about 0.8 s each and 30 s of the suite; what lives at a module's start is imports,
+    session fixtures and caches, which live on. Frozen objects are still freed when unreferenced; only
+    a cycle among them, dropped later, stays in memory."""
+    module = getattr(item, "module", None)
+    if module is not item.config.stash.get(_FROZEN_FOR, None):
+        item.config.stash[_FROZEN_FOR] = module
+        gc.collect()
+        gc.freeze()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
