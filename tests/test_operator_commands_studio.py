@@ -67,9 +67,12 @@ def test_the_wheel_is_the_same_byte_for_byte_from_another_checkout(tmp_path, mon
 def fresh_venv(tmp_path: Path, *, image_packages: bool) -> Path:
     """A new venv of the base Python. `image_packages`: it sees this venv's site-packages, as a Studio
     venv made with --system-site-packages sees the image's boto3 and pydantic (and nothing of this
-    repository: its packages are mapped into this venv by name only)."""
+    repository: its packages are mapped into this venv by name only). Without a pip of its own:
+    installing one (ensurepip) took most of each test; `pip_install` brings this venv's."""
     venv = tmp_path / "studio-venv"
-    subprocess.run([sys._base_executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    subprocess.run(
+        [sys._base_executable, "-m", "venv", "--without-pip", str(venv)], check=True, capture_output=True
+    )
     if image_packages:
         site = next(venv.glob("lib/python3.*/site-packages"))
         (site / "image.pth").write_text(next(Path(sys.prefix).glob("lib/python3.*/site-packages")).as_posix())
@@ -83,8 +86,11 @@ def shell(command: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
 
 
 def pip_install(venv: Path, package: Path, tmp_path: Path) -> subprocess.CompletedProcess:
-    """The README's install: offline, against what the environment already has."""
-    return shell([str(venv / "bin" / "pip"), "install", "-q", "--no-index", str(package)], tmp_path)
+    """The README's install (`pip install -q --no-index`): offline, against what the environment
+    already has. The pip is this venv's, run with `--python` on the fresh venv's interpreter: it
+    resolves and installs into that venv as the venv's own pip would."""
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]
+    return shell([*pip, "install", "-q", "--no-index", str(package)], tmp_path)
 
 
 def test_the_wheel_installs_offline_into_a_fresh_venv_and_the_commands_run_there(tmp_path):
