@@ -1,18 +1,23 @@
 """Broken (and edge-valid) copies of the example config, the one line loading one says, and `app.py`
-run on one as the CDK CLI runs it."""
+run on one as the CDK CLI runs it (or its `main()` in this process, as that run would go)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from aws_cdk import App
 
+import app
 from platform_config import ConfigError, PlatformConfig, load_config
 from tests.conftest import EXAMPLE_CONFIG
-from tooling.synth import ROOT, app_environment
+from tooling.synth import ROOT, app_environment, cdk_app
 
 EXAMPLE = EXAMPLE_CONFIG.read_text(encoding="utf-8")
 
@@ -59,3 +64,30 @@ def run_app(
         timeout=120,
     )
     return done, outdir
+
+
+def run_app_in_process(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """`app.py`'s `main()` on a config of `text`, here instead of in a new Python (2 s or more each, for
+    the imports and jsii's Node.js): its app gets the context the CLI gives (`cdk_app`, `-c config=`).
+    The result is the one `run_app` would give: what `sys.exit` stops with is the exit status (a
+    message: printed on stderr, status 1), after what `main()` printed on stderr."""
+    config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
+    config.write_text(text, encoding="utf-8")
+
+    def new_app() -> App:
+        cli_app = cdk_app(outdir)
+        cli_app.node.set_context("config", str(config))
+        return cli_app
+
+    stderr = io.StringIO()
+    with (
+        mock.patch.object(app, "new_app", new_app),
+        contextlib.redirect_stderr(stderr),
+        pytest.raises(SystemExit) as stopped,
+    ):
+        app.main()
+    code = stopped.value.code
+    if isinstance(code, str):
+        print(code, file=stderr)
+    returncode = code if isinstance(code, int) else int(code is not None)
+    return subprocess.CompletedProcess(["app.py"], returncode, "", stderr.getvalue()), outdir

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from platform_config import loader
 from platform_config.schema import PlatformConfig
-from tests.config_edits import EXAMPLE, edit, refusal, run_app
+from tests.config_edits import EXAMPLE, edit, refusal, run_app_in_process
 
 # One value of every TOML type, and the edges pydantic treats apart.
 SAMPLES = [
@@ -202,7 +202,8 @@ def test_a_value_of_the_wrong_toml_type_names_the_type_and_the_fix(old, new, exp
     ],
 )
 def test_the_app_stops_before_synthesis_with_one_line(tmp_path, old, new, key):
-    result, outdir = run_app(tmp_path, edit(old, new))
+    """In process: tests/test_config.py runs `app.py` itself on a bad config, the same stop."""
+    result, outdir = run_app_in_process(tmp_path, edit(old, new))
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"config error: {tmp_path / 'bad.toml'}: {key}")
