@@ -26,7 +26,7 @@ ELAPSED = $$(( $$(date +%s) - $(START) ))
 
 # Synthesize, then cfn-lint, deploy limits and the report: the assembly diff and deploy start from.
 define checked_assembly
-	@echo "==> synthesizing every stack of $(CONFIG), with every check (cdk-nag, ReplacementSafety)"
+	@echo "==> synthesizing every stack of $(CONFIG), with every check (cdk-nag, SageMaker, CloudFormation Validate, ReplacementSafety)"
 	@rm -rf cdk.out
 	@npx --no-install cdk synth --quiet -c config=$(CONFIG) $(if $(COMMIT),-c commit=$(COMMIT)) 2>&1 | { grep -v '^Supply a stack id' || true; }
 	@echo "==> linting the templates (cfn-lint), checking deploy limits, summing up each account"
