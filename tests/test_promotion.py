@@ -126,6 +126,39 @@ def test_the_lifecycle_stage_is_set_only_after_its_deploy_or_verification_succee
     }
 
 
+def test_the_codebuild_actions_share_one_role_that_may_only_run_the_steps_project(promotion):
+    """Five actions start the same project: one role with that grant, not a role and policy each
+    (CDK's default, 8 IAM resources more per project). The negative control is CDK's default: each
+    action naming a role of its own fails the first assertion."""
+    actions = [a for s in _pipeline(promotion)["Stages"] for a in s["Actions"]]
+    steps = [a for a in actions if a["ActionTypeId"]["Provider"] == "CodeBuild"]
+    roles = {json.dumps(a["RoleArn"]) for a in steps}
+    assert len(steps) == 5 and len(roles) == 1
+    (role_id,) = (json.loads(role)["Fn::GetAtt"][0] for role in roles)
+    policies = [
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for p in promotion["Resources"].values()
+        if p["Type"] == "AWS::IAM::Policy" and {"Ref": role_id} in p["Properties"]["Roles"]
+    ]
+    (project,) = (k for k, r in promotion["Resources"].items() if r["Type"] == "AWS::CodeBuild::Project")
+    assert policies == [
+        [
+            {
+                "Action": ["codebuild:BatchGetBuilds", "codebuild:StartBuild", "codebuild:StopBuild"],
+                "Effect": "Allow",
+                "Resource": {"Fn::GetAtt": [project, "Arn"]},
+            }
+        ]
+    ]
+    trust = promotion["Resources"][role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    (pipeline_role,) = (
+        k
+        for k in promotion["Resources"]
+        if k.startswith("PromotionPipelineRole") and promotion["Resources"][k]["Type"] == "AWS::IAM::Role"
+    )
+    assert [s["Principal"] for s in trust] == [{"AWS": {"Fn::GetAtt": [pipeline_role, "Arn"]}}]
+
+
 def test_the_automatic_first_run_skips_every_stage_after_source(promotion):
     """CodePipeline starts a new pipeline once by itself, with ModelPackageArn at its default."""
     for stage in _pipeline(promotion)["Stages"][1:]:
