@@ -1,5 +1,6 @@
 """The size limits a deployment meets or fails at deploy time, checked on the synthesized assembly:
-templates, Lambda environments, policies (identity and resource), event patterns and rule targets.
+templates, Lambda environments, policies (identity and resource), event patterns and rule targets,
+and the IAM quotas of each account (roles and managed policies, counted over all its stacks).
 
 Sizes are measured on the values CloudFormation will pass to the service, rendered with the
 assembly's own account, region and names (`compliance/iam/resolve.py`); a deploy-time id (a KMS key
@@ -47,6 +48,9 @@ MANAGED_POLICY = Limit("IAM managed policy (characters, whitespace not counted)"
 INLINE_POLICIES = Limit("IAM inline policies of one role, together (characters)", 10240, _IAM)
 TRUST_POLICY = Limit("IAM role trust policy (characters)", 2048, _IAM)
 ATTACHED_POLICIES = Limit("IAM managed policies attached to one role", 10, _IAM)
+# Per account, default quotas (adjustable): the platform's share must leave room under them.
+ACCOUNT_ROLES = Limit("IAM roles in the account (default quota)", 1000, _IAM)
+ACCOUNT_MANAGED_POLICIES = Limit("IAM customer managed policies in the account (default quota)", 1500, _IAM)
 QUEUE_POLICY = Limit(
     "SQS queue policy (bytes)",
     8192,
@@ -114,7 +118,24 @@ def limit_problems(stacks: Sequence[SynthesizedStack]) -> list[str]:
                     f"{stack.name}{where}: {limit.what} is {size}, over {MARGIN:.0%} of AWS's {limit.maximum} "
                     f"({limit.source})"
                 )
-    return found
+    return found + _account_quotas(stacks)
+
+
+def _account_quotas(stacks: Sequence[SynthesizedStack]) -> list[str]:
+    """IAM's per-account quotas, over every stack that deploys to the account (in single-account
+    mode, all of them)."""
+    counted = {ACCOUNT_ROLES: "AWS::IAM::Role", ACCOUNT_MANAGED_POLICIES: "AWS::IAM::ManagedPolicy"}
+    counts: defaultdict[tuple[str, Limit], int] = defaultdict(int)
+    for stack in stacks:
+        for resource in stack.template.get("Resources", {}).values():
+            for limit, kind in counted.items():
+                counts[stack.account, limit] += resource["Type"] == kind
+    return [
+        f"account {account}: {limit.what} is {size} from the platform alone, over {MARGIN:.0%} of AWS's "
+        f"{limit.maximum} ({limit.source})"
+        for (account, limit), size in counts.items()
+        if limit.exceeded_by(size)
+    ]
 
 
 def _template_sizes(stack: SynthesizedStack) -> Iterator[tuple[str, Limit, int]]:

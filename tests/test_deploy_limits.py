@@ -118,3 +118,24 @@ def test_too_many_resources_and_outputs_are_caught(tmp_path):
         deploy_limits.RESOURCES.what,
         deploy_limits.OUTPUTS.what,
     ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "properties", "limit"),
+    [
+        ("AWS::IAM::Role", {"AssumeRolePolicyDocument": {}}, deploy_limits.ACCOUNT_ROLES),
+        ("AWS::IAM::ManagedPolicy", {"PolicyDocument": {}}, deploy_limits.ACCOUNT_MANAGED_POLICIES),
+    ],
+)
+def test_an_account_over_an_iam_quota_is_caught_across_its_stacks(tmp_path, kind, properties, limit):
+    """Each template is small; together they hold more than the account's quota allows."""
+    parts = 4  # each part well inside the resources a template may hold
+    count = int(limit.maximum * deploy_limits.MARGIN) // parts + 1
+    stacks = []
+    for i in range(parts):
+        path = tmp_path / str(i)
+        path.mkdir()
+        stacks.append(stack(path, {f"R{j}": {"Type": kind, "Properties": properties} for j in range(count)}))
+    (problem,) = limit_problems(stacks)
+    assert problem.startswith("account ") and limit.what in problem and f"is {parts * count}" in problem
+    assert limit_problems(stacks[:1]) == []  # one of them alone fits: the count is per account
