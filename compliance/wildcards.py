@@ -60,7 +60,7 @@ def acknowledge_scoped_wildcards(
 ) -> None:
     """`vouched_actions`: action wildcards the caller accepts for this policy (e.g. CDK's own grants
     on one bucket and key), beyond the read-only families."""
-    document = Stack.of(policy).resolve(policy.document.to_json())
+    document = Stack.of(policy).resolve(policy.document)
     findings: set[str] = set()
     for statement in document["Statement"]:
         if statement["Effect"] != "Allow":

@@ -135,6 +135,8 @@ class ModelMonitor(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.props, self._role, self._key, self._placement = props, role, key, placement
+        # Resources behind a condition of their own (their check's baseline is registered), with it.
+        self.conditioned: list[tuple[CfnResource, CfnCondition]] = []
         # What EventBridge could not deliver (to dev's bus, to the alert topic). `key` must let
         # EventBridge use it (`allow_event_dead_letters`, done once per account by its owner).
         self.dead_letters = DeadLetterQueue(
@@ -169,7 +171,7 @@ class ModelMonitor(Construct):
             schedule = self._schedule(kind, job, monitoring_type)
             for resource in (job, schedule):
                 if present is not None:
-                    resource.cfn_options.condition = present
+                    self._condition(resource, present)
             self.schedules[kind] = schedule
         stack = Stack.of(self)
         schedule_arns = [
@@ -310,6 +312,10 @@ class ModelMonitor(Construct):
         scoring = {"probability_attribute": "0", "probability_threshold_attribute": 0.5} if scored else {}
         return job.EndpointInputProperty(endpoint_name=self.props.endpoint_name, local_path=_INPUT, **scoring)
 
+    def _condition(self, resource: CfnResource, present: CfnCondition) -> None:
+        resource.cfn_options.condition = present
+        self.conditioned.append((resource, present))
+
     def _schedule(self, kind: str, job: CfnResource, monitoring_type: str) -> sagemaker.CfnMonitoringSchedule:
         return sagemaker.CfnMonitoringSchedule(
             self,
@@ -362,7 +368,7 @@ class ModelMonitor(Construct):
             **props,
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-        alarm.node.default_child.cfn_options.condition = present
+        self._condition(alarm.node.default_child, present)
         return alarm
 
     def _quality_alarm(self, alerts: sns.ITopic, present: CfnCondition) -> cloudwatch.Alarm:

@@ -7,6 +7,7 @@ package given (a plain `cdk deploy`), only the roles exist and nothing costs mon
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aws_cdk import (
@@ -57,19 +58,24 @@ class ServingProps:
     monitored: Monitored | None  # prod only
 
 
-def _only_with_model(scope: Construct, condition: CfnCondition) -> None:
-    """Puts every CloudFormation resource under `scope` behind the `HasModel` condition.
+def _only_with_model(
+    scope: Construct, condition: CfnCondition, *, own: Sequence[tuple[CfnResource, CfnCondition]] = ()
+) -> None:
+    """Puts every CloudFormation resource under `scope` behind the `HasModel` condition, but those in
+    `own`, which keep a condition of their own (a check the served version may lack) that includes it.
 
-    A pass over the finished scope rather than an aspect: an aspect is a call from Node.js into
-    Python for every construct at synthesis (a quarter of a serving stack's jsii traffic). The
-    constructs under it add no resources later; the snapshots would show one that escaped.
+    One jsii call per resource, a raw override of its `Condition` (the last override of a key wins, so
+    `own` is applied after), where an aspect is a call from Node.js into Python for every construct at
+    synthesis and a read of each resource's condition is two more. The constructs under it add no
+    resources later; the snapshots would show one that escaped.
     """
+    stack = Stack.of(scope)
+    logical_id = stack.resolve(condition.logical_id)
     for node in scope.node.find_all():
-        # A resource with its own condition (a check the served version may lack) includes this one.
         if isinstance(node, CfnResource):
-            options = node.cfn_options
-            if options.condition is None:
-                options.condition = condition
+            node.add_override("Condition", logical_id)
+    for resource, its_own in own:
+        resource.add_override("Condition", stack.resolve(its_own.logical_id))
 
 
 class ServingStack(Stack):
@@ -121,7 +127,7 @@ class ServingStack(Stack):
             self.monitor = self._monitor(monitored, placement, key, alerts)
             guarded.append(self.monitor)
         for construct in guarded:
-            _only_with_model(construct, has_model)
+            _only_with_model(construct, has_model, own=self.monitor.conditioned if monitored else ())
             Tags.of(construct).add("model-package-arn", package_arn)
             Tags.of(construct).add("model-package-version", package_version)
         Tags.of(self).add("ml-project", props.project)
