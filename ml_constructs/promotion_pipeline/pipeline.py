@@ -107,7 +107,7 @@ class PromotionPipeline(Construct):
         )
         # The pipeline's CodeBuild actions all start the steps project, so they share one role with
         # just that grant, where CDK would give each action a role (and policy) of its own.
-        self.steps_action_role = iam.Role(
+        self._steps_action_role = iam.Role(
             self.pipeline,
             "StepsActionRole",
             assumed_by=iam.ArnPrincipal(self.pipeline.role.role_arn),
@@ -274,7 +274,7 @@ class PromotionPipeline(Construct):
             input=source,
             run_order=run_order,
             variables_namespace=name,
-            role=self.steps_action_role,
+            role=self._steps_action_role,
             environment_variables={
                 key: codebuild.BuildEnvironmentVariable(value=value)
                 for key, value in {"STEP": script, **env}.items()
