@@ -7,12 +7,15 @@ from pathlib import Path
 from aws_cdk import App
 
 from compliance.checks import add_checks
+from ml_constructs.operator_commands import start_wheel_build
 from platform_config import PlatformConfig
 from stacks.account_stage import AccountStage, DevStage, ServingStage
 
 
 def build_platform(app: App, config: PlatformConfig) -> dict[str, AccountStage]:
-    """Test and prod are synthesized first: dev's promotion pipelines deploy their serving templates."""
+    """Test and prod are synthesized first: dev's promotion pipelines deploy their serving templates.
+    Meanwhile, Studio's operator-commands wheel is built in a process of its own."""
+    start_wheel_build()
     serving = {role: ServingStage(app, config=config, role=role) for role in ("test", "prod")}
     templates = {}
     for role, stage in serving.items():
