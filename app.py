@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Synthesizes the ML platform for the deployment described by `-c config=PATH`."""
 
+import gc
 import sys
 
 import tooling.jsii_runtime  # noqa: F401  (first: how jsii runs is read when aws_cdk is imported)
@@ -11,6 +12,8 @@ from compliance.report import unacknowledged_findings
 from platform_config import ConfigError, load_config
 from platform_config.commit import CONTEXT_KEY, code_version
 from stacks.platform import build_platform
+
+gc.freeze()  # the imported modules live as long as the process: no collection needs to walk them
 
 FIX = (
     "fix each finding, or acknowledge it on the narrowest construct with a reason a security reviewer "
