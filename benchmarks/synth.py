@@ -1,9 +1,10 @@
 """Times synthesis of the platform at 1, 10 and 50 projects against an empty CDK app, each
 synthesized the same way in the same run: a fresh process (interpreter, imports, jsii, synthesis and
-every check), as `cdk synth` starts one. Then the step `make synth` runs after synthesis (cfn-lint,
-deploy limits and the report), with an empty lint cache and again with the cache it filled, at 1
-and 50 projects, and the example's idle cost. Prints medians, ratios to the empty app and the
-marginal cost of a project.
+every check), as `cdk synth` starts one. Also the empty app after importing what app.py imports:
+what any synthesis of the platform pays before its first resource. Then the step `make synth` runs
+after synthesis (cfn-lint, deploy limits and the report), with an empty lint cache and again with
+the cache it filled, at 1 and 50 projects, and the example's idle cost. Prints medians, ratios to
+the empty app and the marginal cost of a project.
 
 Usage: python benchmarks/synth.py [RUNS] [PROJECT COUNTS, e.g. 1,10,50]
 """
@@ -33,8 +34,8 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def time_synth(script: str, config: Path, outdir: Path) -> float:
-    return _timed([sys.executable, script], app_environment(config, outdir))
+def time_synth(script: str, config: Path, outdir: Path, *args: str) -> float:
+    return _timed([sys.executable, script, *args], app_environment(config, outdir))
 
 
 def time_report(outdir: Path) -> tuple[float, float]:
@@ -53,12 +54,17 @@ def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
         for count in counts:
             paths[count] = Path(work) / f"projects-{count}.toml"
             paths[count].write_text(config_with_projects(count), encoding="utf-8")
-        timings: dict[str, list[float]] = {"empty app": []}
+        timings: dict[str, list[float]] = {"empty app": [], "its imports": []}
         timings |= {f"{count} projects": [] for count in counts}
         reports: dict[int, list[tuple[float, float]]] = {count: [] for count in (counts[0], counts[-1])}
         for run in range(runs):  # interleaved, so machine load affects all alike
             timings["empty app"].append(
                 time_synth("benchmarks/empty_app.py", paths[counts[0]], Path(work) / "e")
+            )
+            timings["its imports"].append(
+                time_synth(
+                    "benchmarks/empty_app.py", paths[counts[0]], Path(work) / "i", "--platform-imports"
+                )
             )
             for count in counts:
                 outdir = Path(work) / f"out-{count}-{run}"
