@@ -1,8 +1,9 @@
 """The floor: a CDK app with one trivial resource, the same context and the same checks as app.py.
 
-With `--platform-imports` it first imports what app.py imports (the platform's modules and the 26
-aws-cdk-lib modules their resources need) and builds nothing more: what any synthesis of the
-platform pays before its first resource.
+`--skeleton STACKS RESOURCES` first imports what app.py imports (the platform's modules and the
+aws-cdk-lib modules their resources need), then spreads RESOURCES trivial resources over STACKS
+stacks: the shape of a synthesized platform without one property, which any synthesis of that
+platform costs at least.
 """
 
 import importlib
@@ -10,7 +11,7 @@ import sys
 
 import tooling.jsii_runtime  # noqa: F401  (the same Node.js and settings as app.py)
 
-if "--platform-imports" in sys.argv:
+if sys.argv[1:2] == ["--skeleton"]:
     importlib.import_module("app")
 
 # isort: split
@@ -18,7 +19,11 @@ from aws_cdk import CfnWaitConditionHandle, Stack
 
 from compliance.checks import add_checks, new_app
 
+stacks, resources = (int(n) for n in sys.argv[2:4]) if sys.argv[1:2] == ["--skeleton"] else (1, 1)
 app = new_app()
-CfnWaitConditionHandle(Stack(app, "Empty"), "Nothing")  # CloudFormation rejects an empty template
+for index in range(stacks):
+    stack = Stack(app, f"Empty{index}")
+    for resource in range(index, resources, stacks):  # CloudFormation rejects an empty template
+        CfnWaitConditionHandle(stack, f"Nothing{resource}")
 add_checks(app)
 app.synth()

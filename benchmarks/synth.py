@@ -1,7 +1,8 @@
 """Times synthesis of the platform at 1, 10 and 50 projects against an empty CDK app, each
 synthesized the same way in the same run: a fresh process (interpreter, imports, jsii, synthesis and
-every check), as `cdk synth` starts one. Also the empty app after importing what app.py imports:
-what any synthesis of the platform pays before its first resource. Then the step `make synth` runs
+every check), as `cdk synth` starts one. Also the skeleton of the smallest: the platform's imports,
+then as many stacks and resources, without a property (`empty_app.py --skeleton`), which bounds
+what any synthesis of that platform can cost. Then the step `make synth` runs
 after synthesis (cfn-lint, deploy limits and the report), with an empty lint cache and again with
 the cache it filled, at 1 and 50 projects, and the example's idle cost. Prints medians, ratios to
 the empty app and the marginal cost of a project.
@@ -48,35 +49,40 @@ def time_report(outdir: Path) -> tuple[float, float]:
         return _timed(command, env), _timed(command, env)
 
 
+def _shape(outdir: Path) -> tuple[int, int]:
+    """How many stacks and resources a synthesized assembly holds."""
+    stacks = read_assembly(outdir)
+    return len(stacks), sum(len(stack.template["Resources"]) for stack in stacks)
+
+
 def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
     with tempfile.TemporaryDirectory() as work:
         paths = {}
         for count in counts:
             paths[count] = Path(work) / f"projects-{count}.toml"
             paths[count].write_text(config_with_projects(count), encoding="utf-8")
-        timings: dict[str, list[float]] = {"empty app": [], "its imports": []}
+        timings: dict[str, list[float]] = {"empty app": [], "skeleton": []}
         timings |= {f"{count} projects": [] for count in counts}
+        shape: tuple[int, int] | None = None
         reports: dict[int, list[tuple[float, float]]] = {count: [] for count in (counts[0], counts[-1])}
         for run in range(runs):  # interleaved, so machine load affects all alike
-            timings["empty app"].append(
-                time_synth("benchmarks/empty_app.py", paths[counts[0]], Path(work) / "e")
-            )
-            timings["its imports"].append(
-                time_synth(
-                    "benchmarks/empty_app.py", paths[counts[0]], Path(work) / "i", "--platform-imports"
-                )
-            )
             for count in counts:
                 outdir = Path(work) / f"out-{count}-{run}"
                 timings[f"{count} projects"].append(time_synth("app.py", paths[count], outdir))
                 if count in reports:
                     reports[count].append(time_report(outdir))
+            shape = shape or _shape(Path(work) / f"out-{counts[0]}-0")
+            for label, args in (("empty app", []), ("skeleton", ["--skeleton", *map(str, shape)])):
+                script, outdir = "benchmarks/empty_app.py", Path(work) / label
+                timings[label].append(time_synth(script, paths[counts[0]], outdir, *args))
         example = Path(work) / "example"
         time_synth("app.py", ROOT / "config" / "example.toml", example)
         idle = {a.role: a.total_unconditional for a in estimate(read_assembly(example))}
+    assert shape, "at least one run"
     floor = statistics.median(timings["empty app"])
     medians = {label: statistics.median(values) for label, values in timings.items()}
     print(f"load: {os.getloadavg()[0]:.2f} (1-minute average at the end), {os.cpu_count()} cores")
+    print(f"skeleton: the platform's imports, then {shape[0]} stacks of {shape[1]} bare resources in all")
     for label, values in timings.items():
         print(
             f"{label:>12}: median {medians[label]:6.2f} s  ratio {medians[label] / floor:5.2f}x"
