@@ -11,15 +11,16 @@ import sys
 
 import tooling.jsii_runtime  # noqa: F401  (the same Node.js and settings as app.py)
 
-if sys.argv[1:2] == ["--skeleton"]:
-    importlib.import_module("app")
-
 # isort: split
 from aws_cdk import CfnWaitConditionHandle, Stack
 
 from compliance.checks import add_checks, new_app
 
-stacks, resources = (int(n) for n in sys.argv[2:4]) if sys.argv[1:2] == ["--skeleton"] else (1, 1)
+SKELETON = sys.argv[1:2] == ["--skeleton"]
+if SKELETON:
+    importlib.import_module("app")
+stacks, resources = (int(n) for n in sys.argv[2:4]) if SKELETON else (1, 1)
+
 app = new_app()
 for index in range(stacks):
     stack = Stack(app, f"Empty{index}")

@@ -2,10 +2,10 @@
 synthesized the same way in the same run: a fresh process (interpreter, imports, jsii, synthesis and
 every check), as `cdk synth` starts one. Also the skeleton of the smallest: the platform's imports,
 then as many stacks and resources, without a property (`empty_app.py --skeleton`), which bounds
-what any synthesis of that platform can cost. Then the step `make synth` runs
-after synthesis (cfn-lint, deploy limits and the report), with an empty lint cache and again with
-the cache it filled, at 1 and 50 projects, and the example's idle cost. Prints medians, ratios to
-the empty app and the marginal cost of a project.
+what any synthesis of that platform can cost. Then the step `make synth` runs after synthesis
+(cfn-lint, deploy limits and the report), with an empty lint cache and again with the cache it
+filled, at 1 and 50 projects, and the example's idle cost. Prints medians, ratios to the empty app
+and the marginal cost of a project.
 
 Usage: python benchmarks/synth.py [RUNS] [PROJECT COUNTS, e.g. 1,10,50]
 """
@@ -63,7 +63,6 @@ def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
             paths[count].write_text(config_with_projects(count), encoding="utf-8")
         timings: dict[str, list[float]] = {"empty app": [], "skeleton": []}
         timings |= {f"{count} projects": [] for count in counts}
-        shape: tuple[int, int] | None = None
         reports: dict[int, list[tuple[float, float]]] = {count: [] for count in (counts[0], counts[-1])}
         for run in range(runs):  # interleaved, so machine load affects all alike
             for count in counts:
@@ -71,14 +70,13 @@ def main(runs: int = 3, counts: tuple[int, ...] = (1, 10, 50)) -> None:
                 timings[f"{count} projects"].append(time_synth("app.py", paths[count], outdir))
                 if count in reports:
                     reports[count].append(time_report(outdir))
-            shape = shape or _shape(Path(work) / f"out-{counts[0]}-0")
+            shape = _shape(Path(work) / f"out-{counts[0]}-{run}")  # untimed, the same every run
             for label, args in (("empty app", []), ("skeleton", ["--skeleton", *map(str, shape)])):
                 script, outdir = "benchmarks/empty_app.py", Path(work) / label
                 timings[label].append(time_synth(script, paths[counts[0]], outdir, *args))
         example = Path(work) / "example"
         time_synth("app.py", ROOT / "config" / "example.toml", example)
         idle = {a.role: a.total_unconditional for a in estimate(read_assembly(example))}
-    assert shape, "at least one run"
     floor = statistics.median(timings["empty app"])
     medians = {label: statistics.median(values) for label, values in timings.items()}
     print(f"load: {os.getloadavg()[0]:.2f} (1-minute average at the end), {os.cpu_count()} cores")
