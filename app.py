@@ -13,8 +13,6 @@ from platform_config import ConfigError, load_config
 from platform_config.commit import CONTEXT_KEY, code_version
 from stacks.platform import build_platform
 
-gc.freeze()  # the imported modules live as long as the process: no collection needs to walk them
-
 FIX = (
     "fix each finding, or acknowledge it on the narrowest construct with a reason a security reviewer "
     "would accept (README, 'Security checks')"
@@ -43,4 +41,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    gc.freeze()  # the imported modules live as long as the process: no collection needs to walk them
     main()

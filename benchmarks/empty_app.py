@@ -6,6 +6,7 @@ stacks: the shape of a synthesized platform without one property, which any synt
 platform costs at least.
 """
 
+import gc
 import importlib
 import sys
 
@@ -19,6 +20,7 @@ from compliance.checks import add_checks, new_app
 SKELETON = sys.argv[1:2] == ["--skeleton"]
 if SKELETON:
     importlib.import_module("app")
+    gc.freeze()  # as app.py does when run
 stacks, resources = (int(n) for n in sys.argv[2:4]) if SKELETON else (1, 1)
 
 app = new_app()
