@@ -11,6 +11,7 @@ from aws_cdk import App
 from cfn.assembly import SynthesizedStack, read_assembly
 from compliance.checks import new_app
 from platform_config import PlatformConfig
+from platform_config.commit import CONTEXT_KEY
 from stacks.platform import build_platform
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def synthesize(
     raises if a check fails."""
     app = cdk_app(outdir)
     if commit:
-        app.node.set_context("commit", commit)
+        app.node.set_context(CONTEXT_KEY, commit)
     build_platform(app, config)
     app.synth()
     return read_assembly(outdir)
