@@ -130,6 +130,14 @@ def ground_truth_prefix(endpoint_name: str) -> str:
     return f"{GROUND_TRUTH_PREFIX}/{endpoint_name}"
 
 
+def feedback_prefixes(platform: str, project: str) -> tuple[str, str]:
+    """Where prod writes a project's captured requests and its ground-truth labels, in the monitoring
+    bucket (and so in dev's replica): Model Monitor's capture layout under the endpoint config's
+    destination, and the labels' documented prefix per endpoint. Project `*`: every project's."""
+    endpoint_name = endpoint(platform, project, "prod")
+    return f"{project}/capture/{endpoint_name}/", f"{ground_truth_prefix(endpoint_name)}/"
+
+
 def monitoring_bus(platform: str) -> str:
     """The dev event bus that receives prod's Model Monitor findings (the retraining loop)."""
     return f"{platform}-model-monitoring"

@@ -145,14 +145,6 @@ def feedback_destination(config: PlatformConfig) -> FeedbackDestination:
     )
 
 
-def feedback_prefixes(config: PlatformConfig, project: str) -> tuple[str, str]:
-    """Where prod writes a project's captured requests and its ground-truth labels, in the monitoring
-    bucket (and so in dev's replica): Model Monitor's capture layout under the endpoint config's
-    destination, and the labels' documented prefix per endpoint. Project `*`: every project's."""
-    endpoint = naming.endpoint(config.platform.name, project, "prod")
-    return f"{project}/capture/{endpoint}/", f"{naming.ground_truth_prefix(endpoint)}/"
-
-
 def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
     dev = config.accounts.dev
     return RegistryStack(
@@ -255,7 +247,7 @@ def model_build_stack(
             inference_instance_type=project.inference_instance_type,
             label_column=project.label_column,
             sensitive_attributes=tuple((a.column, a.value) for a in project.sensitive_attributes),
-            feedback_prefixes=feedback_prefixes(config, project.name),
+            feedback_prefixes=naming.feedback_prefixes(config.platform.name, project.name),
             model_card=ModelCardFacts(
                 intended_use=project.model_card.intended_use,
                 risk_rating=project.model_card.risk_rating,
@@ -285,13 +277,13 @@ def retraining_stack(stage: Stage, config: PlatformConfig, store: DataStore) -> 
                     p.name,
                     p.monitoring.retrain_on_drift,
                     p.monitoring.retrain_at_most_every_hours,
-                    *feedback_prefixes(config, p.name),
+                    *naming.feedback_prefixes(config.platform.name, p.name),
                 )
                 for p in config.projects
             ],
             feedback_bucket=store.bucket_names["prod-feedback"],
             feedback_key_arn=store.data_key.key_arn,
-            feedback_patterns=feedback_prefixes(config, "*"),
+            feedback_patterns=naming.feedback_prefixes(config.platform.name, "*"),
         ),
     )
 
@@ -393,10 +385,12 @@ def serving_foundation_stack(
         feedback=(
             feedback_destination(config),
             tuple(
-                prefix for project in config.projects for prefix in feedback_prefixes(config, project.name)
+                prefix
+                for project in config.projects
+                for prefix in naming.feedback_prefixes(config.platform.name, project.name)
             ),
             naming.feedback_replication_role(platform),
-            feedback_prefixes(config, "*"),
+            naming.feedback_prefixes(config.platform.name, "*"),
         )
         if role == "prod"
         else None,

@@ -32,9 +32,9 @@ def _persona(persona: str) -> Callable[[Platform], str]:
     return lambda p: naming.persona_role(p.name, persona)
 
 
-def _function_role(prefix: str) -> Callable[[Platform], str]:
-    """A promotion function's role, named by CloudFormation."""
-    return lambda p: p.model.physical_names("dev-Promotion", "AWS::IAM::Role", f"{prefix}Role")[0]
+def _function_role(prefix: str, stack: str = "dev-Promotion") -> Callable[[Platform], str]:
+    """A platform function's role (a promotion function's by default), named by CloudFormation."""
+    return lambda p: p.model.physical_names(stack, "AWS::IAM::Role", f"{prefix}Role")[0]
 
 
 def _project_role(name: Callable[[str, str], str]) -> Callable[[Platform], str]:
@@ -113,9 +113,7 @@ WORKFLOWS: dict[str, Workflow] = {
     ),
     "audit trail function": Workflow(_function_role("AuditTrailRecorder"), "dev", platform_roles.audit_trail),
     "retraining loop function": Workflow(
-        lambda p: p.model.physical_names("dev-RetrainingLoop", "AWS::IAM::Role", "RetrainRole")[0],
-        "dev",
-        platform_roles.retraining_function,
+        _function_role("Retrain", "dev-RetrainingLoop"), "dev", platform_roles.retraining_function
     ),
     "prod feedback replication role": Workflow(
         lambda p: naming.feedback_replication_role(p.name), "prod", platform_roles.feedback_replication

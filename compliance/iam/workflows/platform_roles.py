@@ -144,15 +144,18 @@ def _clarify_model(p: Platform, role: str) -> list[Call]:
     ]
 
 
+def _feedback_samples(p: Platform) -> tuple[str, str]:
+    """A capture file and a label file, as prod writes them (Model Monitor's capture layout, the
+    labels' hourly folders) under the project's feedback prefixes."""
+    capture, labels = naming.feedback_prefixes(p.name, p.project)
+    return f"{capture}AllTraffic/2026/01/01/00/capture.jsonl", f"{labels}2026/01/01/01/labels.jsonl"
+
+
 def fresh_data_reads(p: Platform) -> list[Call]:
     """Preprocess downloads the objects its feedback manifest lists (S3DataType ManifestFile: each
     key, no listing): the manifest, and prod's captures and labels replicated into dev."""
-    feedback, endpoint = p.bucket("prod-feedback"), naming.endpoint(p.name, p.project, "prod")
-    objects = (
-        f"{naming.feedback_manifests(p.project)}/no-fresh-data.manifest",
-        f"{p.project}/capture/{endpoint}/AllTraffic/2026/01/01/00/capture.jsonl",
-        f"ground-truth/{endpoint}/2026/01/01/01/labels.jsonl",
-    )
+    feedback = p.bucket("prod-feedback")
+    objects = (f"{naming.feedback_manifests(p.project)}/no-fresh-data.manifest", *_feedback_samples(p))
     return [
         *(call("s3:GetObject", f"{feedback}/{key}", source=MANIFEST_INPUT) for key in objects),
         call("kms:Decrypt", p.data_key, source=S3_KMS, kms__ViaService=f"s3.{p.region}.amazonaws.com"),
@@ -163,7 +166,7 @@ def retraining_function(p: Platform) -> list[Call]:
     """The retraining loop's function (`retraining_loop/runtime/retrain.py`): its window, the keys of
     prod's fresh data, the run's manifest, and the start of the project's model-build pipeline."""
     (table,) = p.model.arns("dev-RetrainingLoop", "AWS::DynamoDB::GlobalTable", "Windows")
-    feedback, endpoint = p.bucket("prod-feedback"), naming.endpoint(p.name, p.project, "prod")
+    feedback, (capture, labels) = p.bucket("prod-feedback"), naming.feedback_prefixes(p.name, p.project)
     dynamodb = (
         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/api-permissions-reference.html"
     )
@@ -171,11 +174,7 @@ def retraining_function(p: Platform) -> list[Call]:
         *(call(f"dynamodb:{verb}Item", table, source=dynamodb) for verb in ("Get", "Put", "Delete")),
         *(
             call("s3:ListBucket", feedback, source=LIST_OBJECTS, s3__prefix=prefix)
-            for prefix in (
-                f"{p.project}/capture/{endpoint}/",
-                f"{p.project}/capture/{endpoint}/AllTraffic/",
-                f"ground-truth/{endpoint}/",
-            )
+            for prefix in (capture, f"{capture}AllTraffic/", labels)
         ),
         call(
             "s3:PutObject",
@@ -200,11 +199,7 @@ def feedback_replication(p: Platform) -> list[Call]:
     prod_region = p.config.accounts.prod.region
     monitor = p.bucket("model-monitor", p.accounts["prod"])
     serving_key = p.key("prod-ServingFoundation", "ServingKey")
-    endpoint = naming.endpoint(p.name, p.project, "prod")
-    objects = (
-        f"{p.project}/capture/{endpoint}/AllTraffic/2026/01/01/00/capture.jsonl",
-        f"ground-truth/{endpoint}/2026/01/01/01/labels.jsonl",
-    )
+    objects = _feedback_samples(p)
     return [
         call("s3:GetReplicationConfiguration", monitor, source=REPLICATION),
         call("s3:ListBucket", monitor, source=REPLICATION),
