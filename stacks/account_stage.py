@@ -20,11 +20,7 @@ class AccountStage(Stage):
         super().__init__(scope, role, env=Environment(account=account.account_id, region=account.region))
         self.billing = from_config.billing_stack(self, config, role)
         self.network = from_config.network_stack(self, config, role)
-        for key, value in (
-            ("project", config.platform.name),
-            ("account-role", role),
-            ("cost-centre", config.platform.cost_centre),
-        ):
+        for key, value in from_config.cost_tags(config, role).items():
             Tags.of(self).add(key, value)
 
 

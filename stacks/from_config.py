@@ -167,6 +167,11 @@ def registry_stack(stage: Stage, config: PlatformConfig) -> RegistryStack:
     )
 
 
+def cost_tags(config: PlatformConfig, role: AccountRole) -> dict[str, str]:
+    """The tags on everything an account's stage deploys, for cost allocation."""
+    return {"project": config.platform.name, "account-role": role, "cost-centre": config.platform.cost_centre}
+
+
 def studio_stack(
     stage: Stage, config: PlatformConfig, placement: NetworkPlacement, store: DataStore
 ) -> StudioStack:
@@ -180,20 +185,12 @@ def studio_stack(
             notebooks=Notebooks(studio.default_instance_type, studio.idle_timeout_minutes),
             people=[(person.name, person.persona) for person in config.people],
             starters=StarterProps(config.platform.name, _starter_context(config)),
-            tags={
-                "project": config.platform.name,
-                "account-role": "dev",
-                "cost-centre": config.platform.cost_centre,
-            },
+            tags=cost_tags(config, "dev"),
             training_instance_type=config.projects[0].training_instance_type,
         ),
         placement=placement,
         store=store,
     )
-
-
-# The label column of the sample data: preprocess.py's default, which the pipeline does not override.
-LABEL_COLUMN = "churned"
 
 
 def _starter_context(config: PlatformConfig) -> dict:
@@ -215,7 +212,7 @@ def _starter_context(config: PlatformConfig) -> dict:
                 "promotion_pipeline": naming.promotion_pipeline(platform, p.name),
                 "pii_columns": list(p.pii_columns),
                 "code_prefix": naming.model_build_code(p.name),
-                "label": LABEL_COLUMN,
+                "label": p.label_column,
                 "quality_metric": p.quality_threshold.name,
                 "processing_instance_type": p.processing_instance_type,
             }

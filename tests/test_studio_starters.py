@@ -102,11 +102,18 @@ def test_each_persona_gets_only_the_defaults_of_what_it_may_do(studio_homes):
     assert ":key/StorageModelArtifactsKey" in mlops["EndpointConfig"]["KmsKeyId"]
 
 
-def test_the_notebooks_label_is_the_pipelines(studio_homes):
-    from pipelines.scripts import preprocess
-
+def test_the_notebooks_label_is_the_projects(studio_homes, example_config):
     context = json.loads((studio_homes["data-scientist"] / STARTERS_DIR / "context.json").read_text())
-    assert context["projects"][0]["label"] == preprocess.parse_args([]).label_column
+    assert context["projects"][0]["label"] == example_config.projects[0].label_column
+
+
+def test_the_notebooks_label_follows_the_config():
+    """Negative control of the above: the example's label is also the pipeline's default."""
+    from stacks.from_config import _starter_context
+    from tests.config_edits import edit, loads
+
+    config = loads(edit('label_column = "churned"', 'label_column = "renewed"'))
+    assert [p["label"] for p in _starter_context(config)["projects"]] == ["renewed"]
 
 
 def _names(tags: dict[str, str], notebook_context: dict) -> list[str]:
