@@ -41,6 +41,8 @@ _FIXES = {
     "too_short": "must not be empty; fix: add at least {min_length} entry",
     "string_too_short": "must not be empty; fix: write a value between the quotes",
     "string_too_long": "must be at most {max_length} characters; fix: shorten it",
+    # the one pattern in the schema: ColumnName, a column of the data as CSV, Parquet and Clarify name it
+    "string_pattern_mismatch": "is not a column name; fix: use letters, digits, _ . or -, starting with a letter or _",
 }
 
 

@@ -20,7 +20,7 @@ from tests.config_edits import EXAMPLE, edit, refusal, run_app_in_process
 # One value of every TOML type, and the edges pydantic treats apart.
 SAMPLES = [
     "text", "", 5, 0, -5, 2**62, 1.5, -0.5, float("inf"), float("nan"), True, [], ["x"], [1], {}, {"x": 1},
-    datetime.date(2024, 1, 1), "x" * 2049,
+    datetime.date(2024, 1, 1), "x" * 2049, "not a name!",
 ]  # fmt: skip
 PYDANTIC_WORDING = (
     "Input should",

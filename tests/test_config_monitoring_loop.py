@@ -43,7 +43,10 @@ def test_without_sensitive_attributes_or_labels_the_config_loads():
             'sensitive_attributes = [{ column = "is_senior", value = 1 }, { column = "isSenior", value = 1 }]',
             "(as 'is_senior' and 'isSenior', the same name to AWS or CDK)",
         ),
-        ('sensitive_attributes = [{ column = "is senior" }]', "column"),
+        (
+            'sensitive_attributes = [{ column = "is senior", value = 1 }]',
+            "projects[0].sensitive_attributes[0].column is not a column name; fix: use letters, digits",
+        ),
     ],
 )
 def test_a_sensitive_attribute_that_cannot_be_checked_is_refused(new, problem):
