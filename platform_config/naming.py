@@ -177,5 +177,5 @@ def studio_lifecycle_config(platform: str, persona: str, content_hash: str) -> s
 # The model package lifecycle stages the promotion pipeline sets (ModelLifeCycle.Stage), in order:
 # deployed to test, verified in prod, replaced or rolled back. Its steps role may set exactly these
 # (`ml_constructs/promotion_pipeline/steps/set_stage.py` names them again: it runs without this package).
-LIFECYCLE_STAGES = ("Staging", "Production", "Archived")
-PRODUCTION_STAGE = "Production"
+STAGING_STAGE, PRODUCTION_STAGE = "Staging", "Production"
+LIFECYCLE_STAGES = (STAGING_STAGE, PRODUCTION_STAGE, "Archived")

@@ -40,7 +40,7 @@ class AuditTrail(Construct):
         super().__init__(scope, construct_id)
         self.table = self._table(table_name, key)
         recorder = self._recorder(table_name, ledger, projects, key)
-        target = recorder.event_target()  # one dead-letter queue for both rules: no decision is lost
+        target = recorder.event_target()  # one dead-letter queue for the three rules: no decision is lost
         events.Rule(
             self,
             "RegistryDecisions",

@@ -165,7 +165,7 @@ class PromotionPipeline(Construct):
         self._stage(
             "DeployTest",
             self._deploy("DeployTest", test, templates, resolved),
-            self._mark("MarkStaging", naming.LIFECYCLE_STAGES[0], templates),
+            self._mark("MarkStaging", naming.STAGING_STAGE, templates),
         )
         acceptance = {
             "ENDPOINT_NAME": test.endpoint_name,
