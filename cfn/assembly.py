@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,12 @@ class SynthesizedStack:
     @cached_property
     def template(self) -> dict:
         return json.loads(self.template_file.read_text(encoding="utf-8"))
+
+    def resources(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(logical id, properties) of each resource of these types, in template order."""
+        for logical_id, resource in self.template.get("Resources", {}).items():
+            if resource["Type"] in types:
+                yield logical_id, resource.get("Properties", {})
 
 
 def read_assembly(outdir: str | Path) -> list[SynthesizedStack]:

@@ -101,9 +101,7 @@ class _Stack:
         return self.values.resolve(self.stack, value)
 
     def resources(self, *types: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        for logical_id, resource in self.stack.template.get("Resources", {}).items():
-            if resource["Type"] in types:
-                yield logical_id, resource.get("Properties", {})
+        return self.stack.resources(*types)
 
 
 def limit_problems(stacks: Sequence[SynthesizedStack]) -> list[str]:
@@ -127,9 +125,8 @@ def _account_quotas(stacks: Sequence[SynthesizedStack]) -> list[str]:
     counted = {ACCOUNT_ROLES: "AWS::IAM::Role", ACCOUNT_MANAGED_POLICIES: "AWS::IAM::ManagedPolicy"}
     counts: defaultdict[tuple[str, Limit], int] = defaultdict(int)
     for stack in stacks:
-        for resource in stack.template.get("Resources", {}).values():
-            for limit, kind in counted.items():
-                counts[stack.account, limit] += resource["Type"] == kind
+        for limit, kind in counted.items():
+            counts[stack.account, limit] += sum(1 for _ in stack.resources(kind))
     return [
         f"account {account}: {limit.what} is {size} from the platform alone, over {MARGIN:.0%} of AWS's "
         f"{limit.maximum} ({limit.source})"

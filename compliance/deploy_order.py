@@ -18,21 +18,17 @@ from cfn.assembly import SynthesizedStack
 _S3_ARN = "arn:aws:s3:::"
 
 
-def _resources(stack: SynthesizedStack, kind: str):
-    return (r["Properties"] for r in stack.template.get("Resources", {}).values() if r["Type"] == kind)
-
-
 def prerequisites(stacks: Sequence[SynthesizedStack]) -> list[tuple[str, str, str]]:
     """(stack, the stack it needs deployed first, why), by construct path."""
     owner = {
         bucket["BucketName"]: stack.path
         for stack in stacks
-        for bucket in _resources(stack, "AWS::S3::Bucket")
+        for _, bucket in stack.resources("AWS::S3::Bucket")
         if isinstance(bucket.get("BucketName"), str)
     }
     needs = set()
     for stack in stacks:
-        for bucket in _resources(stack, "AWS::S3::Bucket"):
+        for _, bucket in stack.resources("AWS::S3::Bucket"):
             for rule in (bucket.get("ReplicationConfiguration") or {}).get("Rules", []):
                 destination = rule["Destination"]["Bucket"]
                 name = destination.removeprefix(_S3_ARN) if isinstance(destination, str) else None
