@@ -333,11 +333,10 @@ class ModelMonitor(Construct):
     def _drift_alarms(self, alerts: sns.ITopic) -> list[cloudwatch.Alarm]:
         """One alarm per configured feature on its baseline drift, as Model Monitor publishes it."""
         endpoint_name, schedule_name = self.props.endpoint_name, self.props.schedule_names["data-quality"]
-        alarms = []
-        for feature in self.props.alarm_features:
-            alarm = cloudwatch.Alarm(
-                self,
+        return [
+            self._alarm(
                 f"Drift{feature.title().replace('_', '')}",
+                alerts,
                 alarm_name=f"{schedule_name}-drift-{feature}",
                 alarm_description=f"{endpoint_name}: '{feature}' drifted from its training baseline",
                 metric=cloudwatch.Metric(
@@ -348,18 +347,15 @@ class ModelMonitor(Construct):
                     period=Duration.hours(1),
                 ),
                 threshold=self.props.drift_alarm_threshold,
-                evaluation_periods=1,
                 comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             )
-            alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-            alarms.append(alarm)
-        return alarms
+            for feature in self.props.alarm_features
+        ]
 
     def _alarm(
-        self, construct_id: str, present: CfnCondition, alerts: sns.ITopic, **props
+        self, construct_id: str, alerts: sns.ITopic, present: CfnCondition | None = None, **props
     ) -> cloudwatch.Alarm:
-        """An alarm that exists only when its check does, notifying the alert topic."""
+        """An alarm notifying the alert topic; with `present`, one that exists only when its check does."""
         alarm = cloudwatch.Alarm(
             self,
             construct_id,
@@ -368,7 +364,8 @@ class ModelMonitor(Construct):
             **props,
         )
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
-        self._condition(alarm.node.default_child, present)
+        if present is not None:
+            self._condition(alarm.node.default_child, present)
         return alarm
 
     def _quality_alarm(self, alerts: sns.ITopic, present: CfnCondition) -> cloudwatch.Alarm:
@@ -376,8 +373,8 @@ class ModelMonitor(Construct):
         bar, schedule_name = self.props.quality_bar, self.props.schedule_names["model-quality"]
         return self._alarm(
             "ModelQualityBelowBar",
-            present,
             alerts,
+            present,
             alarm_name=f"{schedule_name}-{bar.metric}",
             alarm_description=f"{self.props.endpoint_name}: {bar.metric} on labelled traffic is below "
             f"{bar.minimum:g}, the minimum the model had to reach to be registered",
@@ -418,8 +415,8 @@ class ModelMonitor(Construct):
             alarms.append(
                 self._alarm(
                     f"Bias{facet.column.title().replace('_', '')}",
-                    present,
                     alerts,
+                    present,
                     alarm_name=f"{schedule_name}-{facet.column}",
                     alarm_description=f"{self.props.endpoint_name}: predictions for {facet.column} = "
                     f"{facet.value:g} differ from the rest by more than {bias.threshold:g} (|DPPL|)",
