@@ -27,11 +27,10 @@ from ml_constructs.model_execution_role import ModelExecutionRole, MonitoringDat
 from ml_constructs.model_monitor import Baselines, ModelMonitor, MonitorProps, RegisteredCheck
 from ml_constructs.platform_vpc import NetworkPlacement
 from ml_constructs.promotion_check_role import PromotionCheckRole
+from ml_constructs.promotion_pipeline.steps.registered_checks import NOT_REGISTERED
 from ml_constructs.serving_endpoint import EndpointProps, ServingEndpoint
 
 PACKAGE_ARN_PATTERN = r"^$|^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package/[A-Za-z0-9-]+/\d+$"
-# A baseline the served version may lack (registered before it existed): `none`, or its S3 URI.
-NOT_REGISTERED = "none"
 
 
 @dataclass(frozen=True)
@@ -97,7 +96,6 @@ class ServingStack(Stack):
             synthesizer=DefaultStackSynthesizer(generate_bootstrap_version_rule=False),
         )
         package_arn, package_version, self.has_model = self._parameters()
-        has_model = self.has_model
         monitored = props.monitored
         self.model_role = ModelExecutionRole(
             self,
@@ -120,14 +118,14 @@ class ServingStack(Stack):
             placement=placement,
             alerts=alerts,
         )
-        guarded: list[Construct] = [self.endpoint]
+        guarded: list[tuple[Construct, Sequence[tuple[CfnResource, CfnCondition]]]] = [(self.endpoint, ())]
         if monitored:
             if placement is None:
                 raise ValueError(f"{self.node.path}: Model Monitor runs in the account's VPC, which it lacks")
             self.monitor = self._monitor(monitored, placement, key, alerts)
-            guarded.append(self.monitor)
-        for construct in guarded:
-            _only_with_model(construct, has_model, own=self.monitor.conditioned if monitored else ())
+            guarded.append((self.monitor, self.monitor.conditioned))
+        for construct, own in guarded:
+            _only_with_model(construct, self.has_model, own=own)
             Tags.of(construct).add("model-package-arn", package_arn)
             Tags.of(construct).add("model-package-version", package_version)
         Tags.of(self).add("ml-project", props.project)
