@@ -23,12 +23,14 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Tags, Validations
+from aws_cdk import Acknowledgment, Duration, Stack, Tags, Validations
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
+
+from ml_constructs.secure_bucket import bucket_baseline
 
 TRAIL_PREFIX = "cloudtrail"  # CloudTrail writes under <prefix>/AWSLogs/<account>/
 DECISIONS_PREFIX = "decisions"  # the recorder's records: decisions/<project>/<time>_<event id>.json
@@ -54,15 +56,7 @@ class AuditLedger(Construct):
             bucket_name=bucket_name,
             object_lock_enabled=True,
             object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(retention_days)),
-            versioned=True,
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=key,
-            bucket_key_enabled=True,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            removal_policy=RemovalPolicy.RETAIN,
+            **bucket_baseline(key),
         )
         Tags.of(self.bucket).add("record", "audit")  # what the SageMaker pack's AuditBucketObjectLocked reads
         trail_arn = stack.format_arn(service="cloudtrail", resource="trail", resource_name=trail_name)

@@ -14,7 +14,9 @@ _NO_REPLICATION = Acknowledgment(
 )
 
 
-def _common(key: kms.IKey | None) -> dict:
+def bucket_baseline(key: kms.IKey | None) -> dict:
+    """What every bucket of the platform's is: encrypted (under `key`, else S3-managed), versioned,
+    TLS only, private, owned by its account, retained when its stack goes."""
     return dict(
         encryption=s3.BucketEncryption.KMS if key else s3.BucketEncryption.S3_MANAGED,
         encryption_key=key,
@@ -25,6 +27,11 @@ def _common(key: kms.IKey | None) -> dict:
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
         object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removal_policy=RemovalPolicy.RETAIN,
+    )
+
+
+def _common(key: kms.IKey | None) -> dict:
+    return bucket_baseline(key) | dict(
         lifecycle_rules=[s3.LifecycleRule(abort_incomplete_multipart_upload_after=Duration.days(7))],
     )
 
