@@ -103,19 +103,17 @@ def _monitoring_data(partition: str, monitoring: MonitoringData) -> list[iam.Pol
     bucket = f"arn:{partition}:s3:::{monitoring.bucket}"
     return [
         *_read_labels(partition, monitoring.ground_truth_uri),
-        *[
-            iam.PolicyStatement(
-                sid="CaptureAndMonitoringData",
-                actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
-                resources=[f"{bucket}/{monitoring.prefix}/*"],
-            ),
-            iam.PolicyStatement(
-                sid="ListCaptures",
-                actions=["s3:ListBucket"],
-                resources=[bucket],
-                conditions={"StringLike": {"s3:prefix": [f"{monitoring.prefix}/*"]}},
-            ),
-        ],
+        iam.PolicyStatement(
+            sid="CaptureAndMonitoringData",
+            actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+            resources=[f"{bucket}/{monitoring.prefix}/*"],
+        ),
+        iam.PolicyStatement(
+            sid="ListCaptures",
+            actions=["s3:ListBucket"],
+            resources=[bucket],
+            conditions={"StringLike": {"s3:prefix": [f"{monitoring.prefix}/*"]}},
+        ),
     ]
 
 
@@ -125,18 +123,17 @@ def _read_labels(partition: str, uri: str | None) -> list[iam.PolicyStatement]:
         return []
     bucket, _, prefix = uri.removeprefix("s3://").partition("/")
     prefix = prefix.rstrip("/")
+    objects = f"{prefix}/*" if prefix else "*"  # under the prefix, or the whole bucket
     return [
         iam.PolicyStatement(
             sid="ReadGroundTruthLabels",
             actions=["s3:GetObject", "s3:GetObjectVersion"],
-            resources=[
-                f"arn:{partition}:s3:::{bucket}/{prefix}/*" if prefix else f"arn:{partition}:s3:::{bucket}/*"
-            ],
+            resources=[f"arn:{partition}:s3:::{bucket}/{objects}"],
         ),
         iam.PolicyStatement(
             sid="ListGroundTruthLabels",
             actions=["s3:ListBucket"],
             resources=[f"arn:{partition}:s3:::{bucket}"],
-            conditions={"StringLike": {"s3:prefix": [f"{prefix}/*" if prefix else "*"]}},
+            conditions={"StringLike": {"s3:prefix": [objects]}},
         ),
     ]
