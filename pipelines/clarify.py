@@ -42,13 +42,14 @@ from sagemaker.mlops.workflow.clarify_check_step import (
 )
 from sagemaker.serve.model_builder import ModelBuilder
 
+from pipelines.definition import BIAS_STEP  # left out of a project's pipeline without sensitive attributes
+
 # Parameters: the CDK stack sets each project's values (clarify_image_uri from container_images.json).
 clarify_image_uri = ParameterString("ClarifyImageUri")
 label_column = ParameterString("LabelColumn")
 sensitive_attributes = ParameterString("SensitiveAttributes")  # column=value,...; empty: no bias check
 
 PARAMETERS = [clarify_image_uri, label_column, sensitive_attributes]
-BIAS_STEP = "ModelBias"  # left out of a project's pipeline without sensitive attributes (definition.py)
 
 # Never written to: the analysis configurations come from ClarifyConfig, not from the SDK's upload.
 _NOT_UPLOADED = "s3://sdk-clarify-upload-must-not-appear/analysis"

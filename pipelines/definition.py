@@ -45,7 +45,7 @@ PARAMETER_NAMES = (
     "ModelCardIntendedUses",
     "ModelCardPiiColumns",
 )
-# The step a project without sensitive attributes does without (pipelines/clarify.py BIAS_STEP).
+# The step a project without sensitive attributes does without (pipelines/clarify.py names it so).
 BIAS_STEP = "ModelBias"
 # What no pipeline parameter can hold: the jobs' execution role and their VPC subnets and security
 # groups (each of these two a one-element list in the JSON, replaced by the whole list).

@@ -315,6 +315,20 @@ def evaluate_step(session: PipelineSession, splits, model_data, report: Property
     )
 
 
+def check_job_config(session: PipelineSession, network: NetworkConfig) -> CheckJobConfig:
+    """How a check step runs its processing job: one instance, the data key on its volume, the
+    artifacts key on what it writes, in the given network."""
+    return CheckJobConfig(
+        role=_ROLE_ARN_STAND_IN,
+        instance_count=1,
+        instance_type=processing_instance_type,
+        volume_kms_key=data_kms_key_arn,
+        output_kms_key=artifacts_kms_key_arn,
+        network_config=network,
+        sagemaker_session=session,
+    )
+
+
 def baseline_step(session: PipelineSession, splits, after: ProcessingStep) -> DataQualityBaselineStep:
     """The data-quality statistics and constraints of the baseline split, under ArtifactsUri."""
     return DataQualityBaselineStep(
@@ -324,15 +338,7 @@ def baseline_step(session: PipelineSession, splits, after: ProcessingStep) -> Da
             dataset_format=DatasetFormat.csv(header=True),
             output_s3_uri=artifacts("data-quality-baseline"),
         ),
-        check_job_config=CheckJobConfig(
-            role=_ROLE_ARN_STAND_IN,
-            instance_count=1,
-            instance_type=processing_instance_type,
-            volume_kms_key=data_kms_key_arn,
-            output_kms_key=artifacts_kms_key_arn,
-            network_config=network_config(),
-            sagemaker_session=session,
-        ),
+        check_job_config=check_job_config(session, network_config()),
         # Each model version gets the baseline of its own training data; nothing to drift from yet.
         skip_check=True,
         register_new_baseline=True,
@@ -420,15 +426,7 @@ def clarify_steps(session: PipelineSession, splits, model_data, after) -> dict:
     )
     config.add_depends_on([after])
     model = clarify.model_step(session, training_image_uri, model_data, _ROLE_ARN_STAND_IN, network_config())
-    job_config = CheckJobConfig(
-        role=_ROLE_ARN_STAND_IN,
-        instance_count=1,
-        instance_type=processing_instance_type,
-        volume_kms_key=data_kms_key_arn,
-        output_kms_key=artifacts_kms_key_arn,
-        network_config=clarify.clarify_network(SUBNET_IDS, SECURITY_GROUP_IDS),
-        sagemaker_session=session,
-    )
+    job_config = check_job_config(session, clarify.clarify_network(SUBNET_IDS, SECURITY_GROUP_IDS))
     checks, previous = {}, config
     for kind in ("explainability", "bias"):  # bias last: a project without sensitive attributes drops it
         outputs = config.properties.ProcessingOutputConfig.Outputs[kind].S3Output.S3Uri
