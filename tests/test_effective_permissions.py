@@ -19,24 +19,12 @@ from platform_config import naming
 def feature_store(example_config, tmp_path_factory):
     """Network, storage and Studio of the example with `studio.feature_store` on, synthesized without
     the checks (the full synthesis runs them): (model, platform) for the workflows that need it."""
-    from aws_cdk import Stage
-
-    from cfn.assembly import read_assembly
-    from stacks.from_config import network_stack, storage_stack, studio_stack
-    from tooling.synth import cdk_app
+    from tooling.synth import synthesize_studio
 
     config = example_config.model_copy(
         update={"studio": example_config.studio.model_copy(update={"feature_store": True})}
     )
-    outdir = tmp_path_factory.mktemp("feature-store")
-    app = cdk_app(outdir)
-    dev = config.accounts.dev
-    stage = Stage(app, "dev", env={"account": dev.account_id, "region": dev.region})
-    studio_stack(
-        stage, config, network_stack(stage, config, "dev").placement, storage_stack(stage, config).store
-    )
-    app.synth()
-    model = IamModel(read_assembly(outdir))
+    model = IamModel(synthesize_studio(config, tmp_path_factory.mktemp("feature-store")))
     return model, Platform(config, model)
 
 

@@ -80,15 +80,11 @@ def test_project_settings_become_the_pipeline_defaults(model_build, example_conf
 def test_a_project_without_sensitive_attributes_builds_without_the_bias_check(tmp_path, example_config):
     """Skipped, not silently: the pipeline has no bias step and nothing of it is registered, and the
     ClarifyConfig job's log says the bias check is skipped (test_pipeline_scripts.py)."""
-    from cfn.assembly import read_assembly
-    from stacks.platform import build_platform
-    from tooling.synth import cdk_app
+    from tooling.synth import synthesize_studio
 
     project = example_config.projects[0].model_copy(update={"sensitive_attributes": ()})
-    app = cdk_app(tmp_path)
-    build_platform(app, example_config.model_copy(update={"projects": (project,)}))
-    app.synth()
-    stack = next(s for s in read_assembly(tmp_path) if s.name == "dev-ModelBuild-churn").template
+    stacks = synthesize_studio(example_config, tmp_path, [project])
+    stack = next(s for s in stacks if s.name == "dev-ModelBuild-churn").template
     definition = _definition(_pipelines(stack)["mlplatform-churn-model-build"])
     assert "ModelBias" not in [s["Name"] for s in definition["Steps"]]
     assert "ModelExplainability" in [s["Name"] for s in definition["Steps"]]

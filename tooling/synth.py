@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from aws_cdk import App
+from aws_cdk import App, Environment, Stage
 
 from cfn.assembly import SynthesizedStack, read_assembly
 from compliance.checks import new_app
-from platform_config import PlatformConfig
+from platform_config import PlatformConfig, Project
 from platform_config.commit import CONTEXT_KEY
+from stacks import from_config
 from stacks.platform import build_platform
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,5 +47,23 @@ def synthesize(
     if commit:
         app.node.set_context(CONTEXT_KEY, commit)
     build_platform(app, config)
+    app.synth()
+    return read_assembly(outdir)
+
+
+def synthesize_studio(
+    config: PlatformConfig, outdir: str | Path, projects: Sequence[Project] = ()
+) -> list[SynthesizedStack]:
+    """dev's network, storage and Studio, and the model-build stacks of `projects`, without the
+    checks: for a test of one variant of them (the full synthesis runs every check)."""
+    app = cdk_app(outdir)
+    dev = config.accounts.dev
+    stage = Stage(app, "dev", env=Environment(account=dev.account_id, region=dev.region))
+    network = from_config.network_stack(stage, config, "dev")
+    assert network, "dev always has a VPC (PlatformConfig.needs_vpc)"
+    store = from_config.storage_stack(stage, config).store
+    studio = from_config.studio_stack(stage, config, network.placement, store)
+    for project in projects:
+        from_config.model_build_stack(stage, config, project, network.placement, store, studio)
     app.synth()
     return read_assembly(outdir)
