@@ -48,17 +48,14 @@ def refusal(text: str) -> str:
     return message
 
 
-def run_app(
-    tmp_path: Path, text: str, context: dict[str, str] | None = None
-) -> tuple[subprocess.CompletedProcess, Path]:
-    """`app.py` on a config of `text` (and more `-c` context), as the CDK CLI starts it; the result and
-    its output folder."""
+def run_app(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """`app.py` on a config of `text`, as the CDK CLI starts it; the result and its output folder."""
     config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
     config.write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "app.py"],
         cwd=ROOT,
-        env=app_environment(config, outdir, **(context or {})),
+        env=app_environment(config, outdir),
         capture_output=True,
         text=True,
         timeout=120,
@@ -66,9 +63,12 @@ def run_app(
     return done, outdir
 
 
-def run_app_in_process(tmp_path: Path, text: str) -> tuple[subprocess.CompletedProcess, Path]:
+def run_app_in_process(
+    tmp_path: Path, text: str, context: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, Path]:
     """`app.py`'s `main()` on a config of `text`, here instead of in a new Python (2 s or more each, for
-    the imports and jsii's Node.js): its app gets the context the CLI gives (`cdk_app`, `-c config=`).
+    the imports and jsii's Node.js): its app gets the context the CLI gives (`cdk_app`, `-c config=`,
+    and `context` as more `-c`).
     The result is the one `run_app` would give: what `sys.exit` stops with is the exit status (a
     message: printed on stderr, status 1), after what `main()` printed on stderr."""
     config, outdir = tmp_path / "bad.toml", tmp_path / "cdk.out"
@@ -76,7 +76,8 @@ def run_app_in_process(tmp_path: Path, text: str) -> tuple[subprocess.CompletedP
 
     def new_app() -> App:
         cli_app = cdk_app(outdir)
-        cli_app.node.set_context("config", str(config))
+        for key, value in {"config": str(config), **(context or {})}.items():
+            cli_app.node.set_context(key, value)
         return cli_app
 
     stderr = io.StringIO()

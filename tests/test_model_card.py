@@ -13,7 +13,7 @@ from ml_constructs.model_build_pipeline import ModelCardFacts
 from pipelines.definition import DEFINITION_FILE
 from platform_config.commit import NOT_GIVEN, code_version
 from platform_config.loader import ConfigError
-from tests.config_edits import EXAMPLE, run_app
+from tests.config_edits import EXAMPLE, run_app_in_process
 from tests.conftest import EXAMPLE_COMMIT
 from tests.test_model_build import _definition, _pipelines
 
@@ -131,7 +131,7 @@ def test_anything_but_a_full_commit_id_is_refused(value):
 
 
 def test_the_app_refuses_a_bad_commit_in_one_line_before_synthesis(tmp_path):
-    done, outdir = run_app(tmp_path, EXAMPLE, context={"commit": "main"})
+    done, outdir = run_app_in_process(tmp_path, EXAMPLE, context={"commit": "main"})
     assert done.returncode != 0 and not list(outdir.glob("**/*.template.json"))
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("config error: -c commit='main' is not a full git commit id")
