@@ -210,6 +210,25 @@ def test_hourly_findings_within_the_window_start_nothing_more(retrain, clock):
     assert len(executions()) == 2
 
 
+def test_a_manifest_write_meeting_a_concurrent_one_gives_the_window_back_and_raises(
+    retrain, clock, monkeypatch
+):
+    """409 ConditionalRequestConflict is not 'written already' (S3: retry it; the other write may fail):
+    the retry of the raise either writes the manifest or finds it (412)."""
+    from botocore.exceptions import ClientError
+
+    feed(NOW - 3 * HOUR, "a")
+    conflict = {"Error": {"Code": "ConditionalRequestConflict", "Message": "retry"}}
+
+    def put_object(**_):
+        raise ClientError(conflict, "PutObject")
+
+    monkeypatch.setattr(retrain.S3, "put_object", put_object)
+    with pytest.raises(ClientError, match="ConditionalRequestConflict"):
+        retrain.handler(FINDING, CONTEXT)
+    assert executions() == [] and window() == {}  # no claim left: the retry may take it
+
+
 def test_a_redelivered_finding_may_reclaim_its_own_window_with_the_same_data(retrain, clock):
     """Lambda and EventBridge retry: the same finding passes the claim; its token dedupes the start."""
     feed(NOW - 3 * HOUR, "a")

@@ -176,7 +176,8 @@ def fresh_data(finding: Finding, since: str | None, until: str) -> FreshData:
 def write_manifest(finding: Finding, data: FreshData) -> str:
     """The run's manifest in the feedback bucket, named after the finding. Written once: a redelivered
     finding keeps the first delivery's list (a conditional put, S3's If-None-Match), so a run that is
-    already reading it never sees it change."""
+    already reading it never sees it change. A write that meets a concurrent one (409
+    ConditionalRequestConflict) raises: S3 says to retry it, and the other may yet fail."""
     key = f"manifests/{finding.project}/{finding.event_id}.manifest"
     entries = [{"prefix": f"s3://{FEEDBACK_BUCKET}/"}, *data.captures, *data.labels]
     try:
@@ -188,7 +189,7 @@ def write_manifest(finding: Finding, data: FreshData) -> str:
             IfNoneMatch="*",
         )
     except ClientError as error:
-        if error.response["Error"]["Code"] not in ("PreconditionFailed", "ConditionalRequestConflict"):
+        if error.response["Error"]["Code"] not in ("PreconditionFailed", "412"):
             raise
         logger.info("the manifest of this finding exists already: kept", extra={"manifest": key})
     return f"s3://{FEEDBACK_BUCKET}/{key}"
