@@ -54,7 +54,7 @@ class ModelBuildProps:
     sensitive_attributes: tuple[tuple[str, float], ...]  # (column, value): SageMaker Clarify's facets
     feedback_prefixes: tuple[str, ...]  # the project's captures and labels in the prod-feedback bucket
     model_card: ModelCardFacts
-    code_version: str  # the commit synthesized (platform_config/commit.py)
+    commit: str  # the commit synthesized (platform_config/commit.py), the CodeVersion parameter
 
 
 class ModelBuildPipeline(Construct):
@@ -124,7 +124,7 @@ class ModelBuildPipeline(Construct):
                 "PiiColumns": ",".join(props.pii_columns),
                 "ModelCardPiiColumns": json.dumps(",".join(props.pii_columns)),
                 "ModelCardIntendedUses": props.model_card.intended_uses(),
-                "CodeVersion": props.code_version,
+                "CodeVersion": props.commit,
                 "ModelPackageGroupName": props.package_group,
                 "QualityMetric": props.quality_metric,
                 "QualityThreshold": props.quality_minimum,

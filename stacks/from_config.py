@@ -250,7 +250,7 @@ def model_build_stack(
                 risk_rating=project.model_card.risk_rating,
                 risk_explanation=project.model_card.risk_explanation,
             ),
-            code_version=code_version(stage.node.try_get_context(COMMIT_CONTEXT)),
+            commit=code_version(stage.node.try_get_context(COMMIT_CONTEXT)),
         ),
         store=store,
         placement=placement,
