@@ -55,6 +55,16 @@ class FeedbackDestination:
     source_role_arn: str  # prod's replication role
 
 
+@dataclass(frozen=True)
+class FeedbackFlow:
+    """What prod replicates into dev, and as whom."""
+
+    destination: FeedbackDestination
+    prefixes: Sequence[str]  # of the monitoring bucket, one replication rule each
+    prefix_patterns: Sequence[str]  # the same as IAM patterns, independent of the project count
+    role_name: str  # prod's replication role
+
+
 def accept_replication(bucket: s3.IBucket, key: kms.IKey, source_role_arn: str) -> None:
     """Dev's side: the prod replication role may replicate into `bucket`, encrypting with `key`.
 
@@ -102,20 +112,18 @@ class FeedbackReplication(Construct):
         source: s3.Bucket,
         source_name: str,  # the bucket's (fixed) name: the role's policy must not depend on the bucket
         source_key: kms.IKey,
-        prefixes: Sequence[str],  # one replication rule each
-        prefix_patterns: Sequence[str],  # the same as IAM patterns, independent of the project count
-        destination: FeedbackDestination,
-        role_name: str,
+        flow: FeedbackFlow,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
+        destination, prefixes, prefix_patterns = flow.destination, flow.prefixes, flow.prefix_patterns
         source_arn = f"arn:{stack.partition}:s3:::{source_name}"
         destination_arn = f"arn:{stack.partition}:s3:::{destination.bucket_name}"
         dev_account = destination.key_alias_arn.split(":")[4]
         role = iam.Role(
             self,
             "Role",
-            role_name=role_name,
+            role_name=flow.role_name,
             description="S3 replication of prod's captures and labels into dev's prod-feedback bucket",
             assumed_by=iam.ServicePrincipal("s3.amazonaws.com"),
         )

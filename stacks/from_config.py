@@ -13,7 +13,7 @@ from aws_cdk import Environment, Stage
 
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
-from ml_constructs.feedback_replication import FeedbackDestination
+from ml_constructs.feedback_replication import FeedbackDestination, FeedbackFlow
 from ml_constructs.model_build_pipeline import ModelBuildProps, ModelCardFacts
 from ml_constructs.model_execution_role import MonitoringData, ServedArtifacts
 from ml_constructs.model_monitor import BiasWatch, Facet, MonitorProps, QualityBar
@@ -379,15 +379,15 @@ def serving_foundation_stack(
         )
         if role == "prod"
         else None,
-        feedback=(
-            feedback_destination(config),
-            tuple(
+        feedback=FeedbackFlow(
+            destination=feedback_destination(config),
+            prefixes=tuple(
                 prefix
                 for project in config.projects
                 for prefix in naming.feedback_prefixes(config.platform.name, project.name)
             ),
-            naming.feedback_replication_role(platform),
-            naming.feedback_prefixes(config.platform.name, "*"),
+            prefix_patterns=naming.feedback_prefixes(config.platform.name, "*"),
+            role_name=naming.feedback_replication_role(platform),
         )
         if role == "prod"
         else None,

@@ -9,7 +9,7 @@ from aws_cdk import Stack
 from constructs import Construct
 
 from ml_constructs.event_dead_letters import allow_event_dead_letters
-from ml_constructs.feedback_replication import FeedbackDestination, FeedbackReplication
+from ml_constructs.feedback_replication import FeedbackFlow, FeedbackReplication
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
 from ml_constructs.secure_bucket import AccessLogBucket, SecureBucket
@@ -26,11 +26,10 @@ class ServingFoundationStack(Stack):
         key_alias: str,
         alert_emails: Sequence[str],
         monitoring_buckets: tuple[str, str] | None,
-        feedback: tuple[FeedbackDestination, Sequence[str], str, Sequence[str]] | None = None,
+        feedback: FeedbackFlow | None = None,
     ) -> None:
         """`monitoring_buckets`: (monitoring data, its access logs) bucket names, where prod monitors;
-        `feedback`: where in dev, which prefixes of the monitoring bucket (and as patterns), and the
-        role's name, when prod replicates its captures and labels to dev."""
+        `feedback`: when prod replicates its captures and labels to dev (only with a monitoring bucket)."""
         super().__init__(
             scope,
             construct_id,
@@ -57,15 +56,11 @@ class ServingFoundationStack(Stack):
                 self, "ModelMonitor", bucket_name=data, key=self.key, access_logs=access_logs
             )
             if feedback:
-                destination, prefixes, role_name, patterns = feedback
                 FeedbackReplication(
                     self,
                     "FeedbackToDev",
                     source=monitor.bucket,
                     source_name=data,
                     source_key=self.key,
-                    prefixes=prefixes,
-                    prefix_patterns=patterns,
-                    destination=destination,
-                    role_name=role_name,
+                    flow=feedback,
                 )
