@@ -23,6 +23,8 @@ https://docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Acknowledgment, Duration, Stack, Tags, Validations
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
@@ -37,19 +39,20 @@ DECISIONS_PREFIX = "decisions"  # the recorder's records: decisions/<project>/<t
 CLOUDTRAIL = iam.ServicePrincipal("cloudtrail.amazonaws.com")
 
 
+@dataclass(frozen=True)
+class LedgerProps:
+    """The Object Lock bucket of audit records and the trail that writes into it."""
+
+    bucket_name: str
+    trail_name: str
+    retention_days: int
+
+
 class AuditLedger(Construct):
-    def __init__(
-        self,
-        scope: Construct,
-        construct_id: str,
-        *,
-        bucket_name: str,
-        trail_name: str,
-        retention_days: int,
-        key: kms.IKey,
-    ) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, props: LedgerProps, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
+        bucket_name, trail_name, retention_days = props.bucket_name, props.trail_name, props.retention_days
         self.bucket = s3.Bucket(
             self,
             "Bucket",

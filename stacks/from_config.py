@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aws_cdk import Environment, Stage
 
+from ml_constructs.audit_ledger import LedgerProps
 from ml_constructs.billing_guardrails import GuardrailProps, SpendLimits
 from ml_constructs.endpoint_alarms import AlarmThresholds, IdleAlarm
 from ml_constructs.feedback_replication import FeedbackDestination, FeedbackFlow
@@ -42,7 +43,7 @@ from platform_config.prices import PriceTable
 from stacks.billing import BillingStack
 from stacks.model_build import ModelBuildStack
 from stacks.network import NetworkStack
-from stacks.promotion import LedgerProps, PromotionPipelineStack, PromotionStack
+from stacks.promotion import PromotionPipelineStack, PromotionStack
 from stacks.registry import RegistryGroup, RegistryStack
 from stacks.retraining_loop import RetrainingLoopStack
 from stacks.serving import Monitored, ServingProps, ServingStack

@@ -4,27 +4,17 @@ project a stack with the pipeline that carries an approved model package to test
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from aws_cdk import Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from ml_constructs.audit_ledger import AuditLedger
+from ml_constructs.audit_ledger import AuditLedger, LedgerProps
 from ml_constructs.notification_topic import NotificationTopic
 from ml_constructs.platform_key import platform_key
 from ml_constructs.promotion_events import AuditTrail, PromotionProjects, PromotionTrigger
 from ml_constructs.promotion_pipeline import PromotionPipeline, PromotionProps
 from platform_config import naming
-
-
-@dataclass(frozen=True)
-class LedgerProps:
-    """The Object Lock bucket of audit records and the trail that writes into it."""
-
-    bucket_name: str
-    trail_name: str
-    retention_days: int
 
 
 class PromotionStack(Stack):
@@ -56,14 +46,7 @@ class PromotionStack(Stack):
             publishing_services=(),
         )
         PromotionTrigger(self, "Trigger", projects=projects, key=self.key)
-        self.ledger = AuditLedger(
-            self,
-            "AuditLedger",
-            bucket_name=ledger.bucket_name,
-            trail_name=ledger.trail_name,
-            retention_days=ledger.retention_days,
-            key=self.key,
-        )
+        self.ledger = AuditLedger(self, "AuditLedger", props=ledger, key=self.key)
         AuditTrail(
             self,
             "AuditTrail",

@@ -701,15 +701,13 @@ def test_other_buckets_are_not_audit_buckets():
 def test_the_platforms_audit_ledger_passes():
     from aws_cdk import aws_kms as kms
 
-    from ml_constructs.audit_ledger import AuditLedger
+    from ml_constructs.audit_ledger import AuditLedger, LedgerProps
 
     stack = new_stack()
     ledger = AuditLedger(
         stack,
         "Ledger",
-        bucket_name="audit-b",
-        trail_name="approvals",
-        retention_days=1,
+        props=LedgerProps("audit-b", "approvals", retention_days=1),
         key=kms.Key(stack, "Key"),
     )
     bucket = ledger.bucket.node.default_child
