@@ -59,8 +59,9 @@ class ModelPackageGroup(Construct):
                 group_name,
                 serving_accounts,
                 approver_arns,
-                (stage_setter_arn, card_writer_arn),
                 deployer_arn,
+                stage_setter=stage_setter_arn,
+                card_writer=card_writer_arn,
             ),
             tags=[{"key": "ml-project", "value": project}],
         )
@@ -73,8 +74,10 @@ def group_policy(
     group_name: str,
     serving_accounts: Sequence[str],
     approvers: Sequence[str],
-    platform_roles: tuple[str, str],
     deployer: str,
+    *,
+    stage_setter: str,
+    card_writer: str,
 ) -> dict:
     """Serving accounts read and build models; for every principal, the denies that keep approval
     with compliance officers, the Production stage with the promotion pipeline, and the registry's
@@ -84,8 +87,8 @@ def group_policy(
     `sagemaker:ModelApprovalStatus`, `sagemaker:ModelLifeCycle:Stage`,
     `sagemaker:ModelLifeCycle:StageStatus`, `sagemaker:CustomerMetadataProperties/${MetadataKey}`;
     none covers ApprovalDescription or ModelCard (README, "What is enforced").
-    `platform_roles`: the promotion steps role (lifecycle stages) and the audit recorder (model cards)."""
-    stage_setter, card_writer = platform_roles
+    `stage_setter`: the promotion steps role (lifecycle stages); `card_writer`: the audit recorder
+    (model cards)."""
     # Set semantics: in a single-account trial the same account must appear once.
     principals = [iam.AccountPrincipal(account).arn for account in sorted(set(serving_accounts))]
     group_arn = stack.format_arn(
