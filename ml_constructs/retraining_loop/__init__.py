@@ -95,11 +95,7 @@ class RetrainingLoop(Construct):
             retry_attempts=RETRY_ATTEMPTS,
             max_event_age=MAX_EVENT_AGE,
         )
-        self._feedback, self._listed = (
-            (props.feedback_bucket, props.feedback_key_arn),
-            props.feedback_patterns,
-        )
-        retrainer = self._retrainer(platform, key) if any(r.retrain for r in responses) else None
+        retrainer = self._retrainer(platform, key, props) if any(r.retrain for r in responses) else None
         for response in responses:
             rule_targets: list[events.IRuleTarget] = [notify]
             if retrainer is not None and response.retrain:
@@ -141,10 +137,10 @@ class RetrainingLoop(Construct):
             }
         )
 
-    def _retrainer(self, platform: str, key: kms.IKey) -> PlatformFunction:
+    def _retrainer(self, platform: str, key: kms.IKey, props: RetrainingProps) -> PlatformFunction:
         """One function for every project that retrains; its input names the project, window and data."""
         stack = Stack.of(self)
-        bucket, bucket_key = self._feedback
+        bucket, bucket_key = props.feedback_bucket, props.feedback_key_arn
         bucket_arn = f"arn:{stack.partition}:s3:::{bucket}"
         windows = state_table(
             self, "Windows", key=key, partition_key="project", holds="when each project last retrained"
@@ -183,7 +179,7 @@ class RetrainingLoop(Construct):
                     sid="ListFreshCapturesAndLabels",
                     actions=["s3:ListBucket"],
                     resources=[bucket_arn],
-                    conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in self._listed]}},
+                    conditions={"StringLike": {"s3:prefix": [f"{p}*" for p in props.feedback_patterns]}},
                 ),
                 iam.PolicyStatement(
                     sid="WriteRunManifests",
