@@ -7,6 +7,9 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime, timedelta
+from functools import cache
+
+import pandas
 
 from pipelines.data import generate_sample
 from pipelines.scripts import preprocess
@@ -17,11 +20,20 @@ VARIANT_PREFIX = f"{CAPTURE_PREFIX}AllTraffic/"
 LABELS_PREFIX = f"ground-truth/{ENDPOINT}/"
 
 
+@cache
+def _encoded() -> pandas.DataFrame:
+    raw = preprocess.read_raw(generate_sample.OUTPUT.parent)
+    return preprocess.encode(preprocess.drop_pii(raw, list(generate_sample.PII_COLUMNS)), "churned")
+
+
+def encoded_sample() -> pandas.DataFrame:
+    """The sample as the model sees it, PII dropped and encoded by preprocess (a copy, read once)."""
+    return _encoded().copy()
+
+
 def encoded_rows(count: int, offset: int = 0) -> list[tuple[int, str]]:
     """(label, request CSV) of `count` rows of the sample, PII dropped and encoded by preprocess."""
-    raw = preprocess.read_raw(generate_sample.OUTPUT.parent)
-    data = preprocess.encode(preprocess.drop_pii(raw, list(generate_sample.PII_COLUMNS)), "churned")
-    rows = data.iloc[offset : offset + count]
+    rows = _encoded().iloc[offset : offset + count]
     requests = rows.drop(columns=["churned"]).to_csv(header=False, index=False, lineterminator="\n")
     return list(zip(rows["churned"].astype(int), requests.splitlines(), strict=True))
 

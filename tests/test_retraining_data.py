@@ -17,6 +17,7 @@ from tests.feedback_samples import (
     VARIANT_PREFIX,
     capture,
     encoded_rows,
+    encoded_sample,
     hour_path,
     jsonl,
     label,
@@ -77,8 +78,7 @@ def test_labelled_captures_join_the_training_data(tmp_path, fresh, capsys):
 
 
 def test_the_fresh_rows_carry_their_labels_and_the_models_columns(fresh):
-    raw = preprocess.read_raw(SAMPLE_DIR)
-    encoded = preprocess.encode(preprocess.drop_pii(raw, list(generate_sample.PII_COLUMNS)), "churned")
+    encoded = encoded_sample()
     rows, _ = feedback.fresh_rows(encoded, "churned", fresh)
     assert list(rows.columns) == list(encoded.columns)
     expected = encoded.iloc[100:130].reset_index(drop=True).astype(float)
@@ -149,8 +149,7 @@ def test_a_later_label_replaces_an_earlier_one(tmp_path):
     write(folder, hour_path(VARIANT_PREFIX, WHEN, "c.jsonl"), jsonl([capture("r", request, WHEN)]))
     write(folder, hour_path(LABELS_PREFIX, WHEN, "a.jsonl"), jsonl([label("r", 0)]))
     write(folder, hour_path(LABELS_PREFIX, WHEN.replace(hour=9), "b.jsonl"), jsonl([label("r", 1)]))
-    raw = preprocess.read_raw(SAMPLE_DIR)
-    encoded = preprocess.encode(preprocess.drop_pii(raw, list(generate_sample.PII_COLUMNS)), "churned")
+    encoded = encoded_sample()
     rows, account = feedback.fresh_rows(encoded, "churned", folder)
     assert rows["churned"].tolist() == [1]
     assert account == "1 fresh labelled row(s) from prod; not used: 1 label replaced by a later one"
@@ -166,6 +165,5 @@ def test_a_capture_without_an_inference_id_joins_on_its_event_id(tmp_path):
         hour_path(LABELS_PREFIX, WHEN, "l.jsonl"),
         jsonl([label(record["eventMetadata"]["eventId"], y)]),
     )
-    raw = preprocess.read_raw(SAMPLE_DIR)
-    encoded = preprocess.encode(preprocess.drop_pii(raw, list(generate_sample.PII_COLUMNS)), "churned")
+    encoded = encoded_sample()
     assert len(feedback.fresh_rows(encoded, "churned", folder)[0]) == 1
