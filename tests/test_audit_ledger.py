@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.templates import one, principal_services
+from tests.templates import named, one, principal_services
 
 BUCKET = "mlplatform-audit-records-111111111111"
 TRAIL_ARN = "arn:aws:cloudtrail:eu-west-1:111111111111:trail/mlplatform-approvals"
@@ -17,12 +17,7 @@ def shared(synthesized) -> dict:
 
 
 def _bucket(template: dict) -> tuple[str, dict]:
-    [(logical_id, bucket)] = [
-        (i, r)
-        for i, r in template["Resources"].items()
-        if r["Type"] == "AWS::S3::Bucket" and r["Properties"].get("BucketName") == BUCKET
-    ]
-    return logical_id, bucket
+    return named(template, "AWS::S3::Bucket", "BucketName", BUCKET)
 
 
 def test_the_bucket_locks_every_record_in_compliance_mode_for_the_configured_days(shared, example_config):

@@ -9,6 +9,7 @@ import pytest
 
 from compliance.iam.evaluate import Outcome, Request, Resource, evaluate
 from platform_config import naming
+from tests.templates import named
 
 DEV, PROD, REGION = "111111111111", "333333333333", "eu-west-1"
 ROLE = f"arn:aws:iam::{PROD}:role/mlplatform-prod-feedback-replication"
@@ -24,12 +25,7 @@ def foundation(synthesized) -> dict:
 
 
 def _monitor_bucket(template: dict) -> dict:
-    (bucket,) = [
-        r
-        for r in template["Resources"].values()
-        if r["Type"] == "AWS::S3::Bucket" and r["Properties"].get("BucketName") == MONITOR.split(":::")[1]
-    ]
-    return bucket["Properties"]
+    return named(template, "AWS::S3::Bucket", "BucketName", MONITOR.split(":::")[1])[1]["Properties"]
 
 
 def test_prod_replicates_exactly_the_capture_and_label_prefixes_encrypted_with_devs_data_key(foundation):
@@ -62,12 +58,9 @@ def test_the_replica_key_alias_is_devs_data_key(synthesized):
 
 
 def test_the_dev_feedback_bucket_is_versioned_encrypted_with_the_data_key_and_retained(synthesized):
-    storage = synthesized["dev/Storage"].template
-    (bucket,) = [
-        r
-        for r in storage["Resources"].values()
-        if r["Properties"].get("BucketName") == FEEDBACK.split(":::")[1]
-    ]
+    _, bucket = named(
+        synthesized["dev/Storage"].template, "AWS::S3::Bucket", "BucketName", FEEDBACK.split(":::")[1]
+    )
     assert bucket["DeletionPolicy"] == "Retain"
     assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
     (rule,) = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"]
@@ -75,15 +68,10 @@ def test_the_dev_feedback_bucket_is_versioned_encrypted_with_the_data_key_and_re
     assert "DataKey" in json.dumps(rule["ServerSideEncryptionByDefault"]["KMSMasterKeyID"])
 
 
-def test_the_replication_role_is_s3s_alone(iam_model):
-    role = iam_model.role("mlplatform-prod-feedback-replication", PROD)
-    trust = role.principal  # the evaluator's principal carries the identity policies only
-    assert trust.arn == ROLE
-    (template_role,) = [
-        r
-        for r in iam_model.values.stack("prod-ServingFoundation").template["Resources"].values()
-        if r["Type"] == "AWS::IAM::Role" and r["Properties"].get("RoleName") == ROLE.rsplit("/", 1)[1]
-    ]
+def test_the_replication_role_is_s3s_alone(iam_model, foundation):
+    principal = iam_model.role("mlplatform-prod-feedback-replication", PROD).principal
+    assert principal.arn == ROLE  # the evaluator's principal carries the identity policies only
+    _, template_role = named(foundation, "AWS::IAM::Role", "RoleName", ROLE.rsplit("/", 1)[1])
     (statement,) = template_role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
 
