@@ -8,13 +8,18 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from moto import mock_aws
 
-from lineage import code_version, hops
-from lineage.link import NOT_RECORDED, EndpointNotFound, gap
+from lineage import code_version, hops, stage_history
+from lineage.facts import lifecycle_and_card, model_package_link
+from lineage.link import NOT_RECORDED, EndpointNotFound, Link, gap
 from tests.cli_fakes import fresh_session, isolated_aws_environment
+from tests.fakes import create_audit_table
+from tests.recorded import recorded
 
 REGION, DEV, PROD = "eu-west-1", "111111111111", "333333333333"
 NOW = datetime(2026, 11, 21, 8, 0, tzinfo=UTC)
@@ -458,10 +463,6 @@ def test_unreadable_pipeline_tags_make_the_code_version_unknown_not_unrecorded(s
 
 def test_the_package_link_shows_its_stage_card_and_commit():
     """The recorded version (tests/recorded/registry/): in Production, its card Approved by the officer."""
-    from lineage import code_version
-    from lineage.facts import model_package_link
-    from tests.recorded import recorded
-
     package = recorded("registry", "describe_model_package")
     shown = model_package_link(package).facts
     assert shown["lifecycle_stage"] == "Production/Approved"
@@ -473,21 +474,11 @@ def test_the_package_link_shows_its_stage_card_and_commit():
 
 
 def test_a_package_without_stage_or_card_shows_neither():
-    from lineage.facts import lifecycle_and_card
-
     assert {k: v for k, v in lifecycle_and_card({}).items() if v is not None} == {}
 
 
 def test_the_stage_history_comes_from_the_audit_table_oldest_first(monkeypatch, tmp_path):
     """The recorder's lifecycle-stage items of that version only, not its decisions nor other versions."""
-    import boto3
-    from moto import mock_aws
-
-    from lineage import stage_history
-    from lineage.link import Link
-    from tests.cli_fakes import isolated_aws_environment
-    from tests.fakes import create_audit_table
-
     isolated_aws_environment(monkeypatch, tmp_path, AWS_DEFAULT_REGION="eu-west-1")
     arn = "arn:aws:sagemaker:eu-west-1:111111111111:model-package/mlplatform-churn/3"
     with mock_aws():

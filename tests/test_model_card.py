@@ -5,6 +5,7 @@ columns dropped, the training data and the commit; and the commit as the package
 from __future__ import annotations
 
 import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from platform_config.loader import ConfigError
 from tests.config_edits import EXAMPLE, run_app_in_process
 from tests.conftest import EXAMPLE_COMMIT
 from tests.test_model_build import _definition, _pipelines
+from tooling.synth import ROOT
 
 EXECUTION = (
     "arn:aws:sagemaker:eu-west-1:111111111111:pipeline/mlplatform-churn-model-build/execution/k3q9wz1x7d2m"
@@ -138,10 +140,6 @@ def test_the_app_refuses_a_bad_commit_in_one_line_before_synthesis(tmp_path):
 
 
 def test_make_passes_the_commit_it_is_given_and_no_context_without_one():
-    import subprocess
-
-    from tooling.synth import ROOT
-
     def synth_command(*args: str) -> str:
         done = subprocess.run(
             ["make", "-n", "synth", *args], cwd=ROOT, capture_output=True, text=True, check=True

@@ -356,9 +356,9 @@ def test_the_pipeline_the_mlops_engineer_starts_runs_its_jobs_inside_the_guardra
     jobs = list(steps.values())
     for job in jobs:
         vpc = job.get("VpcConfig") or job["NetworkConfig"]["VpcConfig"]
-        assert vpc["Subnets"] and all(s.startswith("subnet-VpcJobsSubnet") for s in vpc["Subnets"])
+        assert vpc["Subnets"] and all(s.startswith(JOB_SUBNETS) for s in vpc["Subnets"])
         resources = job.get("ResourceConfig") or job["ProcessingResources"]["ClusterConfig"]
-        assert ":key/StorageDataKey" in value(resources["VolumeKmsKeyId"])
+        assert DATA_KEY in value(resources["VolumeKmsKeyId"])
         assert job["RoleArn"] == role
     assert {t["Key"] for t in pipeline["Properties"]["Tags"]} >= {"project", "account-role", "cost-centre"}
 
