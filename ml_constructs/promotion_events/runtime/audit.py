@@ -122,6 +122,16 @@ def record_in_card(package: dict[str, Any], item: dict[str, Any], decided_at: st
     SAGEMAKER.update_model_package(ModelPackageArn=item["model_package_arn"], ModelCard=updated)
 
 
+def _package_or_none(arn: str) -> dict | None:
+    """The version as DescribeModelPackage gives it, or None if it is gone (ValidationException)."""
+    try:
+        return SAGEMAKER.describe_model_package(ModelPackageName=arn)
+    except ClientError as error:
+        if error.response["Error"]["Code"] != "ValidationException":
+            raise
+        return None
+
+
 def stage_change(event: dict[str, Any]) -> dict[str, Any]:
     """A lifecycle stage set on a version (the promotion's MarkStaging and MarkProduction): stage
     history, kind `lifecycle-stage`, never a decision; attributed when the stage is still the one set."""
@@ -136,11 +146,8 @@ def stage_change(event: dict[str, Any]) -> dict[str, Any]:
         "decided_by": UNKNOWN,
         "comment": change.description,
     }
-    try:
-        package = SAGEMAKER.describe_model_package(ModelPackageName=change.package_arn)
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ValidationException":
-            raise
+    package = _package_or_none(change.package_arn)
+    if package is None:
         return item
     now = package.get("ModelLifeCycle") or {}
     if (now.get("Stage"), now.get("StageStatus")) == (change.stage, change.stage_status):
@@ -172,11 +179,8 @@ def registry_decision(event: dict[str, Any]) -> dict[str, Any]:
         "decided_by": UNKNOWN,
         "comment": "",
     }
-    try:
-        package = SAGEMAKER.describe_model_package(ModelPackageName=decision.package_arn)
-    except ClientError as error:
-        if error.response["Error"]["Code"] != "ValidationException":
-            raise
+    package = _package_or_none(decision.package_arn)
+    if package is None:
         logger.warning("the package no longer exists; recording the decision without its author")
         return item
     # The package may have changed again since this event; its author then is not this decision's.

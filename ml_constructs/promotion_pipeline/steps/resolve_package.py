@@ -129,8 +129,8 @@ def resolve(environ: Mapping[str, str], clock: common.Clock = common.Clock()) ->
     common.log(f"{arn}: Approved version {package['ModelPackageVersion']} of {group}; {summary}")
     against_champion = champion.compare(environ, sagemaker, s3, package)
     checks = registered_checks.registered_checks(package)
-    if registered_checks.absent(checks):
-        common.log(f"not registered, so not monitored in prod: {', '.join(registered_checks.absent(checks))}")
+    if absent := registered_checks.absent(checks):
+        common.log(f"not registered, so not monitored in prod: {', '.join(absent)}")
     return common.assignments(
         **checks,
         MODEL_PACKAGE_VERSION=package["ModelPackageVersion"],
